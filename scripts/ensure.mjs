@@ -1,0 +1,65 @@
+#!/usr/bin/env node
+// Installs what is missing before `npm start` / `npm test`: npm packages, and the
+// Debian packages the engine and the tests drive. Idempotent and quick when all is
+// present. Without root it prints exactly what to install and stops.
+import { spawnSync } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const mode = process.argv[2] ?? 'test';
+
+// Debian package -> a file it installs, to tell whether it is present.
+const APP_PACKAGES = { 'dnsmasq-base': '/usr/sbin/dnsmasq', nftables: '/usr/sbin/nft', iproute2: '/usr/sbin/ip' };
+const TEST_PACKAGES = {
+  ...APP_PACKAGES,
+  busybox: '/usr/bin/busybox',
+  socat: '/usr/bin/socat',
+  curl: '/usr/bin/curl',
+  iperf3: '/usr/bin/iperf3',
+  chromium: '/usr/bin/chromium',
+  procps: '/usr/bin/pgrep',
+};
+
+function run(cmd, args, extraEnv = {}) {
+  const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...extraEnv } });
+  if (result.status !== 0) {
+    console.error(`\n${cmd} ${args.join(' ')} failed (exit ${result.status ?? result.signal}).`);
+    process.exit(1);
+  }
+}
+
+function ensureDebianPackages(wanted) {
+  const missing = Object.entries(wanted)
+    .filter(([, file]) => !existsSync(file))
+    .map(([pkg]) => pkg);
+  if (missing.length === 0) return;
+  const isRoot = process.getuid?.() === 0;
+  if (!isRoot) {
+    console.error(`Missing system packages: ${missing.join(' ')}`);
+    console.error(`Install them first, then run this again:\n\n  sudo apt-get install --no-install-recommends ${missing.join(' ')}\n`);
+    process.exit(1);
+  }
+  if (!existsSync('/usr/bin/apt-get')) {
+    console.error(`Missing system packages (${missing.join(' ')}) and no apt-get to install them; install them with your package manager.`);
+    process.exit(1);
+  }
+  console.log(`Installing system packages: ${missing.join(' ')}`);
+  const env = { DEBIAN_FRONTEND: 'noninteractive' };
+  run('apt-get', ['update', '-qq'], env);
+  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], env);
+}
+
+function ensureNpmPackages() {
+  const marker = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
+  console.log('Installing npm packages (npm ci)…');
+  // The Electron binary comes from github.com, which offline machines cannot reach;
+  // `npm start` tells the user how to get it and serves the editor in a browser meanwhile.
+  run('npm', ['ci', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1' });
+}
+
+ensureNpmPackages();
+ensureDebianPackages(mode === 'app' ? APP_PACKAGES : TEST_PACKAGES);

@@ -1,0 +1,16 @@
+export * from './schema';
+export * from './errors';
+export * from './validate';
+export * from './defaults';
+export {
+  interfaceNameProblem,
+  textProblem,
+  clip,
+  NAME_PATTERN,
+  HOSTNAME_PATTERN,
+  LEASE_MIN,
+  LEASE_MAX,
+  LABEL_MAX,
+  DESCRIPTION_MAX,
+} from './rules';
+export * as ip from './ip';

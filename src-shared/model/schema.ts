@@ -1,0 +1,107 @@
+// The version-1 config: one schema for the CLI, the Electron main process, the
+// privileged helper and the editor. Structure (types, unknown keys) is checked by
+// zod; the field rules of DESIGN.md are checked in rules.ts so that every error can
+// name its JSON path and say in plain words what is allowed.
+import { z } from 'zod';
+
+export const NETWORK_TYPES = ['bridged', 'hostonly', 'nat'] as const;
+export type NetworkType = (typeof NETWORK_TYPES)[number];
+
+export const PortForwardSchema = z.strictObject({
+  protocol: z.enum(['tcp', 'udp']),
+  hostPort: z.number().int(),
+  guestAddress: z.string(),
+  guestPort: z.number().int(),
+  description: z.string().optional(),
+});
+
+export const ReservationSchema = z.strictObject({
+  mac: z.string(),
+  address: z.string(),
+  hostname: z.string().optional(),
+});
+
+export const DhcpSchema = z.strictObject({
+  enabled: z.boolean(),
+  rangeStart: z.string(),
+  rangeEnd: z.string(),
+  leaseSeconds: z.number().int().default(1800),
+  reservations: z.array(ReservationSchema).default([]),
+});
+
+export const HostAdapterSchema = z.strictObject({
+  enabled: z.boolean(),
+  address: z.string(),
+});
+
+export const NatSchema = z.strictObject({
+  gateway: z.string(),
+  uplink: z.string().default('auto'),
+  dns: z.boolean().default(true),
+  portForwards: z.array(PortForwardSchema).default([]),
+});
+
+export const BridgeSchema = z.strictObject({
+  uplink: z.string(),
+  exclude: z.array(z.string()).optional(),
+});
+
+const common = {
+  name: z.string(),
+  label: z.string().optional(),
+};
+
+export const BridgedNetworkSchema = z.strictObject({
+  ...common,
+  type: z.literal('bridged'),
+  bridge: BridgeSchema,
+});
+
+export const HostOnlyNetworkSchema = z.strictObject({
+  ...common,
+  type: z.literal('hostonly'),
+  subnet: z.string(),
+  hostAdapter: HostAdapterSchema,
+  dhcp: DhcpSchema,
+});
+
+export const NatNetworkSchema = z.strictObject({
+  ...common,
+  type: z.literal('nat'),
+  subnet: z.string(),
+  hostAdapter: HostAdapterSchema,
+  dhcp: DhcpSchema,
+  nat: NatSchema,
+});
+
+export const NetworkSchema = z.discriminatedUnion('type', [BridgedNetworkSchema, HostOnlyNetworkSchema, NatNetworkSchema]);
+
+export const ConfigSchema = z.strictObject({
+  version: z.literal(1),
+  networks: z.array(NetworkSchema),
+});
+
+export type PortForward = z.infer<typeof PortForwardSchema>;
+export type Reservation = z.infer<typeof ReservationSchema>;
+export type DhcpSettings = z.infer<typeof DhcpSchema>;
+export type HostAdapter = z.infer<typeof HostAdapterSchema>;
+export type NatSettings = z.infer<typeof NatSchema>;
+export type BridgeSettings = z.infer<typeof BridgeSchema>;
+export type BridgedNetwork = z.infer<typeof BridgedNetworkSchema>;
+export type HostOnlyNetwork = z.infer<typeof HostOnlyNetworkSchema>;
+export type NatNetwork = z.infer<typeof NatNetworkSchema>;
+export type Network = z.infer<typeof NetworkSchema>;
+/** A network that has a subnet, a host adapter and DHCP (host-only or NAT). */
+export type RoutedNetwork = HostOnlyNetwork | NatNetwork;
+export type Config = z.infer<typeof ConfigSchema>;
+
+/** Which keys each network type may carry, for errors like "only NAT networks have `nat`". */
+export const KEYS_BY_TYPE: Record<NetworkType, readonly string[]> = {
+  bridged: ['name', 'label', 'type', 'bridge'],
+  hostonly: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp'],
+  nat: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat'],
+};
+
+export function hasSubnet(network: Network): network is RoutedNetwork {
+  return network.type !== 'bridged';
+}
