@@ -1,0 +1,111 @@
+// The one way the engine touches the host: argv arrays through a CommandRunner.
+// Integration tests and the real app use ExecRunner; unit tests record argv with
+// RecordingRunner and answer inspection commands from canned output.
+import { execFile } from 'node:child_process';
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface RunOptions {
+  /** Text written to the command's standard input (e.g. an nftables ruleset for `nft -f -`). */
+  input?: string;
+  /** Return a non-zero exit as a result instead of throwing CommandError. */
+  allowFailure?: boolean;
+}
+
+export interface CommandRunner {
+  run(argv: string[], opts?: RunOptions): Promise<CommandResult>;
+}
+
+/** A command that exited non-zero; the message names the command and quotes its stderr. */
+export class CommandError extends Error {
+  constructor(
+    readonly argv: string[],
+    readonly result: CommandResult,
+  ) {
+    const why = result.stderr.trim() || result.stdout.trim() || `exit code ${result.code}`;
+    super(`\`${argv.join(' ')}\` failed: ${why.split('\n').slice(0, 5).join('; ')}`);
+    this.name = 'CommandError';
+  }
+}
+
+/** Runs real commands with execFile (no shell), each with a timeout so a stuck tool cannot hang an apply. */
+export class ExecRunner implements CommandRunner {
+  constructor(private readonly timeoutMs = 30_000) {}
+
+  run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
+    const [file, ...args] = argv;
+    if (!file) return Promise.reject(new Error('empty command'));
+    return new Promise((resolve, reject) => {
+      const child = execFile(
+        file,
+        args,
+        { encoding: 'utf8', timeout: this.timeoutMs, maxBuffer: 64 * 1024 * 1024, env: { ...process.env, LC_ALL: 'C' } },
+        (error, stdout, stderr) => {
+          let code = 0;
+          if (error) {
+            const e = error as NodeJS.ErrnoException & { code?: number | string };
+            if (typeof e.code === 'number') code = e.code;
+            else if (e.code === 'ENOENT') {
+              reject(new Error(`\`${file}\` is not installed or not on PATH`));
+              return;
+            } else code = 1;
+          }
+          const result = { code, stdout, stderr };
+          if (code !== 0 && !opts.allowFailure) reject(new CommandError(argv, result));
+          else resolve(result);
+        },
+      );
+      if (opts.input !== undefined) child.stdin?.end(opts.input);
+      else child.stdin?.end();
+    });
+  }
+}
+
+export interface RecordedCommand {
+  argv: string[];
+  input?: string;
+}
+
+type Responder = (argv: string[], input?: string) => CommandResult | undefined;
+
+/**
+ * Records every command instead of running it. Inspection commands are answered
+ * by responders (first match wins); anything unanswered succeeds with empty output.
+ */
+export class RecordingRunner implements CommandRunner {
+  readonly commands: RecordedCommand[] = [];
+  private readonly responders: Responder[] = [];
+
+  /** Answers commands whose argv starts with `prefix`. */
+  respond(prefix: string[], result: Partial<CommandResult> | ((argv: string[], input?: string) => Partial<CommandResult>)): this {
+    this.responders.push((argv, input) => {
+      if (prefix.some((part, i) => argv[i] !== part)) return undefined;
+      const r = typeof result === 'function' ? result(argv, input) : result;
+      return { code: r.code ?? 0, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
+    });
+    return this;
+  }
+
+  run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
+    this.commands.push(opts.input === undefined ? { argv } : { argv, input: opts.input });
+    let result: CommandResult = { code: 0, stdout: '', stderr: '' };
+    for (const responder of this.responders) {
+      const r = responder(argv, opts.input);
+      if (r) {
+        result = r;
+        break;
+      }
+    }
+    if (result.code !== 0 && !opts.allowFailure) return Promise.reject(new CommandError(argv, result));
+    return Promise.resolve(result);
+  }
+
+  /** The recorded commands as single strings, handy in assertions. */
+  lines(): string[] {
+    return this.commands.map((c) => c.argv.join(' '));
+  }
+}

@@ -1,0 +1,136 @@
+// The engine's inner shapes: what inspection finds on the host, the journal of what
+// the app created, and the NetworkDriver interface each network type implements.
+import type { Config, Network, ValidationError } from '../../src-shared/model';
+import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared/api/types';
+import type { Dirs } from '../paths';
+import type { CommandRunner } from './runner';
+
+export interface LinkState {
+  name: string;
+  ifindex: number;
+  /** `bridge`, `veth`, `dummy`…; undefined for plain devices. */
+  kind?: string;
+  adminUp: boolean;
+  operState: string;
+  carrier: boolean;
+  mac?: string;
+  master?: string;
+  /** IPv4 addresses as `a.b.c.d/prefix`. */
+  addresses: string[];
+}
+
+export interface RouteState {
+  /** `default` or a CIDR. */
+  dst: string;
+  dev?: string;
+  gateway?: string;
+  protocol?: string;
+  scope?: string;
+}
+
+/** A dnsmasq process that belongs to one of the app's networks in this network namespace. */
+export interface DhcpProcess {
+  network: string;
+  pid: number;
+  /** Epoch ms the process started (from /proc/PID/stat). */
+  startedAt: number;
+  /** The --conf-file it runs with. */
+  confFile: string;
+  /** True when its pid file in the current state folder names it. */
+  fromPidFile: boolean;
+}
+
+/** A base chain of a table the app does not own that drops by default or holds a drop rule for forwarded traffic. */
+export interface ForeignDropPolicy {
+  family: string;
+  table: string;
+  chain: string;
+  hook: string;
+  /** `policy drop` or a description of the rule. */
+  what: string;
+}
+
+export interface Listener {
+  protocol: 'tcp' | 'udp';
+  address: string;
+  port: number;
+}
+
+export interface TableState {
+  exists: boolean;
+  /** Stable digest of the live table (handles stripped), to notice outside edits. */
+  fingerprint?: string;
+  /** Rule count per chain. */
+  rules: Record<string, number>;
+  /** Elements in the port-forward map. */
+  portForwards: number;
+}
+
+/** Everything the planner, status and doctor know about the host. */
+export interface HostState {
+  links: Map<string, LinkState>;
+  routes: RouteState[];
+  table: TableState;
+  /** Live dnsmasq processes of ours, by network name (more than one means a duplicate to clean up). */
+  dhcp: Map<string, DhcpProcess[]>;
+  /** Value of net.ipv4.ip_forward ('0' or '1'). */
+  forwarding: string;
+  foreignDrops: ForeignDropPolicy[];
+  listeners: Listener[];
+  journal: Journal;
+}
+
+/** What one network's driver created, recorded before each creating step and cleared after each removal. */
+export interface JournalNetwork {
+  type: Network['type'];
+  /** Driver-owned details (bridge created, addresses added, DHCP files, uplink moved…). */
+  data: Record<string, unknown>;
+}
+
+export interface Journal {
+  version: 1;
+  networks: Record<string, JournalNetwork>;
+  /** The app's nftables table exists because the app loaded it. */
+  table?: { loaded: boolean; textDigest?: string; fingerprint?: string };
+  /** net.ipv4.ip_forward before the app switched it on. */
+  forwarding?: { previous: string };
+}
+
+export interface ExecContext {
+  runner: CommandRunner;
+  dirs: Dirs;
+  /** Changes the journal and writes it to disk atomically before returning. */
+  record(change: (journal: Journal) => void): void;
+  /** Registers how to undo the step just carried out, for rollback. */
+  onUndo(undo: () => Promise<void>): void;
+  signal?: AbortSignal;
+}
+
+export interface PlanContext {
+  dirs: Dirs;
+  config: Config;
+}
+
+/**
+ * One network type's backend. Host-only and NAT live in drivers/routed.ts;
+ * bridged in bridged/ (owned by the bridged-networks work). Registered in drivers/index.ts.
+ */
+export interface NetworkDriver<N extends Network = Network> {
+  readonly type: N['type'];
+  /** The `op` kinds this driver carries out. */
+  readonly ops: readonly string[];
+  /** Checks that need the live host, reported like validation errors (path + message). */
+  check(network: N, index: number, state: HostState, ctx: PlanContext): ValidationError[];
+  /** Ordered ops that make the host match `network`; empty when it already does. */
+  plan(network: N, state: HostState, ctx: PlanContext): PlanOperation[];
+  /** Ops that remove what the journal says was created for a network no longer wanted (or being taken down). */
+  planRemoval(name: string, recorded: JournalNetwork, state: HostState, ctx: PlanContext): PlanOperation[];
+  /** Carries out one op of this driver and registers its undo with ctx.onUndo. */
+  execute(op: PlanOperation, ctx: ExecContext): Promise<void>;
+  status(network: N, state: HostState, ctx: PlanContext): NetworkStatus;
+  doctor(network: N, state: HostState, ctx: PlanContext): DoctorCheck[];
+}
+
+export function emptyJournal(): Journal {
+  return { version: 1, networks: {} };
+}
