@@ -1,0 +1,216 @@
+// The one IPC contract. Every front door (Electron main + preload, the web console,
+// the privileged helper) and the editor use this map: channel → request schema →
+// response schema, plus the push events. Requests are strict and bounded because
+// they come from a renderer we must assume can be compromised; the helper checks
+// them again with these same schemas.
+//
+// Naming: a channel's name is also the method name on `window.vnet`
+// (`window.vnet.plan({ config })`), the Electron IPC channel `vnet:plan` and the web
+// console route `POST /api/plan`.
+import { z } from 'zod';
+import { NAME_PATTERN, ConfigSchema } from '../model';
+import { BoundedJson, ConfigPayload, LIMITS } from './bounds';
+import {
+  AdapterRatesSchema,
+  AdapterSchema,
+  ApplyProgressSchema,
+  ApplyResultSchema,
+  DoctorCheckSchema,
+  ImportResultSchema,
+  LeaseSchema,
+  LoadedConfigSchema,
+  NetworkStatusSchema,
+  PlanResultSchema,
+  ServiceStatusSchema,
+  TrialStateSchema,
+  ValidationErrorSchema,
+} from './dto';
+
+/** A network's name (also its bridge's name), as DESIGN.md allows it. */
+const NetworkName = z
+  .string()
+  .max(15)
+  .regex(NAME_PATTERN, 'must be a network name (a letter, then up to 14 letters, digits, "_", "." or "-")');
+/** Any Linux interface name (host adapters include names the app did not choose, e.g. `enp0s31f6`, `wlan0`). */
+const InterfaceName = z
+  .string()
+  .min(1)
+  .max(15)
+  .regex(/^[A-Za-z0-9_.:@-]+$/, 'must be an interface name');
+/** Seconds a trial change waits for confirmation before reverting by itself. */
+const TrialSeconds = z.number().int().min(5).max(600);
+
+const Empty = z.strictObject({});
+
+/** Where the web console or the editor got an import from: a path on the host, or a file's text. */
+const ImportRequest = z
+  .strictObject({
+    from: z.enum(['vmware', 'libvirt']),
+    path: z.string().min(1).max(LIMITS.path).optional(),
+    content: z.string().max(LIMITS.fileBytes).optional(),
+    /** Name of the uploaded file, for messages only. */
+    fileName: z.string().max(255).optional(),
+  })
+  .refine((r) => (r.path === undefined) !== (r.content === undefined), { message: 'give either path or content, not both' });
+
+export const channels = {
+  /** The stored config, or VMware's defaults (moved off taken subnets) when none is stored. */
+  getConfig: { request: Empty, response: LoadedConfigSchema },
+  /** Checks a draft; never fails, reports every error with its JSON path. */
+  validateConfig: {
+    request: z.strictObject({ config: BoundedJson }),
+    response: z.object({ ok: z.boolean(), errors: z.array(ValidationErrorSchema) }),
+  },
+  /** VMware's defaults for this host, for "Restore Defaults" (nothing is applied until apply). */
+  defaultConfig: { request: Empty, response: ConfigSchema },
+  /** The operations apply would run. */
+  plan: { request: z.strictObject({ config: ConfigPayload }), response: PlanResultSchema },
+  /** Makes the host match the config and stores it; with trySeconds, reverts unless confirmed. */
+  apply: { request: z.strictObject({ config: ConfigPayload, trySeconds: TrialSeconds.optional() }), response: ApplyResultSchema },
+  /** The pending trial, if any. */
+  getTrial: { request: Empty, response: z.object({ trial: TrialStateSchema.nullable() }) },
+  /** Keeps a trial change. `confirmed` is false when nothing was pending. */
+  confirmTrial: { request: Empty, response: z.object({ confirmed: z.boolean() }) },
+  /** Reverts a trial change now. `reverted` is false when nothing was pending. */
+  revertTrial: { request: Empty, response: z.object({ reverted: z.boolean() }) },
+  status: { request: Empty, response: z.array(NetworkStatusSchema) },
+  leases: { request: z.strictObject({ network: NetworkName.optional() }), response: z.array(LeaseSchema) },
+  doctor: { request: z.strictObject({ network: NetworkName.optional() }), response: z.array(DoctorCheckSchema) },
+  listAdapters: { request: Empty, response: z.array(AdapterSchema) },
+  /** Switches a host adapter on or off; risky ones (default route, bridged uplink) should use trySeconds. */
+  setAdapter: {
+    request: z.strictObject({ name: InterfaceName, up: z.boolean(), trySeconds: TrialSeconds.optional() }),
+    response: z.object({ ok: z.boolean(), error: z.string().optional(), trial: TrialStateSchema.optional() }),
+  },
+  adapterRates: { request: Empty, response: z.array(AdapterRatesSchema) },
+  listServices: { request: Empty, response: z.array(ServiceStatusSchema) },
+  restartService: {
+    request: z.strictObject({ network: NetworkName, service: z.enum(['dhcp', 'nat']) }),
+    response: z.array(ServiceStatusSchema),
+  },
+  /** Converts VMware's or libvirt's settings into a version-1 config (not applied, not stored). */
+  importConfig: { request: ImportRequest, response: ImportResultSchema },
+  /** The config as the text of a networks.json file. */
+  exportConfig: {
+    request: z.strictObject({ config: ConfigPayload }),
+    response: z.object({ text: z.string(), fileName: z.string() }),
+  },
+  /**
+   * Desktop only (appInfo().nativeDialogs): a native Open dialog, then import. Null
+   * when the user cancelled. The format is told from the file (XML → libvirt).
+   */
+  openImportFile: { request: Empty, response: z.object({ result: ImportResultSchema, path: z.string() }).nullable() },
+  /** Desktop only: a native Save dialog for an exported config. Null when cancelled. */
+  saveExportFile: {
+    request: z.strictObject({ config: ConfigPayload }),
+    response: z.object({ path: z.string() }).nullable(),
+  },
+  /** Which front door the editor runs behind, and what it can do there. */
+  appInfo: {
+    request: Empty,
+    response: z.object({
+      version: z.string(),
+      frontDoor: z.enum(['desktop', 'web']),
+      /** Native Open/Save dialogs exist (desktop); the web console uses upload/download instead. */
+      nativeDialogs: z.boolean(),
+      /** How privileged operations run: already root, through the helper, or not yet elevated. */
+      privilege: z.enum(['root', 'helper', 'not-elevated']),
+    }),
+  },
+} as const;
+
+export type Channel = keyof typeof channels;
+export const CHANNELS = Object.keys(channels) as Channel[];
+
+/** What the editor passes (config drafts are typed as Config). */
+export type RequestOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
+/** What a handler receives after validation (defaults filled in). */
+export type ParsedRequestOf<C extends Channel> = z.output<(typeof channels)[C]['request']>;
+export type ResponseOf<C extends Channel> = z.output<(typeof channels)[C]['response']>;
+
+/** Trial countdown: the pending trial with seconds left, or what ended it. */
+export const TrialEventSchema = z.object({
+  trial: TrialStateSchema.nullable(),
+  remainingSeconds: z.number(),
+  /** Set once, when a trial ends. */
+  outcome: z.enum(['confirmed', 'reverted']).optional(),
+});
+
+/** Menu commands the desktop app forwards to the editor (Import… and Export… run natively first). */
+export const MenuEventSchema = z.object({ action: z.enum(['import', 'export', 'restoreDefaults']) });
+
+export const events = {
+  status: z.array(NetworkStatusSchema),
+  leases: z.array(LeaseSchema),
+  adapterRates: z.array(AdapterRatesSchema),
+  applyProgress: ApplyProgressSchema,
+  trial: TrialEventSchema,
+  menu: MenuEventSchema,
+} as const;
+
+export type EventName = keyof typeof events;
+export const EVENT_NAMES = Object.keys(events) as EventName[];
+export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;
+
+/** Channels that need root (run by the privileged helper when the app is not root). */
+export const PRIVILEGED_CHANNELS = [
+  'getConfig',
+  'defaultConfig',
+  'plan',
+  'apply',
+  'getTrial',
+  'confirmTrial',
+  'revertTrial',
+  'status',
+  'leases',
+  'doctor',
+  'listAdapters',
+  'setAdapter',
+  'adapterRates',
+  'listServices',
+  'restartService',
+] as const satisfies readonly Channel[];
+export type PrivilegedChannel = (typeof PRIVILEGED_CHANNELS)[number];
+
+export function isChannel(name: unknown): name is Channel {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(channels, name);
+}
+
+export function isPrivilegedChannel(name: unknown): name is PrivilegedChannel {
+  return typeof name === 'string' && (PRIVILEGED_CHANNELS as readonly string[]).includes(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}
+
+export type ParseResult<T> =
+  { ok: true; value: T } | { ok: false; message: string; errors: { path: (string | number)[]; message: string }[] };
+
+/** Validates a request for `channel`; errors name the payload path, in plain words. */
+export function parseRequest<C extends Channel>(channel: C, payload: unknown): ParseResult<ParsedRequestOf<C>> {
+  const result = channels[channel].request.safeParse(payload ?? {});
+  if (result.success) return { ok: true, value: result.data as ParsedRequestOf<C> };
+  const errors = result.error.issues.map((issue) => ({
+    path: issue.path.filter((p): p is string | number => typeof p !== 'symbol'),
+    message: issue.code === 'unrecognized_keys' ? `unknown key ${issue.keys.map((k) => `"${k.slice(0, 40)}"`).join(', ')}` : issue.message,
+  }));
+  const lines = errors.slice(0, 20).map((e) => `${formatRequestPath(e.path)}: ${e.message}`);
+  return { ok: false, message: `invalid ${channel} request:\n${lines.join('\n')}`, errors };
+}
+
+function formatRequestPath(path: (string | number)[]): string {
+  let text = '';
+  for (const part of path) text += typeof part === 'number' ? `[${part}]` : text === '' ? part : `.${part}`;
+  return text === '' ? 'request' : text;
+}
+
+/** Failure envelope every transport uses, so the editor sees the same error everywhere. */
+export interface ApiError {
+  message: string;
+  /** `invalid`: the request broke the contract; `denied`: not allowed; `failed`: the operation failed. */
+  code: 'invalid' | 'denied' | 'failed' | 'unavailable';
+  errors?: { path: (string | number)[]; message: string }[];
+}
+
+export type Envelope<T> = { ok: true; result: T } | { ok: false; error: ApiError };

@@ -1,0 +1,104 @@
+// The browser side of the web console: the same VnetApi as the preload's, over
+// `POST /api/<channel>` and one server-sent-events stream at `/api/events`. It uses
+// only fetch and EventSource, passed in, so it runs in any browser and in tests.
+import type { VnetApi } from './api';
+import { CHANNELS, EVENT_NAMES, type ApiError, type Channel, type Envelope, type EventName } from './contract';
+
+/** The parts of fetch's Response this client uses. */
+interface FetchResponseLike {
+  status: number;
+  json(): Promise<unknown>;
+}
+type FetchLike = (
+  url: string,
+  init: { method: string; headers: Record<string, string>; body: string; credentials: 'same-origin' },
+) => Promise<FetchResponseLike>;
+
+interface EventSourceLike {
+  addEventListener(type: string, listener: (event: { data: string }) => void): void;
+  close(): void;
+}
+type EventSourceConstructor = new (url: string, init?: { withCredentials?: boolean }) => EventSourceLike;
+
+export interface HttpClientOptions {
+  /** Where the console is, e.g. `''` (same origin) or `http://127.0.0.1:8080`. */
+  baseUrl: string;
+  fetch: FetchLike;
+  EventSource?: EventSourceConstructor;
+}
+
+/** An Error carrying the API's failure code and, for invalid requests, each error's path. */
+export class VnetApiError extends Error {
+  readonly code: ApiError['code'];
+  readonly errors: ApiError['errors'];
+  constructor(error: ApiError) {
+    super(error.message);
+    this.name = 'VnetApiError';
+    this.code = error.code;
+    this.errors = error.errors;
+  }
+}
+
+export function createHttpClient(options: HttpClientOptions): VnetApi {
+  const base = options.baseUrl.replace(/\/+$/, '');
+  const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  let source: EventSourceLike | undefined;
+
+  const call = async (channel: Channel, request: unknown): Promise<unknown> => {
+    let response: FetchResponseLike;
+    try {
+      response = await options.fetch(`${base}/api/${channel}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request ?? {}),
+        credentials: 'same-origin',
+      });
+    } catch (error) {
+      throw new VnetApiError({ code: 'unavailable', message: `the web console cannot be reached (${(error as Error).message})` });
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      throw new VnetApiError({ code: 'failed', message: `the web console answered ${response.status} without a readable body` });
+    }
+    const envelope = body as Envelope<unknown> | undefined;
+    if (envelope && typeof envelope === 'object' && envelope.ok === true) return envelope.result;
+    if (envelope && typeof envelope === 'object' && envelope.ok === false && envelope.error) throw new VnetApiError(envelope.error);
+    throw new VnetApiError({ code: 'failed', message: `the web console answered ${response.status} with an unexpected body` });
+  };
+
+  const openStream = () => {
+    if (source || !options.EventSource) return;
+    const stream = new options.EventSource(`${base}/api/events`, { withCredentials: true });
+    for (const name of EVENT_NAMES) {
+      stream.addEventListener(name, (event) => {
+        let payload: unknown;
+        try {
+          payload = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        for (const listener of listeners.get(name) ?? []) (listener as (p: unknown) => void)(payload);
+      });
+    }
+    source = stream;
+  };
+
+  const api: Record<string, unknown> = {};
+  for (const channel of CHANNELS) api[channel] = (request?: unknown) => call(channel, request);
+  api.on = (event: EventName, listener: (payload: never) => void) => {
+    let set = listeners.get(event);
+    if (!set) listeners.set(event, (set = new Set()));
+    set.add(listener);
+    openStream();
+    return () => {
+      set.delete(listener);
+      if ([...listeners.values()].every((s) => s.size === 0) && source) {
+        source.close();
+        source = undefined;
+      }
+    };
+  };
+  return api as VnetApi;
+}

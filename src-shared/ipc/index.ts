@@ -1,0 +1,5 @@
+export * from './contract';
+export * from './api';
+export * from './bounds';
+export * from './dto';
+export { createHttpClient, type HttpClientOptions } from './http-client';
