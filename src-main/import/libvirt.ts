@@ -1,0 +1,294 @@
+// libvirt network XML → version-1 config. One file (`virsh net-dumpxml NAME`, or
+// /etc/libvirt/qemu/networks/NAME.xml) or a folder of them.
+//   <forward mode='nat'> (or <forward> alone) → NAT; none → host-only; bridge → bridged
+//   <ip address netmask|prefix> → subnet; <dhcp><range><lease/></range><host/></dhcp> → DHCP
+// libvirt puts the host itself at <ip address> and makes it the guests' router. Here
+// the NAT gateway and the host adapter are two addresses, so the gateway keeps
+// libvirt's address (guests configured by hand keep working) and the host adapter
+// moves to a free address; every such change is reported in the notes.
+import fs from 'node:fs';
+import path from 'node:path';
+import { LEASE_MAX, interfaceNameProblem, ip, type Config, type Network, type Reservation } from '../../src-shared/model';
+import type { ImportResult } from '../../src-shared/api/types';
+import { ImportError, describeReadError } from './errors';
+import { isFolder, readText } from './read';
+import {
+  clampLease,
+  dropRepeatedForwards,
+  finish,
+  firstFreeOutside,
+  fitRange,
+  hostnameFrom,
+  interfaceNameFrom,
+  parseSubnet,
+  tidyNetwork,
+} from './assemble';
+import { XmlSyntaxError, child, children, parseXml, type XmlElement } from './xml';
+
+const UNIT_SECONDS: Record<string, number> = { seconds: 1, minutes: 60, hours: 3600 };
+
+function attr(element: XmlElement, name: string, file: string, what = `<${element.name}>`): string {
+  const value = element.attributes[name];
+  if (value === undefined || value.trim() === '') throw new ImportError(file, element.line, `${what} has no ${name}="…" attribute`);
+  return value.trim();
+}
+
+function leaseSecondsOf(lease: XmlElement, file: string): number {
+  const expiry = attr(lease, 'expiry', file);
+  if (!/^\d{1,10}$/.test(expiry)) throw new ImportError(file, lease.line, `lease expiry "${expiry}" is not a whole number`);
+  const unit = lease.attributes.unit ?? 'minutes';
+  const factor = UNIT_SECONDS[unit];
+  if (factor === undefined) throw new ImportError(file, lease.line, `lease unit "${unit}" must be seconds, minutes or hours`);
+  // libvirt's expiry='0' means the lease never expires.
+  return Number(expiry) === 0 ? Infinity : Number(expiry) * factor;
+}
+
+interface IpSettings {
+  cidr: ip.Cidr;
+  address: number;
+  element: XmlElement;
+}
+
+function ipSettings(network: XmlElement, name: string, file: string, notes: string[]): IpSettings | undefined {
+  const ipv4 = children(network, 'ip').filter((e) => (e.attributes.family ?? 'ipv4') === 'ipv4');
+  const ipv6 = children(network, 'ip').length - ipv4.length;
+  if (ipv6 > 0) notes.push(`${name}: IPv6 settings (${file}) are not supported yet; left out`);
+  const element = ipv4[0];
+  if (!element) return undefined;
+  for (const extra of ipv4.slice(1)) notes.push(`${file}:${extra.line}: a second IPv4 address on ${name} is not supported; left out`);
+  const addressText = attr(element, 'address', file, '<ip>');
+  const address = ip.parseIpv4(addressText);
+  if (address === undefined) throw new ImportError(file, element.line, `address "${addressText}" is not an IPv4 address`);
+  let prefix: number | undefined;
+  if (element.attributes.prefix !== undefined) {
+    prefix = /^\d{1,2}$/.test(element.attributes.prefix) ? Number(element.attributes.prefix) : undefined;
+    if (prefix === undefined || prefix > 32)
+      throw new ImportError(file, element.line, `prefix "${element.attributes.prefix}" is not a prefix length (0-32)`);
+  } else if (element.attributes.netmask !== undefined) {
+    prefix = ip.maskToPrefix(element.attributes.netmask);
+    if (prefix === undefined)
+      throw new ImportError(file, element.line, `netmask "${element.attributes.netmask}" is not a netmask like 255.255.255.0`);
+  } else {
+    prefix = 24;
+    notes.push(`${file}:${element.line}: <ip> has neither netmask nor prefix; assumed /24`);
+  }
+  if (prefix < 8 || prefix > 30)
+    throw new ImportError(file, element.line, `a /${prefix} network is not supported; use a prefix from /8 to /30`);
+  const cidr = parseSubnet(addressText, prefix)!;
+  if (!ip.isUsableHost(cidr, address))
+    throw new ImportError(file, element.line, `address ${addressText} is the network or broadcast address of ${ip.formatCidr(cidr)}`);
+  return { cidr, address, element };
+}
+
+interface DhcpSettings {
+  enabled: boolean;
+  range?: { start: number; end: number; line: number };
+  leaseSeconds?: number;
+  reservations: Reservation[];
+}
+
+function dhcpSettings(ipElement: XmlElement, cidr: ip.Cidr, name: string, file: string, notes: string[]): DhcpSettings {
+  const dhcp = child(ipElement, 'dhcp');
+  if (!dhcp) return { enabled: false, reservations: [] };
+  const result: DhcpSettings = { enabled: true, reservations: [] };
+  const ranges = children(dhcp, 'range');
+  const first = ranges[0];
+  if (first) {
+    const start = ip.parseIpv4(attr(first, 'start', file, '<range>'));
+    const end = ip.parseIpv4(attr(first, 'end', file, '<range>'));
+    if (start === undefined || end === undefined) throw new ImportError(file, first.line, 'range start and end must be IPv4 addresses');
+    if (!ip.isUsableHost(cidr, start) || !ip.isUsableHost(cidr, end) || start > end) {
+      notes.push(
+        `${file}:${first.line}: DHCP range ${first.attributes.start}-${first.attributes.end} does not fit ${ip.formatCidr(cidr)}; using the default range`,
+      );
+    } else {
+      result.range = { start, end, line: first.line };
+    }
+    const lease = child(first, 'lease');
+    if (lease) result.leaseSeconds = clampLease(leaseSecondsOf(lease, file), `${name} (${file}:${lease.line})`, notes);
+  }
+  for (const extra of ranges.slice(1))
+    notes.push(`${file}:${extra.line}: a second DHCP range (${extra.attributes.start}-${extra.attributes.end}) is not supported; left out`);
+  for (const host of children(dhcp, 'host')) {
+    const where = `${file}:${host.line}`;
+    const mac = host.attributes.mac?.toLowerCase();
+    const address = host.attributes.ip;
+    if (!mac || !address) {
+      notes.push(`${where}: a DHCP host needs both mac and ip to become a reservation; left out`);
+      continue;
+    }
+    if (!/^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(mac))
+      throw new ImportError(file, host.line, `mac "${host.attributes.mac}" is not a MAC address`);
+    if (ip.parseIpv4(address) === undefined) throw new ImportError(file, host.line, `ip "${address}" is not an IPv4 address`);
+    if (child(host, 'lease')) notes.push(`${where}: a lease time for one host is not supported; the network's lease time applies`);
+    const hostname = hostnameFrom(host.attributes.name, where, notes);
+    result.reservations.push({ mac, address, ...(hostname ? { hostname } : {}) });
+  }
+  if (child(dhcp, 'bootp')) notes.push(`${file}:${child(dhcp, 'bootp')!.line}: network boot (<bootp>) is not supported; left out`);
+  return result;
+}
+
+function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: string[]): Network {
+  if (root.name !== 'network') {
+    throw new ImportError(
+      file,
+      root.line,
+      `expected a libvirt network (<network>), found <${root.name}>${root.name === 'domain' ? ' (a virtual machine, not a network)' : ''}`,
+    );
+  }
+  const nameElement = child(root, 'name');
+  const original = nameElement?.text.trim();
+  if (!nameElement || !original) throw new ImportError(file, nameElement?.line ?? root.line, 'the network has no <name>');
+  const name = interfaceNameFrom(original, used);
+  used.add(name);
+  if (name !== original)
+    notes.push(
+      `${original}: renamed to "${name}", because a network's name is also its bridge's interface name (letters, digits, "_", ".", "-"; at most 15; starting with a letter; not an iproute2 keyword)`,
+    );
+  const label = name !== original ? { label: original.slice(0, 64) } : {};
+
+  const forward = child(root, 'forward');
+  // A <forward> without a mode is NAT in libvirt.
+  const mode = forward ? (forward.attributes.mode ?? 'nat') : 'none';
+  const bridgeElement = child(root, 'bridge');
+  const libvirtBridge = bridgeElement?.attributes.name;
+
+  if (mode === 'bridge') {
+    const dev = forward!.attributes.dev ?? child(forward!, 'interface')?.attributes.dev;
+    let uplink = 'auto';
+    if (dev) {
+      const problem = interfaceNameProblem(dev);
+      if (problem) throw new ImportError(file, forward!.line, `uplink ${problem}`);
+      uplink = dev;
+    }
+    const extra = children(forward!, 'interface').length - 1;
+    if (extra > 0) notes.push(`${name}: libvirt lists ${extra + 1} adapters to bridge; this network bridges ${uplink} only`);
+    if (libvirtBridge && !dev)
+      notes.push(
+        `${name}: libvirt attached guests to the existing bridge ${libvirtBridge}; this network bridges the automatically chosen adapter with its own bridge "${name}" instead`,
+      );
+    return { name, ...label, type: 'bridged', bridge: { uplink } };
+  }
+  if (!['nat', 'none', 'route', 'open'].includes(mode)) {
+    throw new ImportError(
+      file,
+      forward!.line,
+      `forward mode "${mode}" (direct assignment to adapters) has no equivalent here; only nat, route, open, bridge or no forwarding can be imported`,
+    );
+  }
+  if (mode === 'route' || mode === 'open')
+    notes.push(
+      `${name}: libvirt routed this network without NAT (mode "${mode}"); imported as host-only, so guests no longer reach the outside until you switch it to NAT`,
+    );
+  if (libvirtBridge && libvirtBridge !== name)
+    notes.push(
+      `${name}: libvirt's bridge ${libvirtBridge} becomes the bridge "${name}"; stop the libvirt network first (virsh net-destroy ${original}; virsh net-autostart --disable ${original})`,
+    );
+
+  const settings = ipSettings(root, name, file, notes);
+  if (!settings)
+    throw new ImportError(file, root.line, `network ${original} has no IPv4 <ip address=…>; a host-only or NAT network needs a subnet`);
+  const { cidr, address } = settings;
+  const subnet = ip.formatCidr(cidr);
+  const dhcp = dhcpSettings(settings.element, cidr, name, file, notes);
+  const leaseSeconds = dhcp.leaseSeconds ?? 3600; // libvirt hands out one-hour leases by default
+  const isNat = mode === 'nat';
+  const reserved = new Set(dhcp.reservations.map((r) => ip.parseIpv4(r.address)).filter((a): a is number => a !== undefined));
+
+  let range = fitRange(cidr, [address], dhcp.range);
+  if (!range) throw new ImportError(file, settings.element.line, `${subnet} is too small for a host address, a gateway and a DHCP range`);
+  if (dhcp.range && (range.start !== dhcp.range.start || range.end !== dhcp.range.end)) {
+    notes.push(
+      `${name}: DHCP range ${ip.formatIpv4(dhcp.range.start)}-${ip.formatIpv4(dhcp.range.end)} held ${ip.formatIpv4(address)}; now ${ip.formatIpv4(range.start)}-${ip.formatIpv4(range.end)}`,
+    );
+  }
+  let host = address;
+  if (isNat) {
+    const taken = new Set([address, ...reserved]);
+    const free = firstFreeOutside(cidr, taken, range);
+    if (free !== undefined) {
+      host = free;
+      notes.push(
+        `${name}: libvirt's address ${ip.formatIpv4(address)} stays the guests' gateway; the host adapter takes ${ip.formatIpv4(host)}, the first free address outside the DHCP range`,
+      );
+    } else {
+      // No address is free outside the range: the range gives up its first one.
+      let candidate = range.start;
+      while (taken.has(candidate) && candidate < range.end) candidate++;
+      if (candidate >= range.end) throw new ImportError(file, settings.element.line, `${subnet} has no free address for the host adapter`);
+      const before = range;
+      host = candidate;
+      range = { start: candidate + 1, end: range.end };
+      notes.push(
+        `${name}: libvirt's address ${ip.formatIpv4(address)} stays the guests' gateway; no address outside the DHCP range was free, so the range shrinks from ${ip.formatIpv4(before.start)}-${ip.formatIpv4(before.end)} to ${ip.formatIpv4(range.start)}-${ip.formatIpv4(range.end)} and the host adapter takes ${ip.formatIpv4(host)}`,
+      );
+    }
+  }
+  const dhcpBlock = {
+    enabled: dhcp.enabled,
+    rangeStart: ip.formatIpv4(range.start),
+    rangeEnd: ip.formatIpv4(range.end),
+    leaseSeconds: Math.min(leaseSeconds, LEASE_MAX),
+    reservations: dhcp.reservations,
+  };
+  const hostAdapter = { enabled: true, address: ip.formatIpv4(host) };
+  let network: Network;
+  if (isNat) {
+    let uplink = 'auto';
+    const dev = forward?.attributes.dev;
+    if (dev) {
+      const problem = interfaceNameProblem(dev);
+      if (problem) throw new ImportError(file, forward!.line, `uplink ${problem}`);
+      uplink = dev;
+    }
+    const dnsOff = child(root, 'dns')?.attributes.enable === 'no';
+    network = {
+      name,
+      ...label,
+      type: 'nat',
+      subnet,
+      hostAdapter,
+      dhcp: dhcpBlock,
+      nat: { gateway: ip.formatIpv4(address), uplink, dns: !dnsOff, portForwards: [] },
+    };
+  } else {
+    network = { name, ...label, type: 'hostonly', subnet, hostAdapter, dhcp: dhcpBlock };
+  }
+  tidyNetwork(network, notes);
+  return network;
+}
+
+function parseFile(file: string): XmlElement {
+  const text = readText(file);
+  try {
+    return parseXml(text);
+  } catch (error) {
+    if (error instanceof XmlSyntaxError) throw new ImportError(file, error.line, error.message);
+    throw error;
+  }
+}
+
+/** Imports a libvirt network XML file, or every *.xml network file in a folder. */
+export function importLibvirt(source: string): ImportResult {
+  let files: string[];
+  if (isFolder(source)) {
+    try {
+      files = fs
+        .readdirSync(source)
+        .filter((f) => f.endsWith('.xml'))
+        .sort()
+        .map((f) => path.join(source, f));
+    } catch (error) {
+      throw new ImportError(source, undefined, `cannot read: ${describeReadError(error)}`);
+    }
+    if (files.length === 0) throw new ImportError(source, undefined, 'holds no libvirt network files (*.xml)');
+  } else {
+    files = [source];
+  }
+  const notes: string[] = [];
+  const used = new Set<string>();
+  const networks = files.map((file) => networkFrom(parseFile(file), file, used, notes));
+  const config: Config = { version: 1, networks };
+  dropRepeatedForwards(config, notes);
+  return finish(config, notes, source);
+}
