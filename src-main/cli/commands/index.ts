@@ -1,5 +1,8 @@
 // Every `vnet` command, in the order `vnet --help` lists them.
 import type { Command } from '../framework';
 import { validateCommand } from './validate';
+import { importCommand } from './import';
+import { exportCommand } from './export';
+import { installServiceCommand } from './install-service';
 
-export const commands: Command[] = [validateCommand];
+export const commands: Command[] = [validateCommand, importCommand, exportCommand, installServiceCommand];
