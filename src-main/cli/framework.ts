@@ -54,8 +54,10 @@ export function commandHelp(command: Command): string {
 }
 
 export function mainHelp(commands: readonly Command[]): string {
-  const width = Math.max(...commands.map((c) => c.name.length));
-  const lines = commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
+  // Commands named `__…` are internal (the trial watchdog) and not listed.
+  const listed = commands.filter((c) => !c.name.startsWith('__'));
+  const width = Math.max(...listed.map((c) => c.name.length));
+  const lines = listed.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
   return [
     'Usage: vnet COMMAND [OPTIONS]',
     '',

@@ -1,0 +1,193 @@
+// Confirm-or-revert for changes that can cut the host off (like `netplan try`): the
+// change is made as a trial; unless confirmed before the deadline, a watchdog that does
+// not depend on the process that started it puts back the previous stored config and
+// host state. Used by `vnet apply --try`, `vnet adapter down --try`, `vnet confirm` and
+// the GUI's countdown dialog.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import type { TrialState } from '../../src-shared/api/types';
+import type { Config } from '../../src-shared/model';
+import type { Dirs } from '../paths';
+import type { CommandRunner } from '../engine/runner';
+import { restoreSnapshot, takeSnapshot } from '../adapters/switch';
+import { claimTrial, logTrial, readTrial, revertingFile, trialFile, writeTrial, type TrialRecord } from './record';
+import { processAlive, spawnWatchdog, stopWatchdog } from './watchdog-process';
+
+export { type TrialRecord } from './record';
+
+/** What a revert needs from the engine: put back a stored config and take down networks. */
+export interface TrialEngine {
+  /** Makes the host match CONFIG and stores it (null: no config, remove the stored one). */
+  restoreConfig(config: Config | null): Promise<void>;
+  /** Takes down the named networks (restoring bridged uplinks). */
+  down(networks: string[]): Promise<void>;
+}
+
+export const MIN_TRIAL_SECONDS = 1;
+export const MAX_TRIAL_SECONDS = 86_400;
+
+function toState(record: TrialRecord): TrialState {
+  return { deadline: record.deadline, seconds: record.seconds };
+}
+
+export interface StartApplyTrial {
+  kind: 'apply';
+  seconds: number;
+  previousConfig: Config | null;
+  nextConfig: Config;
+  description?: string;
+}
+
+export interface StartAdapterTrial {
+  kind: 'adapter';
+  seconds: number;
+  adapter: string;
+  up: boolean;
+  runner: CommandRunner;
+}
+
+/**
+ * Arms a trial before the change is made: writes the record and starts the watchdog.
+ * Call `trialApplied` when the change is made (the countdown starts then), or
+ * `abandonTrial` when it failed and was rolled back.
+ */
+export async function startTrial(
+  dirs: Dirs,
+  request: StartApplyTrial | StartAdapterTrial,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TrialRecord> {
+  if (readTrial(dirs)) throw new Error('another change is waiting to be confirmed; run `vnet confirm` or wait for it to revert first');
+  fs.mkdirSync(dirs.state, { recursive: true });
+  const id = crypto.randomBytes(8).toString('hex');
+  const base = {
+    id,
+    seconds: request.seconds,
+    deadline: Date.now() + request.seconds * 1000,
+    phase: 'applying' as const,
+    applierPid: process.pid,
+  };
+  let record: TrialRecord;
+  if (request.kind === 'apply') {
+    const before = new Set((request.previousConfig?.networks ?? []).map((n) => n.name));
+    record = {
+      ...base,
+      kind: 'apply',
+      previousConfig: request.previousConfig,
+      newNetworks: request.nextConfig.networks.map((n) => n.name).filter((name) => !before.has(name)),
+      description: request.description ?? 'apply the new network config',
+    };
+  } else {
+    const snapshot = await takeSnapshot(request.runner, request.adapter);
+    record = {
+      ...base,
+      kind: 'adapter',
+      adapter: { ...snapshot, targetUp: request.up },
+      description: `switch host adapter ${request.adapter} ${request.up ? 'on' : 'off'}`,
+    };
+  }
+  writeTrial(dirs, record);
+  try {
+    record.watchdogPid = spawnWatchdog(dirs, id, env);
+  } catch (error) {
+    fs.rmSync(trialFile(dirs), { force: true });
+    throw error;
+  }
+  writeTrial(dirs, record);
+  logTrial(dirs, `trial ${id} armed (${record.description}; ${record.seconds}s; watchdog pid ${record.watchdogPid})`);
+  return record;
+}
+
+/** The change was made: the countdown of SECONDS starts now. */
+export function trialApplied(dirs: Dirs, id: string): TrialState {
+  const record = readTrial(dirs);
+  if (!record || record.id !== id) throw new Error('the trial record disappeared while the change was being made');
+  record.phase = 'waiting';
+  record.deadline = Date.now() + record.seconds * 1000;
+  writeTrial(dirs, record);
+  return toState(record);
+}
+
+/** The change failed and was rolled back: nothing to revert, stop the watchdog. */
+export function abandonTrial(dirs: Dirs, id: string): void {
+  const record = readTrial(dirs);
+  if (!record || record.id !== id) return;
+  fs.rmSync(trialFile(dirs), { force: true });
+  stopWatchdog(record.watchdogPid, id);
+  logTrial(dirs, `trial ${id} abandoned (the change failed and was rolled back)`);
+}
+
+/** The trial waiting for confirmation, if any. */
+export function pendingTrial(dirs: Dirs): (TrialState & { description: string; kind: TrialRecord['kind'] }) | undefined {
+  const record = readTrial(dirs);
+  return record ? { ...toState(record), description: record.description, kind: record.kind } : undefined;
+}
+
+/** Keeps the change: removes the record and stops the watchdog. False when nothing was pending. */
+export function confirmTrial(dirs: Dirs): boolean {
+  const claimed = `${trialFile(dirs)}.confirmed`;
+  const record = claimTrial(dirs, claimed);
+  if (!record) return false;
+  fs.rmSync(claimed, { force: true });
+  stopWatchdog(record.watchdogPid, record.id);
+  logTrial(dirs, `trial ${record.id} confirmed`);
+  return true;
+}
+
+async function revertRecord(dirs: Dirs, record: TrialRecord, engine: TrialEngine, runner: CommandRunner): Promise<void> {
+  if (record.kind === 'adapter' && record.adapter) {
+    const { name, adminUp } = record.adapter;
+    await runner.run(['ip', 'link', 'set', 'dev', name, adminUp ? 'up' : 'down']);
+    if (adminUp) {
+      const problems = await restoreSnapshot(runner, record.adapter);
+      for (const p of problems) logTrial(dirs, `trial ${record.id}: ${p}`);
+    }
+    return;
+  }
+  const previous = record.previousConfig ?? null;
+  if (record.newNetworks && record.newNetworks.length > 0) await engine.down(record.newNetworks);
+  await engine.restoreConfig(previous);
+}
+
+/**
+ * Reverts the pending trial now (the GUI's Revert button, or the watchdog at the deadline).
+ * False when nothing was pending (already confirmed or reverted).
+ */
+export async function revertNow(dirs: Dirs, engine: TrialEngine, runner: CommandRunner): Promise<boolean> {
+  const record = claimTrial(dirs, revertingFile(dirs));
+  if (!record) return false;
+  stopWatchdog(record.watchdogPid, record.id);
+  logTrial(dirs, `trial ${record.id} reverting (${record.description})`);
+  try {
+    await revertRecord(dirs, record, engine, runner);
+    logTrial(dirs, `trial ${record.id} reverted`);
+  } catch (error) {
+    logTrial(dirs, `trial ${record.id} revert failed: ${(error as Error).message}`);
+    throw error;
+  } finally {
+    fs.rmSync(revertingFile(dirs), { force: true });
+  }
+  return true;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The watchdog's loop: waits for the deadline (or the applier's death), then reverts, unless confirmed first. */
+export async function runWatchdog(
+  dirs: Dirs,
+  id: string,
+  engine: TrialEngine,
+  runner: CommandRunner,
+  pollMs = 250,
+): Promise<'confirmed' | 'reverted'> {
+  for (;;) {
+    const record = readTrial(dirs);
+    if (!record || record.id !== id) return 'confirmed';
+    const applierGone = record.phase === 'applying' && !processAlive(record.applierPid);
+    const due = record.phase === 'waiting' && Date.now() >= record.deadline;
+    if (applierGone || due) {
+      if (applierGone) logTrial(dirs, `trial ${id}: the process making the change (pid ${record.applierPid}) died before finishing`);
+      return (await revertNow(dirs, engine, runner)) ? 'reverted' : 'confirmed';
+    }
+    await sleep(record.phase === 'waiting' ? Math.min(pollMs, Math.max(10, record.deadline - Date.now())) : pollMs);
+  }
+}

@@ -1,0 +1,74 @@
+// The pending-trial record, VNET_STATE_DIR/trial.json: everything the watchdog needs to
+// put the host back without the process that started the trial. While the watchdog is
+// reverting, the record is renamed to trial.reverting.json; that rename is what decides
+// a race between `vnet confirm` and the deadline (only one of them can win it).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Config } from '../../src-shared/model';
+import type { Dirs } from '../paths';
+import { writeFileAtomic } from '../store/atomic-write';
+import type { AdapterSnapshot } from '../adapters/switch';
+
+export interface TrialRecord {
+  id: string;
+  kind: 'apply' | 'adapter';
+  seconds: number;
+  /** Epoch ms at which the watchdog reverts. */
+  deadline: number;
+  /** `applying` while the change is being made (the watchdog then waits for the applier), `waiting` after. */
+  phase: 'applying' | 'waiting';
+  /** Process making the change; if it dies while `applying`, the watchdog reverts at once. */
+  applierPid: number;
+  watchdogPid?: number;
+  /** Apply trials: the stored config before the trial (null when there was none). */
+  previousConfig?: Config | null;
+  /** Apply trials: networks the trial added, which a revert takes down. */
+  newNetworks?: string[];
+  /** Adapter trials: the adapter as it was, routes included. */
+  adapter?: AdapterSnapshot & { targetUp: boolean };
+  description: string;
+}
+
+export function trialFile(dirs: Dirs): string {
+  return path.join(dirs.state, 'trial.json');
+}
+
+export function revertingFile(dirs: Dirs): string {
+  return path.join(dirs.state, 'trial.reverting.json');
+}
+
+export function trialLog(dirs: Dirs): string {
+  return path.join(dirs.state, 'trial.log');
+}
+
+export function readTrial(dirs: Dirs, file = trialFile(dirs)): TrialRecord | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as TrialRecord;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+export function writeTrial(dirs: Dirs, record: TrialRecord): void {
+  writeFileAtomic(trialFile(dirs), `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
+}
+
+/** Takes the pending record for whoever calls first (confirm, revert, the watchdog); undefined when none. */
+export function claimTrial(dirs: Dirs, claimedFile: string): TrialRecord | undefined {
+  try {
+    fs.renameSync(trialFile(dirs), claimedFile);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+  return readTrial(dirs, claimedFile);
+}
+
+export function logTrial(dirs: Dirs, line: string): void {
+  try {
+    fs.appendFileSync(trialLog(dirs), `${new Date().toISOString()} ${line}\n`);
+  } catch {
+    // The log is for diagnosis only.
+  }
+}
