@@ -1,0 +1,110 @@
+// The web console's front door: a secret token printed once, exchanged for an
+// HttpOnly SameSite=Strict session cookie; requests must name the loopback address
+// and port as Host (against DNS rebinding) and carry no foreign Origin (against
+// cross-site requests); repeated wrong tokens lock token checks for a while.
+import crypto from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+
+export const SESSION_COOKIE = 'vnet_session';
+
+export function newSecret(): string {
+  return crypto.randomBytes(24).toString('base64url');
+}
+
+function sameSecret(a: string, b: string): boolean {
+  const x = Buffer.from(a);
+  const y = Buffer.from(b);
+  return x.length === y.length && crypto.timingSafeEqual(x, y);
+}
+
+export function parseCookies(header: string | undefined): Map<string, string> {
+  const cookies = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0) cookies.set(part.slice(0, eq).trim(), part.slice(eq + 1).trim());
+  }
+  return cookies;
+}
+
+export type Verdict = { ok: true } | { ok: false; status: 401 | 403 | 429; reason: string };
+
+export interface GuardOptions {
+  token: string;
+  port: number;
+  /** Wrong tokens or sessions allowed before token checks lock. */
+  maxFailures?: number;
+  now?: () => number;
+}
+
+export class Guard {
+  private readonly sessions = new Set<string>();
+  private failures = 0;
+  private lockedUntil = 0;
+  private readonly maxFailures: number;
+  private readonly now: () => number;
+  readonly hosts: ReadonlySet<string>;
+  readonly origins: ReadonlySet<string>;
+
+  constructor(private readonly options: GuardOptions) {
+    this.maxFailures = options.maxFailures ?? 10;
+    this.now = options.now ?? Date.now;
+    this.hosts = new Set([`127.0.0.1:${options.port}`, `localhost:${options.port}`]);
+    this.origins = new Set([...this.hosts].map((h) => `http://${h}`));
+  }
+
+  /** Host and Origin checks, made before anything else (also for WebSocket upgrades). */
+  checkSite(req: IncomingMessage): Verdict {
+    const host = (req.headers.host ?? '').toLowerCase();
+    if (!this.hosts.has(host)) return { ok: false, status: 403, reason: `requests must be addressed to 127.0.0.1:${this.options.port}` };
+    const origin = req.headers.origin;
+    if (origin !== undefined && !this.origins.has(origin.toLowerCase())) {
+      return { ok: false, status: 403, reason: 'requests from other sites are refused' };
+    }
+    if (req.headers['sec-fetch-site'] === 'cross-site') return { ok: false, status: 403, reason: 'requests from other sites are refused' };
+    return { ok: true };
+  }
+
+  private locked(): Verdict | undefined {
+    const wait = this.lockedUntil - this.now();
+    return wait > 0 ? { ok: false, status: 429, reason: `too many wrong tokens; try again in ${Math.ceil(wait / 1000)} s` } : undefined;
+  }
+
+  private fail(reason: string): Verdict {
+    this.failures += 1;
+    if (this.failures >= this.maxFailures) {
+      // Doubling lock: 1 s, 2 s, 4 s … up to 5 minutes.
+      const seconds = Math.min(300, 2 ** (this.failures - this.maxFailures));
+      this.lockedUntil = this.now() + seconds * 1000;
+    }
+    return { ok: false, status: 401, reason };
+  }
+
+  /** Checks the URL token; on success returns a new session id to set as the cookie. */
+  exchangeToken(token: string): Verdict & { session?: string } {
+    const locked = this.locked();
+    if (locked) return locked;
+    if (!sameSecret(token, this.options.token)) return this.fail('wrong token; open the URL `vnet serve` printed');
+    this.failures = 0;
+    const session = newSecret();
+    this.sessions.add(session);
+    return { ok: true, session };
+  }
+
+  /** A request is authenticated by its session cookie, or by `Authorization: Bearer TOKEN` (scripts). */
+  checkSession(req: IncomingMessage): Verdict {
+    const session = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
+    if (session === undefined && bearer === undefined) {
+      return { ok: false, status: 401, reason: 'not signed in; open the URL `vnet serve` printed (it carries the token)' };
+    }
+    const locked = this.locked();
+    if (locked) return locked;
+    if (session !== undefined && [...this.sessions].some((s) => sameSecret(s, session))) return { ok: true };
+    if (bearer !== undefined && sameSecret(bearer, this.options.token)) return { ok: true };
+    return this.fail('the session is not valid (the console was restarted?); open the URL `vnet serve` printed');
+  }
+
+  sessionCookie(session: string): string {
+    return `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+  }
+}

@@ -1,0 +1,110 @@
+// Pushes to the editor: live status, new leases, adapter rates, apply progress and the
+// trial countdown. Polling runs only while someone listens (a window is open, a
+// browser holds the event stream) and emits status and leases only when they change.
+import type { EventName, EventOf } from '../../src-shared/ipc/contract';
+import type { PrivilegedBackend } from './backend';
+
+export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
+
+export interface EventHub {
+  emit<E extends EventName>(event: E, payload: EventOf<E>): void;
+  /** Adds a listener; polling starts with the first and stops with the last. */
+  subscribe(listener: EventListener): () => void;
+  /** Tells the trial poller how the current trial ended, when this process ended it. */
+  trialEnded(outcome: 'confirmed' | 'reverted'): void;
+  close(): void;
+}
+
+export interface PollIntervals {
+  status: number;
+  leases: number;
+  adapterRates: number;
+  trial: number;
+}
+
+export const DEFAULT_INTERVALS: PollIntervals = { status: 3000, leases: 5000, adapterRates: 2000, trial: 1000 };
+
+export function createEventHub(backend: PrivilegedBackend, intervals: PollIntervals = DEFAULT_INTERVALS): EventHub {
+  const listeners = new Set<EventListener>();
+  const timers: NodeJS.Timeout[] = [];
+  const last = new Map<EventName, string>();
+  let activeTrial: { deadline: number } | undefined;
+  let endedBy: 'confirmed' | 'reverted' | undefined;
+  let closed = false;
+
+  const emit: EventHub['emit'] = (event, payload) => {
+    for (const listener of [...listeners]) {
+      try {
+        listener(event, payload);
+      } catch {
+        // A broken listener (closed window, dropped stream) must not stop the others.
+      }
+    }
+  };
+
+  const emitIfChanged = <E extends EventName>(event: E, payload: EventOf<E>) => {
+    const text = JSON.stringify(payload);
+    if (last.get(event) === text) return;
+    last.set(event, text);
+    emit(event, payload);
+  };
+
+  // One poll at a time per kind: a slow helper must not pile up requests.
+  const every = (ms: number, poll: () => Promise<void>) => {
+    let busy = false;
+    const tick = () => {
+      if (busy || closed) return;
+      busy = true;
+      poll()
+        .catch(() => undefined)
+        .finally(() => {
+          busy = false;
+        });
+    };
+    tick();
+    timers.push(setInterval(tick, ms));
+  };
+
+  const start = () => {
+    last.clear();
+    every(intervals.status, async () => emitIfChanged('status', await backend.call('status', {})));
+    every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {})));
+    every(intervals.adapterRates, async () => emit('adapterRates', await backend.call('adapterRates', {})));
+    every(intervals.trial, async () => {
+      const { trial } = await backend.call('getTrial', {});
+      if (trial) {
+        activeTrial = trial;
+        emit('trial', { trial, remainingSeconds: Math.max(0, Math.ceil((trial.deadline - Date.now()) / 1000)) });
+      } else if (activeTrial) {
+        const outcome = endedBy ?? (Date.now() >= activeTrial.deadline ? 'reverted' : 'confirmed');
+        activeTrial = undefined;
+        endedBy = undefined;
+        emit('trial', { trial: null, remainingSeconds: 0, outcome });
+      }
+    });
+  };
+
+  const stop = () => {
+    for (const timer of timers.splice(0)) clearInterval(timer);
+  };
+
+  return {
+    emit,
+    subscribe(listener) {
+      listeners.add(listener);
+      if (listeners.size === 1 && !closed) start();
+      return () => {
+        if (!listeners.delete(listener)) return;
+        if (listeners.size === 0) stop();
+      };
+    },
+    trialEnded(outcome) {
+      endedBy = outcome;
+    },
+    close() {
+      closed = true;
+      stop();
+      listeners.clear();
+    },
+  };
+}

@@ -1,0 +1,62 @@
+// The real HostDeps: the engine, host adapters, trials and the config store, as the
+// root side of the app wires them. Only the helper and root front doors build this.
+import * as engine from '../engine';
+import { ExecRunner, type EngineOptions } from '../engine';
+import { listAdapters, switchAdapter, AdapterRateMeter } from '../adapters';
+import { abandonTrial, confirmTrial, pendingTrial, revertNow, startTrial, trialApplied, type TrialEngine } from '../trial';
+import { ConfigStore } from '../store/config-store';
+import type { Dirs } from '../paths';
+import type { HostDeps } from './privileged';
+
+export function realHostDeps(dirs: Dirs): HostDeps {
+  const runner = new ExecRunner();
+  const opts: EngineOptions = { dirs, runner };
+  const store = new ConfigStore(dirs);
+  const meter = new AdapterRateMeter();
+  // What a trial revert needs: put back the previous config, take down networks it added.
+  const trialEngine: TrialEngine = {
+    async restoreConfig(config) {
+      if (config === null) {
+        await engine.down(opts);
+        store.remove();
+        return;
+      }
+      const result = await engine.applyConfig(config, opts);
+      if (!result.ok) throw new Error(result.error ?? 'restoring the previous config failed');
+    },
+    async down(networks) {
+      await engine.down(opts, networks);
+    },
+  };
+  return {
+    readStored: () => store.read(),
+    takenRoutes: () => engine.takenRoutes(opts),
+    plan: (config) => engine.planConfig(config, opts),
+    apply: (config, { trySeconds, onProgress }) => engine.applyConfig(config, { ...opts, onProgress, trySeconds }),
+    pendingTrial: () => {
+      const pending = pendingTrial(dirs);
+      return pending ? { deadline: pending.deadline, seconds: pending.seconds } : undefined;
+    },
+    confirmTrial: () => confirmTrial(dirs),
+    revertTrial: () => revertNow(dirs, trialEngine, runner),
+    status: () => engine.getStatus(opts),
+    leases: (network) => engine.getLeases(opts, network),
+    doctor: (network) => engine.runDoctor(opts, network),
+    listAdapters: () => listAdapters(runner, dirs),
+    async switchAdapter(name, up, trySeconds) {
+      if (trySeconds === undefined) return switchAdapter(runner, dirs, name, up);
+      const record = await startTrial(dirs, { kind: 'adapter', seconds: trySeconds, adapter: name, up, runner });
+      let result;
+      try {
+        result = await switchAdapter(runner, dirs, name, up);
+      } catch (error) {
+        abandonTrial(dirs, record.id);
+        throw error;
+      }
+      return { warnings: result.warnings, trial: trialApplied(dirs, record.id) };
+    },
+    adapterRates: (names) => meter.sample(names),
+    services: () => engine.getServices(opts),
+    restartService: (network, service) => engine.restartService(opts, network, service),
+  };
+}
