@@ -22,8 +22,9 @@
 // whose type has no registered driver is planned as nothing and named in `warnings`.
 // The nftables table (`inet vnet_editor`) and net.ipv4.ip_forward are shared by all
 // networks and planned by the engine core after the per-network ops.
-import type { Config } from '../../src-shared/model';
-import type { Cidr } from '../../src-shared/model/ip';
+import fs from 'node:fs';
+import { ConfigError, hasSubnet, type Config, type Network } from '../../src-shared/model';
+import { parseLooseCidr, type Cidr } from '../../src-shared/model/ip';
 import type {
   ApplyProgress,
   ApplyResult,
@@ -35,11 +36,24 @@ import type {
   ServiceStatus,
 } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
-import type { CommandRunner } from './runner';
+import { ConfigStore } from '../store/config-store';
+import { ExecRunner, type CommandRunner } from './runner';
+import { planDown, planSteps, runSteps } from './core';
+import { inspectHost, inspectRoutes } from './inspect';
+import { driverFor } from './drivers';
+import { withLock } from './lock';
+import { dhcpDir, dhcpFiles, parseLeases } from './dnsmasq';
+import { bridgeAddresses } from './drivers/routed-plan';
+import { stopDnsmasq } from './drivers/routed-exec';
+import type { JournalNetwork, PlanContext } from './types';
+import { readJournal } from './journal';
+import { TABLE_FAMILY, TABLE_NAME } from './nft';
 
 export type { CommandRunner, CommandResult, RunOptions } from './runner';
 export { ExecRunner, RecordingRunner, CommandError } from './runner';
 export type { NetworkDriver, HostState, ExecContext, Journal, JournalNetwork } from './types';
+export { generateRuleset } from './nft';
+export { generateDnsmasqConf, generateHostsFile } from './dnsmasq';
 
 export interface EngineOptions {
   dirs: Dirs;
@@ -49,60 +63,212 @@ export interface EngineOptions {
   signal?: AbortSignal;
 }
 
-const notYet = (what: string): Promise<never> => Promise.reject(new Error(`engine: ${what} is being built`));
+function runnerOf(opts: EngineOptions): CommandRunner {
+  return opts.runner ?? new ExecRunner();
+}
 
 /** Live-host checks and the ordered operations apply would run. Throws ConfigError (exit 2) for live-host conflicts. */
-export function planConfig(config: Config, opts: EngineOptions): Promise<PlanResult> {
-  void config;
-  void opts;
-  return notYet('plan');
+export async function planConfig(config: Config, opts: EngineOptions): Promise<PlanResult> {
+  const state = await inspectHost(runnerOf(opts), opts.dirs);
+  const plan = planSteps(config, state, opts.dirs);
+  if (plan.errors.length > 0) throw new ConfigError(plan.errors);
+  const operations = plan.steps.map((s) => s.operation);
+  return { operations, warnings: plan.warnings, risky: operations.some((o) => o.risky) };
 }
 
-/** Makes the host match `config`, all-or-nothing; stores the config on success. */
-export function applyConfig(config: Config, opts: EngineOptions & { trySeconds?: number }): Promise<ApplyResult> {
-  void config;
-  void opts;
-  return notYet('apply');
+/**
+ * Makes the host match `config`, all-or-nothing; stores the config on success.
+ * Throws ConfigError when a live-host check fails (nothing changed). `trySeconds`
+ * (confirm-or-revert) is handled by the trial module of the bridged-networks work.
+ */
+export async function applyConfig(config: Config, opts: EngineOptions & { trySeconds?: number }): Promise<ApplyResult> {
+  const runner = runnerOf(opts);
+  return withLock(opts.dirs, async () => {
+    const state = await inspectHost(runner, opts.dirs);
+    const plan = planSteps(config, state, opts.dirs);
+    if (plan.errors.length > 0) throw new ConfigError(plan.errors);
+    const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
+    if (outcome.ok) new ConfigStore(opts.dirs).write(config);
+    return { ok: outcome.ok, applied: outcome.applied, ...(outcome.error ? { error: outcome.error } : {}) };
+  });
 }
 
-export function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
-  void opts;
-  return notYet('status');
+function storedConfig(dirs: Dirs): Config | undefined {
+  const stored = new ConfigStore(dirs).read();
+  return stored.kind === 'ok' ? stored.config : undefined;
 }
 
-export function getLeases(opts: EngineOptions, network?: string): Promise<Lease[]> {
-  void opts;
-  void network;
-  return notYet('leases');
+/** The networks status and doctor look at: those of the stored config. */
+function knownNetworks(dirs: Dirs): Network[] {
+  return storedConfig(dirs)?.networks ?? [];
 }
 
-export function runDoctor(opts: EngineOptions, network?: string): Promise<DoctorCheck[]> {
-  void opts;
-  void network;
-  return notYet('doctor');
+function planContext(dirs: Dirs, networks: Network[]): PlanContext {
+  return { dirs, config: { version: 1, networks } };
+}
+
+export async function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
+  const state = await inspectHost(runnerOf(opts), opts.dirs);
+  const networks = knownNetworks(opts.dirs);
+  const ctx = planContext(opts.dirs, networks);
+  const out: NetworkStatus[] = [];
+  for (const network of networks) {
+    const driver = driverFor(network.type);
+    if (driver) out.push(driver.status(network, state, ctx));
+    else {
+      out.push({
+        name: network.name,
+        type: network.type,
+        up: false,
+        bridge: { exists: state.links.has(network.name), up: !!state.links.get(network.name)?.adminUp, ports: [] },
+        addresses: state.links.get(network.name)?.addresses ?? [],
+        leases: 0,
+        problems: [`${network.type} networks are not supported yet`],
+      });
+    }
+  }
+  return out;
+}
+
+export async function getLeases(opts: EngineOptions, network?: string): Promise<Lease[]> {
+  const names = new Set<string>();
+  const stored = storedConfig(opts.dirs);
+  for (const n of stored?.networks ?? []) if (hasSubnet(n)) names.add(n.name);
+  for (const name of Object.keys(readJournal(opts.dirs).networks)) names.add(name);
+  if (network !== undefined && !names.has(network)) throw new Error(`there is no host-only or NAT network named "${network}"`);
+  const leases: Lease[] = [];
+  for (const name of [...names].sort()) {
+    if (network !== undefined && name !== network) continue;
+    try {
+      leases.push(...parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8')));
+    } catch {
+      // no lease file: no leases yet
+    }
+  }
+  return leases;
+}
+
+export async function runDoctor(opts: EngineOptions, network?: string): Promise<DoctorCheck[]> {
+  const state = await inspectHost(runnerOf(opts), opts.dirs);
+  const networks = knownNetworks(opts.dirs);
+  if (network !== undefined && !networks.some((n) => n.name === network))
+    throw new Error(`there is no network named "${network}" in the stored config`);
+  const ctx = planContext(opts.dirs, networks);
+  const checks: DoctorCheck[] = [];
+  if (networks.length === 0) {
+    checks.push({
+      network: '-',
+      check: 'config',
+      status: 'warning',
+      detail: 'no config has been applied yet',
+      fix: 'run `vnet apply` to create the default networks',
+    });
+  }
+  for (const n of networks) {
+    if (network !== undefined && n.name !== network) continue;
+    const driver = driverFor(n.type);
+    if (driver) checks.push(...driver.doctor(n, state, ctx));
+    else
+      checks.push({
+        network: n.name,
+        check: 'support',
+        status: 'warning',
+        detail: `${n.type} networks are not supported yet`,
+        fix: 'update vnet',
+      });
+  }
+  return checks;
 }
 
 /** Removes what the app created for the named networks (all when none named); returns what was done. */
-export function down(opts: EngineOptions, names?: string[]): Promise<PlanOperation[]> {
-  void opts;
-  void names;
-  return notYet('down');
+export async function down(opts: EngineOptions, names?: string[]): Promise<PlanOperation[]> {
+  const runner = runnerOf(opts);
+  return withLock(opts.dirs, async () => {
+    const state = await inspectHost(runner, opts.dirs);
+    const stored = storedConfig(opts.dirs)?.networks ?? [];
+    // A network of the stored config whose bridge exists but is not in the journal (state folder lost) is still ours.
+    const recordedFor = (name: string): JournalNetwork | undefined => {
+      const recorded = state.journal.networks[name];
+      if (recorded) return recorded;
+      const network = stored.find((n) => n.name === name);
+      if (!network || !driverFor(network.type)) return undefined;
+      const link = state.links.get(name);
+      const present = (link && link.kind === 'bridge') || (state.dhcp.get(name) ?? []).length > 0 || state.dhcpFiles.get(name)?.any;
+      if (!present) return undefined;
+      return {
+        type: network.type,
+        data: { bridge: link?.kind === 'bridge', addresses: hasSubnet(network) ? bridgeAddresses(network) : [] },
+      };
+    };
+    const all = [...new Set([...Object.keys(state.journal.networks), ...stored.map((n) => n.name)])];
+    const targets = names && names.length > 0 ? names : all;
+    for (const name of targets) {
+      if (!all.includes(name)) throw new Error(`there is no network named "${name}"`);
+    }
+    const remaining = stored.filter((n) => !targets.includes(n.name) && (state.journal.networks[n.name] || state.links.has(n.name)));
+    const steps = planDown(targets, remaining, state, opts.dirs, recordedFor);
+    const outcome = await runSteps(steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
+    if (!outcome.ok) throw new Error(outcome.error);
+    if (Object.keys(state.journal.networks).length === 0) {
+      try {
+        fs.rmdirSync(dhcpDir(opts.dirs));
+      } catch {
+        // not empty or not there
+      }
+    }
+    return outcome.applied;
+  });
 }
 
-export function getServices(opts: EngineOptions): Promise<ServiceStatus[]> {
-  void opts;
-  return notYet('services');
+export async function getServices(opts: EngineOptions): Promise<ServiceStatus[]> {
+  const status = await getStatus(opts);
+  return status
+    .filter((s) => s.type !== 'bridged')
+    .map((s) => ({
+      network: s.name,
+      ...(s.dhcp ? { dhcp: { ...s.dhcp, leases: s.leases } } : {}),
+      ...(s.nat ? { nat: s.nat } : {}),
+    }));
 }
 
-export function restartService(opts: EngineOptions, network: string, service: 'dhcp' | 'nat'): Promise<void> {
-  void opts;
-  void network;
-  void service;
-  return notYet('restart');
+/** Restarts one network's DHCP server, or reloads the NAT rules, as the stored config says. */
+export async function restartService(opts: EngineOptions, network: string, service: 'dhcp' | 'nat'): Promise<void> {
+  const config = storedConfig(opts.dirs);
+  const target = config?.networks.find((n) => n.name === network);
+  if (!config || !target || !hasSubnet(target))
+    throw new Error(`there is no host-only or NAT network named "${network}" in the stored config`);
+  if (service === 'nat' && target.type !== 'nat') throw new Error(`network ${network} is host-only and has no NAT service`);
+  const runner = runnerOf(opts);
+  await withLock(opts.dirs, async () => {
+    const state = await inspectHost(runner, opts.dirs);
+    if (service === 'dhcp') {
+      // Stopping it first makes the next plan start a fresh one.
+      const ctx = { runner, dirs: opts.dirs, record: () => undefined, onUndo: () => undefined };
+      for (const p of state.dhcp.get(network) ?? []) await stopDnsmasq(ctx, p.pid);
+    } else {
+      // Forget the recorded ruleset so the plan reloads it.
+      delete state.journal.table;
+    }
+    const fresh = service === 'dhcp' ? await inspectHost(runner, opts.dirs) : state;
+    const plan = planSteps(config, fresh, opts.dirs);
+    if (plan.errors.length > 0) throw new ConfigError(plan.errors);
+    const outcome = await runSteps(plan.steps, runner, opts.dirs, fresh.journal, opts.onProgress, opts.signal);
+    if (!outcome.ok) throw new Error(outcome.error);
+  });
 }
 
 /** The host's routes that the app does not own, for defaultConfig(). */
-export function takenRoutes(opts: EngineOptions): Promise<Cidr[]> {
-  void opts;
-  return notYet('takenRoutes');
+export async function takenRoutes(opts: EngineOptions): Promise<Cidr[]> {
+  const routes = await inspectRoutes(runnerOf(opts));
+  const own = new Set(Object.keys(readJournal(opts.dirs).networks));
+  const taken: Cidr[] = [];
+  for (const route of routes) {
+    if (route.dst === 'default' || (route.dev && own.has(route.dev))) continue;
+    const cidr = parseLooseCidr(route.dst);
+    if (cidr && cidr.prefix > 0) taken.push(cidr);
+  }
+  return taken;
 }
+
+/** Name of the app's nftables table, for tools and tests. */
+export const APP_TABLE = `${TABLE_FAMILY} ${TABLE_NAME}`;

@@ -77,6 +77,8 @@ export interface HostState {
   forwarding: string;
   foreignDrops: ForeignDropPolicy[];
   listeners: Listener[];
+  /** Contents of the DHCP files in the state folder, by network (undefined when missing). */
+  dhcpFiles: Map<string, { conf?: string; hosts?: string; any: boolean }>;
   journal: Journal;
 }
 

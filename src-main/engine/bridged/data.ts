@@ -1,0 +1,30 @@
+// What the bridged driver writes in the engine's journal for one network: enough to
+// put the uplink back exactly as it was (addresses with their flags, routes with their
+// metric, source and protocol), recorded before anything is moved.
+import type { IpAddrInfo, IpRoute } from '../../adapters/ip-json';
+import type { JournalNetwork } from '../types';
+
+export interface FamilyRoute extends IpRoute {
+  family: 4 | 6;
+}
+
+export interface BridgedData {
+  bridge: string;
+  /** The bridge exists because the app created it. */
+  created?: boolean;
+  uplink?: string;
+  /** The uplink's MAC, given to the bridge so that the LAN keeps seeing the same host. */
+  uplinkMac?: string;
+  /** Addresses that were on the uplink (IPv4 and global IPv6), in the order the kernel listed them. */
+  addresses?: IpAddrInfo[];
+  /** Routes through the uplink, other than the kernel's own prefix routes. */
+  routes?: FamilyRoute[];
+  /** True once the uplink is a port of the bridge and its addresses and routes are on the bridge. */
+  attached?: boolean;
+}
+
+export function bridgedData(recorded: JournalNetwork | undefined): BridgedData | undefined {
+  if (!recorded || recorded.type !== 'bridged') return undefined;
+  const data = recorded.data as Partial<BridgedData>;
+  return typeof data.bridge === 'string' ? (data as BridgedData) : undefined;
+}

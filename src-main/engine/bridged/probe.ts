@@ -1,0 +1,82 @@
+// What the bridged driver needs to know about an interface beyond `ip -j`: is it
+// wireless, is it hardware, and does something else (a DHCP client, NetworkManager,
+// systemd-networkd) manage its address, which would undo moving it to the bridge.
+// Checks are synchronous because planning is; only processes in this network
+// namespace count (a DHCP client of another namespace's eth0 is not ours to mind).
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { listPids, processCmdline, processNetns } from '../proc';
+
+export interface HostProbe {
+  isWireless(name: string): boolean;
+  /** Backed by hardware (a `device` link in sysfs), as physical NICs are. */
+  hasDevice(name: string): boolean;
+  /** Who keeps the interface's address up to date, in plain words, or undefined when it is static. */
+  addressManager(name: string, ifindex: number): string | undefined;
+}
+
+const DHCP_CLIENTS = new Set(['dhclient', 'udhcpc', 'dhcpcd', 'dhcpcd-bin', 'dhcpcd5']);
+
+/** The DHCP client process serving interface NAME in this network namespace, if any. */
+export function findDhcpClient(name: string): { program: string; pid: number } | undefined {
+  const ownNetns = processNetns('self');
+  for (const pid of listPids()) {
+    const argv = processCmdline(pid);
+    if (!argv || argv.length === 0) continue;
+    const program = argv
+      .slice(0, 2)
+      .map((a) => path.basename(a))
+      .find((a) => DHCP_CLIENTS.has(a));
+    if (!program) continue;
+    const servesIt = argv.some(
+      (arg, i) => arg === name || arg === `--interface=${name}` || (arg === '-i' && argv[i + 1] === name) || arg === `-i${name}`,
+    );
+    if (!servesIt || processNetns(pid) !== ownNetns) continue;
+    return { program, pid };
+  }
+  return undefined;
+}
+
+function daemonRunsHere(names: string[]): boolean {
+  const ownNetns = processNetns('self');
+  return listPids().some((pid) => {
+    const argv0 = processCmdline(pid)?.[0];
+    return argv0 !== undefined && names.includes(path.basename(argv0)) && processNetns(pid) === ownNetns;
+  });
+}
+
+function networkManagerManages(name: string): boolean {
+  if (!daemonRunsHere(['NetworkManager'])) return false;
+  try {
+    const out = execFileSync('nmcli', ['-t', '-f', 'DEVICE,STATE', 'device', 'status'], { encoding: 'utf8', timeout: 5000 });
+    return out.split('\n').some((line) => {
+      const [device, state] = line.split(':');
+      return device === name && state !== undefined && !state.startsWith('unmanaged');
+    });
+  } catch {
+    return false;
+  }
+}
+
+function networkdManages(ifindex: number): boolean {
+  if (!daemonRunsHere(['systemd-networkd'])) return false;
+  try {
+    const text = fs.readFileSync(`/run/systemd/netif/links/${ifindex}`, 'utf8');
+    return /^ADMIN_STATE=(configured|configuring)$/m.test(text);
+  } catch {
+    return false;
+  }
+}
+
+export const realProbe: HostProbe = {
+  isWireless: (name) => fs.existsSync(`/sys/class/net/${name}/wireless`) || fs.existsSync(`/sys/class/net/${name}/phy80211`),
+  hasDevice: (name) => fs.existsSync(`/sys/class/net/${name}/device`),
+  addressManager(name, ifindex) {
+    const client = findDhcpClient(name);
+    if (client) return `the DHCP client ${client.program} (pid ${client.pid})`;
+    if (networkManagerManages(name)) return 'NetworkManager';
+    if (networkdManages(ifindex)) return 'systemd-networkd';
+    return undefined;
+  },
+};

@@ -1,0 +1,275 @@
+// The engine core: plans every network through its driver plus the shared parts (the
+// app's nftables table and the forwarding sysctl), and runs plans all-or-nothing.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import { hasSubnet, type Config, type Network, type RoutedNetwork, type ValidationError } from '../../src-shared/model';
+import type { ApplyProgress, PlanOperation } from '../../src-shared/api/types';
+import type { Dirs } from '../paths';
+import type { CommandRunner } from './runner';
+import { driverFor } from './drivers';
+import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
+import { FORWARDING_SYSCTL, inspectTable } from './inspect';
+import { journalIsEmpty, journalFile, writeJournal } from './journal';
+import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
+
+/** A planned operation together with how to carry it out. */
+export interface Step {
+  operation: PlanOperation;
+  run(ctx: ExecContext): Promise<void>;
+}
+
+export interface CorePlan {
+  steps: Step[];
+  warnings: string[];
+  errors: ValidationError[];
+}
+
+function digest(text: string): string {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/** Networks the app's ruleset covers: host-only and NAT networks with a registered driver. */
+function rulesetNetworks(networks: readonly Network[]): RoutedNetwork[] {
+  return networks.filter(hasSubnet).filter((n) => driverFor(n.type));
+}
+
+function driverSteps(type: Network['type'], ops: PlanOperation[]): Step[] {
+  const driver = driverFor(type)!;
+  return ops.map((operation) => ({
+    operation,
+    run: async (ctx) => {
+      // Record the network (with its type) before its first change, so a crash leaves a trace.
+      if (operation.network) {
+        ctx.record((j) => {
+          j.networks[operation.network!] ??= { type, data: {} };
+        });
+      }
+      await driver.execute(operation, ctx);
+    },
+  }));
+}
+
+/** Steps for the app's nftables table and net.ipv4.ip_forward, given the networks that stay. */
+export function sharedSteps(networks: readonly Network[], state: HostState): Step[] {
+  const steps: Step[] = [];
+  const covered = rulesetNetworks(networks);
+  if (covered.length === 0) {
+    if (state.table.exists) {
+      steps.push({
+        operation: {
+          op: 'delete-ruleset',
+          target: `${TABLE_FAMILY} ${TABLE_NAME}`,
+          description: `Remove the firewall table ${TABLE_FAMILY} ${TABLE_NAME}`,
+        },
+        run: (ctx) => loadRuleset(ctx, deleteTableText(), undefined),
+      });
+    }
+  } else {
+    const text = generateRuleset(covered);
+    const recorded = state.journal.table;
+    const stale = !state.table.exists || recorded?.textDigest !== digest(text) || recorded?.fingerprint !== state.table.fingerprint;
+    if (stale) {
+      const why = !state.table.exists ? 'load' : recorded?.textDigest !== digest(text) ? 'update' : 'repair (changed outside the app)';
+      steps.push({
+        operation: {
+          op: 'load-ruleset',
+          target: `${TABLE_FAMILY} ${TABLE_NAME}`,
+          description: `${why[0]!.toUpperCase()}${why.slice(1)} the firewall table ${TABLE_FAMILY} ${TABLE_NAME} (NAT, isolation, port forwards for ${covered.map((n) => n.name).join(', ')})`,
+          details: { ruleset: text },
+        },
+        run: (ctx) => loadRuleset(ctx, text, digest(text)),
+      });
+    }
+  }
+  const wantForwarding = covered.some((n) => n.type === 'nat');
+  if (wantForwarding && state.forwarding !== '1') {
+    const previous = state.journal.forwarding?.previous ?? state.forwarding;
+    steps.push({
+      operation: {
+        op: 'set-forwarding',
+        target: 'net.ipv4.ip_forward',
+        description: 'Switch on IPv4 forwarding (net.ipv4.ip_forward = 1) for NAT',
+        details: { value: '1', previous },
+      },
+      run: (ctx) => setForwarding(ctx, '1', previous),
+    });
+  } else if (!wantForwarding && state.journal.forwarding) {
+    const previous = state.journal.forwarding.previous;
+    steps.push({
+      operation: {
+        op: 'restore-forwarding',
+        target: 'net.ipv4.ip_forward',
+        description: `Restore IPv4 forwarding to its previous value (${previous})`,
+        details: { value: previous },
+      },
+      run: (ctx) => setForwarding(ctx, previous, undefined),
+    });
+  }
+  return steps;
+}
+
+async function currentTableText(runner: CommandRunner): Promise<string | undefined> {
+  const result = await runner.run(['nft', 'list', 'table', TABLE_FAMILY, TABLE_NAME], { allowFailure: true });
+  return result.code === 0 ? result.stdout : undefined;
+}
+
+/** Loads a ruleset in one transaction; the undo puts back the table exactly as it was listed before. */
+async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | undefined): Promise<void> {
+  const before = await currentTableText(ctx.runner);
+  let previousRecord: Journal['table'];
+  ctx.record((j) => {
+    previousRecord = j.table;
+    j.table = { loaded: true, ...(j.table?.fingerprint ? { fingerprint: j.table.fingerprint } : {}) };
+  });
+  ctx.onUndo(async () => {
+    const restore = before === undefined ? deleteTableText() : `${deleteTableText()}${before}`;
+    await ctx.runner.run(['nft', '-f', '-'], { input: restore, allowFailure: true });
+    ctx.record((j) => {
+      j.table = previousRecord;
+    });
+  });
+  await ctx.runner.run(['nft', '-f', '-'], { input: text });
+  if (textDigest === undefined) {
+    ctx.record((j) => {
+      delete j.table;
+    });
+    return;
+  }
+  const live = await inspectTable(ctx.runner);
+  ctx.record((j) => {
+    j.table = { loaded: true, textDigest, ...(live.fingerprint ? { fingerprint: live.fingerprint } : {}) };
+  });
+}
+
+async function setForwarding(ctx: ExecContext, value: string, rememberPrevious: string | undefined): Promise<void> {
+  const before = fs.readFileSync(FORWARDING_SYSCTL, 'utf8').trim();
+  let previousRecord: Journal['forwarding'];
+  ctx.record((j) => {
+    previousRecord = j.forwarding;
+    if (rememberPrevious !== undefined) j.forwarding ??= { previous: rememberPrevious };
+  });
+  ctx.onUndo(async () => {
+    fs.writeFileSync(FORWARDING_SYSCTL, `${before}\n`);
+    ctx.record((j) => {
+      j.forwarding = previousRecord;
+    });
+  });
+  fs.writeFileSync(FORWARDING_SYSCTL, `${value}\n`);
+  if (rememberPrevious === undefined) {
+    ctx.record((j) => {
+      delete j.forwarding;
+    });
+  }
+}
+
+/** (desired config, actual host) → ordered steps. Pure apart from the steps' run closures. */
+export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePlan {
+  const ctx: PlanContext = { dirs, config };
+  const steps: Step[] = [];
+  const warnings: string[] = [];
+  const errors: ValidationError[] = [];
+  const wanted = new Map(config.networks.map((n) => [n.name, n]));
+
+  // First remove what the journal says we created for networks no longer wanted (or changing driver).
+  for (const [name, recorded] of Object.entries(state.journal.networks)) {
+    const desired = wanted.get(name);
+    if (desired && driverFor(desired.type) === driverFor(recorded.type)) continue;
+    const driver = driverFor(recorded.type);
+    if (!driver) {
+      warnings.push(`network ${name} was created as ${recorded.type}, which this version cannot remove; it was left as it is`);
+      continue;
+    }
+    steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
+  }
+  config.networks.forEach((network, index) => {
+    const driver = driverFor(network.type);
+    if (!driver) {
+      warnings.push(`network ${network.name}: ${network.type} networks are not supported yet; nothing is planned for it`);
+      return;
+    }
+    errors.push(...driver.check(network, index, state, ctx));
+    steps.push(...driverSteps(network.type, driver.plan(network, state, ctx)));
+  });
+  steps.push(...sharedSteps(config.networks, state));
+  return { steps, warnings, errors };
+}
+
+/** Plan for taking networks down: each one's removal, then the shared parts for what stays. */
+export function planDown(
+  names: string[],
+  remaining: Network[],
+  state: HostState,
+  dirs: Dirs,
+  recordedFor: (name: string) => JournalNetwork | undefined,
+): Step[] {
+  const ctx: PlanContext = { dirs, config: { version: 1, networks: remaining } };
+  const steps: Step[] = [];
+  for (const name of names) {
+    const recorded = recordedFor(name);
+    if (!recorded) continue;
+    const driver = driverFor(recorded.type);
+    if (!driver) continue;
+    steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
+  }
+  steps.push(...sharedSteps(remaining, state));
+  return steps;
+}
+
+export interface RunOutcome {
+  ok: boolean;
+  applied: PlanOperation[];
+  error?: string;
+}
+
+/** Runs steps in order; on a failure undoes what ran, newest first, and says which step failed and why. */
+export async function runSteps(
+  steps: Step[],
+  runner: CommandRunner,
+  dirs: Dirs,
+  journal: Journal,
+  onProgress?: (p: ApplyProgress) => void,
+  signal?: AbortSignal,
+): Promise<RunOutcome> {
+  const undo: (() => Promise<void>)[] = [];
+  const ctx: ExecContext = {
+    runner,
+    dirs,
+    record(change) {
+      change(journal);
+      if (journalIsEmpty(journal)) fs.rmSync(journalFile(dirs), { force: true });
+      else writeJournal(dirs, journal);
+    },
+    onUndo(fn) {
+      undo.push(fn);
+    },
+    ...(signal ? { signal } : {}),
+  };
+  const applied: PlanOperation[] = [];
+  const total = steps.length;
+  for (const [i, step] of steps.entries()) {
+    onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'running' });
+    try {
+      if (signal?.aborted) throw new Error('cancelled');
+      await step.run(ctx);
+      applied.push(step.operation);
+      onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
+    } catch (error) {
+      const cause = error instanceof Error ? error.message : String(error);
+      onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'failed' });
+      onProgress?.({ step: i + 1, total, description: 'Rolling back', phase: 'rolling-back' });
+      const rollbackErrors: string[] = [];
+      for (const fn of undo.reverse()) {
+        try {
+          await fn();
+        } catch (e) {
+          rollbackErrors.push(e instanceof Error ? e.message : String(e));
+        }
+      }
+      onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
+      const rolled =
+        rollbackErrors.length === 0 ? 'the changes made so far were rolled back' : `rolling back also hit: ${rollbackErrors.join('; ')}`;
+      return { ok: false, applied: [], error: `step ${i + 1}/${total} "${step.operation.description}" failed: ${cause}; ${rolled}` };
+    }
+  }
+  return { ok: true, applied };
+}

@@ -1,0 +1,92 @@
+// dnsmasq, one per network: config, reservations (hosts file) and lease file text.
+// Pure functions; the routed driver writes the files and runs the daemon.
+import path from 'node:path';
+import { netmask, parseCidr } from '../../src-shared/model/ip';
+import type { RoutedNetwork } from '../../src-shared/model';
+import type { Lease } from '../../src-shared/api/types';
+import type { Dirs } from '../paths';
+
+export interface DhcpFiles {
+  dir: string;
+  conf: string;
+  hosts: string;
+  leases: string;
+  pid: string;
+}
+
+/** The folder holding every network's DHCP files; dnsmasq (running as nobody) must be able to read it. */
+export function dhcpDir(dirs: Dirs): string {
+  return path.join(dirs.state, 'dhcp');
+}
+
+export function dhcpFiles(dirs: Dirs, network: string): DhcpFiles {
+  const dir = dhcpDir(dirs);
+  return {
+    dir,
+    conf: path.join(dir, `${network}.conf`),
+    hosts: path.join(dir, `${network}.hosts`),
+    leases: path.join(dir, `${network}.leases`),
+    pid: path.join(dir, `${network}.pid`),
+  };
+}
+
+/** The address dnsmasq serves from: the gateway on NAT, the host adapter address on host-only (kept even when the adapter is off). */
+export function serviceAddress(network: RoutedNetwork): string {
+  return network.type === 'nat' ? network.nat.gateway : network.hostAdapter.address;
+}
+
+/** dnsmasq's config for one network. Only this file is read (`--conf-file=`), never /etc/dnsmasq.conf. */
+export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): string {
+  const parsed = parseCidr(network.subnet);
+  if (!parsed.ok) throw new Error(`network ${network.name}: invalid subnet ${network.subnet}`);
+  const dns = network.type === 'nat' && network.nat.dns;
+  const lines = [
+    `# Virtual Network Editor: DHCP${dns ? ' and DNS' : ''} for network ${network.name} (generated; replaced on apply)`,
+    `pid-file=${files.pid}`,
+    `dhcp-leasefile=${files.leases}`,
+    `dhcp-hostsfile=${files.hosts}`,
+    // Bound to this bridge only, following its addresses as they come and go; never loopback.
+    'bind-dynamic',
+    'except-interface=lo',
+  ];
+  if (dns) {
+    // DNS (and so DHCP) only on the gateway address, as VMware's NAT device does.
+    lines.push(`listen-address=${network.nat.gateway}`, 'no-hosts', 'domain-needed', 'bogus-priv');
+  } else {
+    lines.push(`interface=${network.name}`, 'port=0');
+  }
+  lines.push(
+    `dhcp-range=${network.dhcp.rangeStart},${network.dhcp.rangeEnd},${netmask(parsed.cidr)},${network.dhcp.leaseSeconds}`,
+    // Host-only hands out no router, like VMware; NAT's router is the gateway.
+    network.type === 'nat' ? `dhcp-option=option:router,${network.nat.gateway}` : 'dhcp-option=option:router',
+    dns ? `dhcp-option=option:dns-server,${network.nat.gateway}` : 'dhcp-option=option:dns-server',
+    'dhcp-authoritative',
+    'dhcp-no-override',
+    '',
+  );
+  return lines.join('\n');
+}
+
+/** Reservations, one `mac,address[,hostname]` per line; dnsmasq rereads it on SIGHUP without dropping leases. */
+export function generateHostsFile(network: RoutedNetwork): string {
+  const lines = network.dhcp.reservations.map((r) => [r.mac.toLowerCase(), r.address, ...(r.hostname ? [r.hostname] : [])].join(','));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** Parses a dnsmasq lease file: `expiry mac address hostname client-id` per line. */
+export function parseLeases(network: string, text: string): Lease[] {
+  const leases: Lease[] = [];
+  for (const line of text.split('\n')) {
+    const [expiry, mac, address, hostname] = line.trim().split(/\s+/);
+    if (!expiry || !mac || !address || !/^\d+$/.test(expiry)) continue;
+    const seconds = Number(expiry);
+    leases.push({
+      network,
+      mac: mac.toLowerCase(),
+      address,
+      hostname: hostname && hostname !== '*' ? hostname : '',
+      expires: seconds === 0 ? null : new Date(seconds * 1000).toISOString(),
+    });
+  }
+  return leases;
+}

@@ -1,0 +1,251 @@
+// Carrying out the routed driver's ops. Each creating step is written to the journal
+// before it runs (so a crash still leaves a record of it) and registers its undo.
+import fs from 'node:fs';
+import type { PlanOperation } from '../../../src-shared/api/types';
+import type { Dirs } from '../../paths';
+import { dhcpFiles, type DhcpFiles } from '../dnsmasq';
+import { processCmdline, processStartTicks } from '../proc';
+import type { ExecContext, Journal } from '../types';
+import type { RoutedRecord } from './routed-plan';
+
+function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
+  journal.networks[network] ??= { type, data: {} };
+  return journal.networks[network].data as RoutedRecord;
+}
+
+function str(value: unknown): string {
+  return typeof value === 'string' ? value : '';
+}
+
+async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Stops a dnsmasq of ours: SIGTERM, then SIGKILL if it lingers. Skips a pid that is no longer dnsmasq. */
+export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> {
+  const argv = processCmdline(pid);
+  if (!argv || !argv[0]?.endsWith('dnsmasq') || processStartTicks(pid) === undefined) return;
+  await ctx.runner.run(['kill', '-TERM', String(pid)], { allowFailure: true });
+  for (let i = 0; i < 50; i++) {
+    if (processStartTicks(pid) === undefined) return;
+    await sleep(20);
+  }
+  await ctx.runner.run(['kill', '-KILL', String(pid)], { allowFailure: true });
+  for (let i = 0; i < 50 && processStartTicks(pid) !== undefined; i++) await sleep(20);
+}
+
+/**
+ * dnsmasq drops to an unprivileged user and rereads the hosts file on SIGHUP as that
+ * user, so the DHCP folder and the folders above it must be traversable by others.
+ */
+function prepareDhcpDir(dirs: Dirs, files: DhcpFiles): void {
+  fs.mkdirSync(files.dir, { recursive: true, mode: 0o755 });
+  for (const dir of [dirs.state, files.dir]) {
+    const mode = fs.statSync(dir).mode & 0o777;
+    if ((mode & 0o005) !== 0o005) fs.chmodSync(dir, mode | 0o005);
+  }
+}
+
+function readOr(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+function writeOrRemove(file: string, text: string | undefined): void {
+  if (text === undefined) fs.rmSync(file, { force: true });
+  else fs.writeFileSync(file, text, { mode: 0o644 });
+}
+
+async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<number> {
+  fs.rmSync(files.pid, { force: true });
+  // dnsmasq daemonises itself; its parent exits only once the daemon is set up (or failed).
+  await ctx.runner.run(['dnsmasq', `--conf-file=${files.conf}`]);
+  const pid = Number((readOr(files.pid) ?? '').trim());
+  return Number.isInteger(pid) && pid > 0 ? pid : 0;
+}
+
+export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
+  const name = op.network ?? '';
+  const { runner } = ctx;
+  const files = dhcpFiles(ctx.dirs, name);
+  switch (op.op) {
+    case 'create-bridge': {
+      ctx.record((j) => {
+        recordOf(j, name).bridge = true;
+      });
+      await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
+      ctx.onUndo(async () => {
+        await runner.run(['ip', 'link', 'del', name], { allowFailure: true });
+        ctx.record((j) => {
+          recordOf(j, name).bridge = false;
+        });
+      });
+      await runner.run(['ip', 'link', 'set', name, 'up']);
+      return;
+    }
+    case 'adopt-bridge': {
+      const type = op.details?.type === 'nat' ? 'nat' : 'hostonly';
+      const adopted = Array.isArray(op.details?.addresses) ? (op.details.addresses as string[]) : [];
+      let before: Journal['networks'][string] | undefined;
+      ctx.record((j) => {
+        before = j.networks[name] ? structuredClone(j.networks[name]) : undefined;
+        const record = recordOf(j, name, type);
+        j.networks[name]!.type = type;
+        record.bridge = true;
+        record.addresses = [...new Set([...(record.addresses ?? []), ...adopted])];
+      });
+      ctx.onUndo(async () => {
+        ctx.record((j) => {
+          if (before) j.networks[name] = before;
+          else delete j.networks[name];
+        });
+      });
+      return;
+    }
+    case 'set-link-up': {
+      await runner.run(['ip', 'link', 'set', name, 'up']);
+      ctx.onUndo(async () => {
+        await runner.run(['ip', 'link', 'set', name, 'down'], { allowFailure: true });
+      });
+      return;
+    }
+    case 'add-address': {
+      const address = str(op.target);
+      ctx.record((j) => {
+        const r = recordOf(j, name);
+        r.addresses = [...new Set([...(r.addresses ?? []), address])];
+      });
+      await runner.run(['ip', 'addr', 'add', address, 'dev', name]);
+      ctx.onUndo(async () => {
+        await runner.run(['ip', 'addr', 'del', address, 'dev', name], { allowFailure: true });
+        ctx.record((j) => {
+          const r = recordOf(j, name);
+          r.addresses = (r.addresses ?? []).filter((a) => a !== address);
+        });
+      });
+      return;
+    }
+    case 'remove-address': {
+      const address = str(op.target);
+      await runner.run(['ip', 'addr', 'del', address, 'dev', name]);
+      ctx.record((j) => {
+        const r = recordOf(j, name);
+        r.addresses = (r.addresses ?? []).filter((a) => a !== address);
+      });
+      ctx.onUndo(async () => {
+        ctx.record((j) => {
+          const r = recordOf(j, name);
+          r.addresses = [...new Set([...(r.addresses ?? []), address])];
+        });
+        await runner.run(['ip', 'addr', 'add', address, 'dev', name], { allowFailure: true });
+      });
+      return;
+    }
+    case 'stop-dhcp': {
+      const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
+      const conf = readOr(files.conf);
+      for (const pid of pids) await stopDnsmasq(ctx, pid);
+      ctx.onUndo(async () => {
+        // Bring back the server this step stopped, when its config is still there.
+        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files).catch(() => 0);
+      });
+      return;
+    }
+    case 'start-dhcp': {
+      prepareDhcpDir(ctx.dirs, files);
+      const previous = { conf: readOr(files.conf), hosts: readOr(files.hosts) };
+      ctx.record((j) => {
+        recordOf(j, name).dhcp = true;
+      });
+      writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.conf, str(op.details?.conf));
+      const pid = await startDnsmasq(ctx, files);
+      ctx.onUndo(async () => {
+        if (pid) await stopDnsmasq(ctx, pid);
+        writeOrRemove(files.conf, previous.conf);
+        writeOrRemove(files.hosts, previous.hosts);
+      });
+      return;
+    }
+    case 'reload-dhcp': {
+      const previous = readOr(files.hosts);
+      const pid = Number(op.details?.pid);
+      writeOrRemove(files.hosts, str(op.details?.hosts));
+      await runner.run(['kill', '-HUP', String(pid)]);
+      ctx.onUndo(async () => {
+        writeOrRemove(files.hosts, previous);
+        await runner.run(['kill', '-HUP', String(pid)], { allowFailure: true });
+      });
+      return;
+    }
+    case 'remove-dhcp-files': {
+      for (const file of [files.conf, files.hosts, files.leases, files.pid]) fs.rmSync(file, { force: true });
+      ctx.record((j) => {
+        if (j.networks[name]) recordOf(j, name).dhcp = false;
+      });
+      return;
+    }
+    case 'delete-bridge': {
+      const addresses = await currentAddresses(ctx, name);
+      await runner.run(['ip', 'link', 'del', name]);
+      let before: RoutedRecord | undefined;
+      ctx.record((j) => {
+        const r = recordOf(j, name);
+        before = { ...r };
+        r.bridge = false;
+        r.addresses = [];
+      });
+      ctx.onUndo(async () => {
+        ctx.record((j) => {
+          Object.assign(recordOf(j, name), before);
+        });
+        await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge'], { allowFailure: true });
+        await runner.run(['ip', 'link', 'set', name, 'up'], { allowFailure: true });
+        for (const a of addresses) await runner.run(['ip', 'addr', 'add', a, 'dev', name], { allowFailure: true });
+      });
+      return;
+    }
+    case 'forget-network': {
+      let before: Journal['networks'][string] | undefined;
+      ctx.record((j) => {
+        before = j.networks[name];
+        delete j.networks[name];
+      });
+      ctx.onUndo(async () => {
+        ctx.record((j) => {
+          if (before) j.networks[name] = before;
+        });
+      });
+      return;
+    }
+    default:
+      throw new Error(`the host-only/NAT driver has no step "${op.op}"`);
+  }
+}
+
+async function currentAddresses(ctx: ExecContext, name: string): Promise<string[]> {
+  const result = await ctx.runner.run(['ip', '-j', '-4', 'addr', 'show', 'dev', name], { allowFailure: true });
+  try {
+    const parsed = JSON.parse(result.stdout || '[]') as { addr_info?: { local?: string; prefixlen?: number }[] }[];
+    return parsed.flatMap((l) => (l.addr_info ?? []).filter((a) => a.local).map((a) => `${a.local}/${a.prefixlen ?? 32}`));
+  } catch {
+    return [];
+  }
+}
+
+export const ROUTED_OPS = [
+  'create-bridge',
+  'adopt-bridge',
+  'set-link-up',
+  'add-address',
+  'remove-address',
+  'stop-dhcp',
+  'start-dhcp',
+  'reload-dhcp',
+  'remove-dhcp-files',
+  'delete-bridge',
+  'forget-network',
+] as const;

@@ -1,0 +1,226 @@
+// Status and doctor for host-only and NAT networks: compares the live host with what
+// the network should look like and says, per check, what to do about a difference.
+import fs from 'node:fs';
+import type { RoutedNetwork } from '../../../src-shared/model';
+import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../src-shared/api/types';
+import { dhcpFiles, parseLeases } from '../dnsmasq';
+import { networkChains } from '../nft';
+import type { ForeignDropPolicy, HostState, PlanContext } from '../types';
+import { bridgeAddresses } from './routed-plan';
+
+export function activeLeaseCount(ctx: PlanContext, network: string, now = Date.now()): number {
+  let text = '';
+  try {
+    text = fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8');
+  } catch {
+    return 0;
+  }
+  return parseLeases(network, text).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
+}
+
+export function dhcpState(network: RoutedNetwork, state: HostState): ServiceState {
+  const current = (state.dhcp.get(network.name) ?? []).find((p) => p.fromPidFile);
+  if (!network.dhcp.enabled) return { service: 'dhcp', running: false, detail: 'DHCP is switched off for this network' };
+  if (!current) return { service: 'dhcp', running: false, detail: 'no DHCP server of ours is running' };
+  return { service: 'dhcp', running: true, pid: current.pid, since: current.startedAt };
+}
+
+function networkRules(network: RoutedNetwork, state: HostState): number {
+  const c = networkChains(network.name);
+  return [c.from, c.to, c.hostFrom, c.hostTo].reduce((sum, chain) => sum + (state.table.rules[chain] ?? 0), 0);
+}
+
+function rulesIntact(network: RoutedNetwork, state: HostState): boolean {
+  const c = networkChains(network.name);
+  if (!state.table.exists || !state.table.rules[c.from] || !state.table.rules[c.to]) return false;
+  const recorded = state.journal.table?.fingerprint;
+  return recorded === undefined || recorded === state.table.fingerprint;
+}
+
+export function natState(network: RoutedNetwork, state: HostState): ServiceState & { rules: number; portForwards: number } {
+  const rules = networkRules(network, state);
+  const portForwards = network.type === 'nat' ? network.nat.portForwards.length : 0;
+  const intact = rulesIntact(network, state);
+  const forwarding = network.type !== 'nat' || state.forwarding === '1';
+  const running = intact && forwarding;
+  const detail = !intact ? 'firewall rules missing or changed outside the app' : !forwarding ? 'IPv4 forwarding is off' : undefined;
+  return { service: 'nat', running, rules, portForwards, ...(detail ? { detail } : {}) };
+}
+
+function fixForForeignDrop(drop: ForeignDropPolicy, bridge: string): string {
+  if (drop.family === 'ip' && drop.table === 'filter' && drop.chain === 'FORWARD') {
+    // iptables-nft (Docker, ufw) owns this chain; DOCKER-USER exists when Docker does.
+    return `allow the network in iptables, e.g. \`iptables -I DOCKER-USER -i ${bridge} -j ACCEPT\` and \`iptables -I DOCKER-USER -o ${bridge} -j ACCEPT\` (or \`iptables -I FORWARD …\` without Docker)`;
+  }
+  return `add accept rules for the bridge to that chain, e.g. \`nft insert rule ${drop.family} ${drop.table} ${drop.chain} iifname "${bridge}" accept\` and the same with oifname`;
+}
+
+export function doctorRouted(network: RoutedNetwork, state: HostState, _ctx: PlanContext): DoctorCheck[] {
+  const name = network.name;
+  const checks: DoctorCheck[] = [];
+  const add = (check: string, ok: boolean, detail: string, fix: string, warnOnly = false): void => {
+    checks.push(
+      ok ? { network: name, check, status: 'ok', detail } : { network: name, check, status: warnOnly ? 'warning' : 'problem', detail, fix },
+    );
+  };
+  const link = state.links.get(name);
+  const applyFix = 'run `vnet apply` to repair it';
+  add(
+    'bridge',
+    !!link && link.kind === 'bridge' && link.adminUp,
+    !link
+      ? `bridge ${name} is missing`
+      : link.kind !== 'bridge'
+        ? `${name} is not a bridge`
+        : link.adminUp
+          ? `bridge ${name} is up`
+          : `bridge ${name} is switched off`,
+    applyFix,
+  );
+  const addresses = link?.addresses ?? [];
+  const wanted = bridgeAddresses(network);
+  const missing = wanted.filter((a) => !addresses.includes(a));
+  if (network.hostAdapter.enabled) {
+    const hostAddr = wanted[0]!;
+    add(
+      'host adapter',
+      addresses.includes(hostAddr),
+      addresses.includes(hostAddr)
+        ? `host adapter address ${hostAddr} is on ${name}`
+        : `host adapter address ${hostAddr} is missing from ${name}`,
+      applyFix,
+    );
+  } else {
+    add('host adapter', true, 'host adapter is switched off: the host cannot reach guests by their addresses', '');
+  }
+  if (network.type === 'nat') {
+    const gw = wanted[wanted.length - 1]!;
+    add(
+      'gateway',
+      addresses.includes(gw),
+      addresses.includes(gw) ? `NAT gateway ${gw} is on ${name}` : `NAT gateway address ${gw} is missing from ${name}`,
+      applyFix,
+    );
+  } else if (missing.length > 0 && !network.hostAdapter.enabled) {
+    add('DHCP address', false, `address ${missing.join(', ')} used by the DHCP server is missing from ${name}`, applyFix);
+  }
+  if (network.dhcp.enabled) {
+    const dhcp = dhcpState(network, state);
+    const bound = state.listeners.some((l) => l.protocol === 'udp' && l.port === 67);
+    const strays = (state.dhcp.get(name) ?? []).filter((p) => !p.fromPidFile).length;
+    add(
+      'DHCP server',
+      dhcp.running && bound && strays === 0,
+      dhcp.running
+        ? strays > 0
+          ? `${strays} extra DHCP server(s) of ours run for ${name} besides pid ${dhcp.pid}`
+          : bound
+            ? `DHCP server running (pid ${dhcp.pid}), listening on port 67`
+            : `DHCP server pid ${dhcp.pid} is not listening on port 67`
+        : `no DHCP server is running for ${name}: guests get no addresses`,
+      'run `vnet apply` to restart it',
+    );
+  } else {
+    add('DHCP server', true, 'DHCP is switched off; guests need static addresses', '');
+  }
+  const c = networkChains(name);
+  const tablePresent = state.table.exists && !!state.table.rules[c.to];
+  const changed =
+    tablePresent && state.journal.table?.fingerprint !== undefined && state.journal.table.fingerprint !== state.table.fingerprint;
+  add(
+    network.type === 'nat' ? 'NAT rules' : 'isolation rules',
+    tablePresent && !changed,
+    !state.table.exists
+      ? "the app's firewall table inet vnet_editor is missing (flushed ruleset?)"
+      : !tablePresent
+        ? `the rules for ${name} are missing from table inet vnet_editor`
+        : changed
+          ? 'table inet vnet_editor was changed outside the app'
+          : `${networkRules(network, state)} rules for ${name} in table inet vnet_editor`,
+    'run `vnet apply` to reload the rules',
+  );
+  if (network.type === 'nat') {
+    add(
+      'forwarding',
+      state.forwarding === '1',
+      state.forwarding === '1'
+        ? 'IPv4 forwarding is on'
+        : 'IPv4 forwarding (net.ipv4.ip_forward) is off: NAT guests cannot reach the outside',
+      'run `vnet apply` to switch it on',
+    );
+    const uplink = network.nat.uplink;
+    const route = state.routes.find((r) => r.dst === 'default' && (uplink === 'auto' || r.dev === uplink));
+    add(
+      'uplink route',
+      !!route,
+      route
+        ? `outside traffic leaves through ${route.dev ?? '?'}${route.gateway ? ` via ${route.gateway}` : ''}`
+        : `no default route${uplink === 'auto' ? '' : ` through ${uplink}`}: NAT guests cannot reach the outside`,
+      'connect the host to a network (a default route is needed)',
+    );
+    for (const drop of state.foreignDrops.filter((d) => d.hook === 'forward')) {
+      add(
+        'foreign firewall',
+        false,
+        `chain ${drop.chain} of table ${drop.family} ${drop.table} (not ours) has ${drop.what} on forwarded traffic: it can block ${name}'s guests`,
+        fixForForeignDrop(drop, name),
+      );
+    }
+    network.nat.portForwards.forEach((f) => {
+      const taken = state.listeners.find(
+        (l) =>
+          l.protocol === f.protocol &&
+          l.port === f.hostPort &&
+          !l.address.startsWith('127.') &&
+          !wanted.some((a) => a.startsWith(`${l.address}/`)),
+      );
+      if (taken) {
+        add(
+          'port forward',
+          false,
+          `${f.protocol} port ${f.hostPort} is also used by a program listening on ${taken.address}: the forward hides it`,
+          `stop that program or change the forward's host port`,
+          true,
+        );
+      }
+    });
+  }
+  for (const drop of state.foreignDrops.filter((d) => d.hook === 'input')) {
+    add(
+      'foreign firewall',
+      false,
+      `chain ${drop.chain} of table ${drop.family} ${drop.table} (not ours) drops incoming traffic by default: guests may not reach the host or its DHCP server`,
+      fixForForeignDrop(drop, name),
+      true,
+    );
+  }
+  return checks;
+}
+
+export function statusRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): NetworkStatus {
+  const link = state.links.get(network.name);
+  const ports = [...state.links.values()].filter((l) => l.master === network.name).map((l) => l.name);
+  const hostAddr = bridgeAddresses(network)[0];
+  const problems = doctorRouted(network, state, ctx)
+    .filter((c) => c.status === 'problem')
+    .map((c) => c.detail);
+  const dhcp = dhcpState(network, state);
+  return {
+    name: network.name,
+    type: network.type,
+    up: !!link && link.adminUp,
+    bridge: { exists: !!link, up: !!link?.adminUp, carrier: link?.carrier, ports },
+    addresses: link?.addresses ?? [],
+    subnet: network.subnet,
+    ...(network.type === 'nat' ? { uplink: network.nat.uplink } : {}),
+    hostAdapter: {
+      enabled: network.hostAdapter.enabled,
+      address: network.hostAdapter.address,
+      present: network.hostAdapter.enabled && !!hostAddr && !!link?.addresses.includes(hostAddr),
+    },
+    dhcp,
+    ...(network.type === 'nat' ? { nat: natState(network, state) } : {}),
+    leases: activeLeaseCount(ctx, network.name),
+    problems,
+  };
+}

@@ -1,0 +1,202 @@
+// Planning for host-only and NAT networks: a bridge named after the network, the host
+// adapter and gateway addresses on it, and one dnsmasq. Pure: state in, ops out.
+import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../../../src-shared/model/ip';
+import type { RoutedNetwork, ValidationError } from '../../../src-shared/model';
+import type { PlanOperation } from '../../../src-shared/api/types';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, serviceAddress } from '../dnsmasq';
+import type { HostState, JournalNetwork, PlanContext } from '../types';
+
+/** What the routed driver records per network in the journal. */
+export interface RoutedRecord {
+  /** The app created (or adopted) the bridge, so removing the network deletes it. */
+  bridge?: boolean;
+  /** Addresses the app put on the bridge. */
+  addresses?: string[];
+  /** The app started a DHCP server and wrote its files. */
+  dhcp?: boolean;
+}
+
+export function routedRecord(recorded: JournalNetwork | undefined): RoutedRecord {
+  return (recorded?.data ?? {}) as RoutedRecord;
+}
+
+function subnetCidr(network: RoutedNetwork): Cidr {
+  const parsed = parseCidr(network.subnet);
+  if (!parsed.ok) throw new Error(`network ${network.name}: invalid subnet ${network.subnet}`);
+  return parsed.cidr;
+}
+
+/**
+ * Addresses the bridge carries: the host adapter's when it is on, the NAT gateway
+ * always, and on host-only with the adapter off the adapter address all the same,
+ * because dnsmasq needs an address in the subnet to hand out leases (the ruleset then
+ * keeps the host and the guests apart).
+ */
+export function bridgeAddresses(network: RoutedNetwork): string[] {
+  const prefix = subnetCidr(network).prefix;
+  const addresses: string[] = [];
+  if (network.hostAdapter.enabled || network.type === 'hostonly') addresses.push(`${network.hostAdapter.address}/${prefix}`);
+  if (network.type === 'nat') addresses.push(`${network.nat.gateway}/${prefix}`);
+  return addresses;
+}
+
+function op(network: string, kind: string, target: string, description: string, details?: Record<string, unknown>): PlanOperation {
+  return details ? { op: kind, network, target, description, details } : { op: kind, network, target, description };
+}
+
+export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): PlanOperation[] {
+  const name = network.name;
+  const ops: PlanOperation[] = [];
+  const link = state.links.get(name);
+  const record = routedRecord(state.journal.networks[name]);
+  const desired = bridgeAddresses(network);
+  const actual = link?.addresses ?? [];
+
+  if (!link) {
+    ops.push(op(name, 'create-bridge', name, `Create bridge ${name} and switch it on`));
+  } else {
+    if (!record.bridge || state.journal.networks[name]?.type !== network.type) {
+      // Left by an earlier run whose state folder was lost, or a type change: take it over.
+      ops.push(
+        op(name, 'adopt-bridge', name, `Take over the existing bridge ${name}`, {
+          type: network.type,
+          addresses: actual.filter((a) => desired.includes(a)),
+        }),
+      );
+    }
+    if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
+  }
+  const ours = new Set([...(record.addresses ?? [])]);
+  for (const address of actual) {
+    if (!desired.includes(address) && ours.has(address))
+      ops.push(op(name, 'remove-address', address, `Remove address ${address} from ${name}`));
+  }
+  for (const address of desired) {
+    if (!actual.includes(address)) ops.push(op(name, 'add-address', address, `Add address ${address} to ${name}`));
+  }
+
+  const procs = state.dhcp.get(name) ?? [];
+  const files = dhcpFiles(ctx.dirs, name);
+  const onDisk = state.dhcpFiles.get(name);
+  if (network.dhcp.enabled) {
+    const conf = generateDnsmasqConf(network, files);
+    const hosts = generateHostsFile(network);
+    const current = procs.find((p) => p.fromPidFile && p.confFile === files.conf && onDisk?.conf === conf);
+    const strays = procs.filter((p) => p !== current);
+    if (strays.length > 0) {
+      ops.push(
+        op(
+          name,
+          'stop-dhcp',
+          name,
+          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'run with an old or lost configuration'}`,
+          {
+            pids: strays.map((p) => p.pid),
+          },
+        ),
+      );
+    }
+    if (!current) {
+      ops.push(
+        op(name, 'start-dhcp', name, `Start the DHCP server for ${name} (${network.dhcp.rangeStart}–${network.dhcp.rangeEnd})`, {
+          conf,
+          hosts,
+          service: serviceAddress(network),
+        }),
+      );
+    } else if (onDisk?.hosts !== hosts) {
+      ops.push(
+        op(
+          name,
+          'reload-dhcp',
+          name,
+          `Update DHCP reservations for ${name} (${network.dhcp.reservations.length}) without dropping leases`,
+          {
+            hosts,
+            pid: current.pid,
+          },
+        ),
+      );
+    }
+  } else {
+    if (procs.length > 0)
+      ops.push(op(name, 'stop-dhcp', name, `Stop the DHCP server for ${name} (DHCP switched off)`, { pids: procs.map((p) => p.pid) }));
+    if (onDisk?.any) ops.push(op(name, 'remove-dhcp-files', name, `Remove the DHCP files of ${name}`));
+  }
+  return ops;
+}
+
+export function planRoutedRemoval(name: string, recorded: JournalNetwork, state: HostState): PlanOperation[] {
+  const ops: PlanOperation[] = [];
+  const record = routedRecord(recorded);
+  const procs = state.dhcp.get(name) ?? [];
+  if (procs.length > 0) ops.push(op(name, 'stop-dhcp', name, `Stop the DHCP server for ${name}`, { pids: procs.map((p) => p.pid) }));
+  if (state.dhcpFiles.get(name)?.any) ops.push(op(name, 'remove-dhcp-files', name, `Remove the DHCP files of ${name}`));
+  const link = state.links.get(name);
+  if (link && record.bridge) {
+    ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`));
+  } else if (link) {
+    for (const address of record.addresses ?? []) {
+      if (link.addresses.includes(address)) ops.push(op(name, 'remove-address', address, `Remove address ${address} from ${name}`));
+    }
+  }
+  ops.push(op(name, 'forget-network', name, `Forget network ${name}`));
+  return ops;
+}
+
+/** Interfaces whose routes belong to the app (its networks' bridges, desired or recorded). */
+export function ownInterfaces(state: HostState, ctx: PlanContext): Set<string> {
+  return new Set([...ctx.config.networks.map((n) => n.name), ...Object.keys(state.journal.networks)]);
+}
+
+export function checkRouted(network: RoutedNetwork, index: number, state: HostState, ctx: PlanContext): ValidationError[] {
+  const errors: ValidationError[] = [];
+  const link = state.links.get(network.name);
+  if (link && link.kind !== 'bridge') {
+    errors.push({
+      path: ['networks', index, 'name'],
+      message: `an interface named "${network.name}" already exists on this host and is not a bridge (${link.kind ?? 'a device'}); choose another name`,
+    });
+  }
+  const subnet = subnetCidr(network);
+  const own = ownInterfaces(state, ctx);
+  for (const route of state.routes) {
+    if (route.dst === 'default' || (route.dev && own.has(route.dev))) continue;
+    const cidr = parseLooseCidr(route.dst);
+    if (cidr && cidr.prefix > 0 && overlaps(cidr, subnet)) {
+      errors.push({
+        path: ['networks', index, 'subnet'],
+        message: `${network.subnet} collides with the host's route to ${route.dst}${route.dev ? ` on ${route.dev}` : ''}; pick another subnet`,
+      });
+      break;
+    }
+  }
+  if (network.type === 'nat') {
+    if (network.nat.uplink !== 'auto' && !state.links.has(network.nat.uplink)) {
+      errors.push({
+        path: ['networks', index, 'nat', 'uplink'],
+        message: `there is no interface named "${network.nat.uplink}" on this host`,
+      });
+    }
+    const ownAddresses = new Set<string>();
+    for (const n of ctx.config.networks) {
+      if (n.type === 'bridged') continue;
+      for (const a of bridgeAddresses(n)) ownAddresses.add(a.split('/')[0]!);
+    }
+    network.nat.portForwards.forEach((forward, j) => {
+      const listener = state.listeners.find(
+        (l) =>
+          l.protocol === forward.protocol && l.port === forward.hostPort && !l.address.startsWith('127.') && !ownAddresses.has(l.address),
+      );
+      if (listener) {
+        errors.push({
+          path: ['networks', index, 'nat', 'portForwards', j, 'hostPort'],
+          message: `${forward.protocol} port ${forward.hostPort} is already in use by a program on this host (listening on ${listener.address}); pick another host port or stop that program`,
+        });
+      }
+    });
+  }
+  return errors;
+}
+
+export { formatIpv4 };

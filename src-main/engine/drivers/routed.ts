@@ -1,0 +1,22 @@
+// The host-only and NAT driver (one implementation, registered for both types).
+import type { RoutedNetwork } from '../../../src-shared/model';
+import type { NetworkDriver } from '../types';
+import { checkRouted, planRouted, planRoutedRemoval } from './routed-plan';
+import { executeRouted, ROUTED_OPS } from './routed-exec';
+import { doctorRouted, statusRouted } from './routed-health';
+
+function routedDriver<N extends RoutedNetwork>(type: N['type']): NetworkDriver<N> {
+  return {
+    type,
+    ops: ROUTED_OPS,
+    check: checkRouted,
+    plan: planRouted,
+    planRemoval: (name, recorded, state) => planRoutedRemoval(name, recorded, state),
+    execute: executeRouted,
+    status: statusRouted,
+    doctor: doctorRouted,
+  };
+}
+
+export const hostOnlyDriver = routedDriver<Extract<RoutedNetwork, { type: 'hostonly' }>>('hostonly');
+export const natDriver = routedDriver<Extract<RoutedNetwork, { type: 'nat' }>>('nat');

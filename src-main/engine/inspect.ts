@@ -1,0 +1,260 @@
+// Reads the host's actual state: links, addresses and routes (`ip -j`), the app's
+// nftables table and other tables' drop policies (`nft -j`), the app's dnsmasq
+// processes (pid files and /proc), the forwarding sysctl and listening ports.
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dirs } from '../paths';
+import type { CommandRunner } from './runner';
+import { readJournal } from './journal';
+import { dhcpDir } from './dnsmasq';
+import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
+import { PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
+import type { DhcpProcess, ForeignDropPolicy, HostState, LinkState, Listener, RouteState, TableState } from './types';
+
+export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
+
+interface IpLink {
+  ifindex: number;
+  ifname: string;
+  flags?: string[];
+  operstate?: string;
+  address?: string;
+  master?: string;
+  linkinfo?: { info_kind?: string };
+}
+
+interface IpAddr {
+  ifname: string;
+  addr_info?: { family?: string; local?: string; prefixlen?: number }[];
+}
+
+function parseJson<T>(text: string, what: string): T {
+  try {
+    return JSON.parse(text || '[]') as T;
+  } catch {
+    throw new Error(`cannot read the output of ${what}`);
+  }
+}
+
+export async function inspectLinks(runner: CommandRunner): Promise<Map<string, LinkState>> {
+  const [links, addrs] = await Promise.all([
+    runner.run(['ip', '-j', '-d', 'link', 'show']),
+    runner.run(['ip', '-j', '-4', 'addr', 'show']),
+  ]);
+  const byName = new Map<string, LinkState>();
+  for (const l of parseJson<IpLink[]>(links.stdout, 'ip link')) {
+    const flags = l.flags ?? [];
+    byName.set(l.ifname, {
+      name: l.ifname,
+      ifindex: l.ifindex,
+      kind: l.linkinfo?.info_kind,
+      adminUp: flags.includes('UP'),
+      operState: l.operstate ?? 'UNKNOWN',
+      carrier: flags.includes('LOWER_UP'),
+      mac: l.address,
+      master: l.master,
+      addresses: [],
+    });
+  }
+  for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {
+    const link = byName.get(a.ifname);
+    if (!link) continue;
+    for (const info of a.addr_info ?? []) {
+      if (info.family === 'inet' && info.local) link.addresses.push(`${info.local}/${info.prefixlen ?? 32}`);
+    }
+  }
+  return byName;
+}
+
+export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]> {
+  const result = await runner.run(['ip', '-j', '-4', 'route', 'show', 'table', 'main']);
+  return parseJson<{ dst: string; dev?: string; gateway?: string; protocol?: string; scope?: string }[]>(result.stdout, 'ip route').map(
+    (r) => ({
+      dst: r.dst,
+      dev: r.dev,
+      gateway: r.gateway,
+      protocol: r.protocol,
+      scope: r.scope,
+    }),
+  );
+}
+
+type NftItem = Record<string, Record<string, unknown>>;
+
+function stripHandles(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(stripHandles);
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const key of Object.keys(value).sort()) {
+      if (key === 'handle') continue;
+      out[key] = stripHandles((value as Record<string, unknown>)[key]);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** Digest of a table listing without handles: equal digests mean the same rules, chains, maps and elements. */
+export function tableFingerprint(items: NftItem[]): string {
+  const relevant = items.filter((item) => !('metainfo' in item)).map(stripHandles);
+  return crypto.createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
+}
+
+export async function inspectTable(runner: CommandRunner): Promise<TableState> {
+  const result = await runner.run(['nft', '-j', 'list', 'table', TABLE_FAMILY, TABLE_NAME], { allowFailure: true });
+  if (result.code !== 0) return { exists: false, rules: {}, portForwards: 0 };
+  const items = parseJson<{ nftables?: NftItem[] }>(result.stdout, 'nft list table').nftables ?? [];
+  const rules: Record<string, number> = {};
+  let portForwards = 0;
+  for (const item of items) {
+    if (item.chain) rules[String(item.chain.name)] ??= 0;
+    if (item.rule) rules[String(item.rule.chain)] = (rules[String(item.rule.chain)] ?? 0) + 1;
+    if (item.map && item.map.name === PORT_FORWARD_MAP) portForwards = Array.isArray(item.map.elem) ? item.map.elem.length : 0;
+  }
+  return { exists: true, fingerprint: tableFingerprint(items), rules, portForwards };
+}
+
+/** Base chains of other tables on the forward/input path that drop by default (Docker, firewalld…). */
+export async function inspectForeignDrops(runner: CommandRunner): Promise<ForeignDropPolicy[]> {
+  const result = await runner.run(['nft', '-j', 'list', 'chains'], { allowFailure: true });
+  if (result.code !== 0) return [];
+  const items = parseJson<{ nftables?: NftItem[] }>(result.stdout, 'nft list chains').nftables ?? [];
+  const drops: ForeignDropPolicy[] = [];
+  for (const item of items) {
+    const c = item.chain;
+    if (!c) continue;
+    if (c.family === TABLE_FAMILY && c.table === TABLE_NAME) continue;
+    if ((c.hook === 'forward' || c.hook === 'input') && c.policy === 'drop') {
+      drops.push({ family: String(c.family), table: String(c.table), chain: String(c.name), hook: String(c.hook), what: 'policy drop' });
+    }
+  }
+  return drops;
+}
+
+export function readForwarding(): string {
+  try {
+    return fs.readFileSync(FORWARDING_SYSCTL, 'utf8').trim();
+  } catch {
+    return '0';
+  }
+}
+
+/** Listening TCP and UDP sockets of this network namespace, from /proc/net (no extra tool needed). */
+export function readListeners(): Listener[] {
+  const out: Listener[] = [];
+  const read = (file: string, protocol: 'tcp' | 'udp', listenState: string): void => {
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch {
+      return;
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols.length < 4 || cols[3] !== listenState) continue;
+      const [hexAddr, hexPort] = (cols[1] ?? '').split(':');
+      if (!hexAddr || !hexPort) continue;
+      const n = parseInt(hexAddr, 16);
+      // /proc/net/tcp stores the address in host (little-endian) byte order.
+      const address = [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
+      out.push({ protocol, address, port: parseInt(hexPort, 16) });
+    }
+  };
+  read('/proc/net/tcp', 'tcp', '0A'); // LISTEN
+  read('/proc/net/udp', 'udp', '07'); // UNCONN (bound)
+  return out;
+}
+
+/**
+ * The app's dnsmasq processes in this network namespace: dnsmasq, running with a
+ * `--conf-file=` named after a network inside a `dhcp` folder, not a zombie. Found
+ * by scanning /proc, so orphans whose pid file was lost are found too.
+ */
+export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
+  const found = new Map<string, DhcpProcess[]>();
+  const myNetns = processNetns('self');
+  const ourDir = dhcpDir(dirs);
+  const pidFromFile = new Map<string, number>();
+  try {
+    for (const name of fs.readdirSync(ourDir)) {
+      if (!name.endsWith('.pid')) continue;
+      const pid = Number(fs.readFileSync(path.join(ourDir, name), 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0) pidFromFile.set(name.slice(0, -4), pid);
+    }
+  } catch {
+    // no DHCP folder yet
+  }
+  for (const pid of listPids()) {
+    const argv = processCmdline(pid);
+    if (!argv || path.basename(argv[0] ?? '') !== 'dnsmasq') continue;
+    const confArg = argv.find((a) => a.startsWith('--conf-file='));
+    if (!confArg) continue;
+    const confFile = confArg.slice('--conf-file='.length);
+    if (path.basename(path.dirname(confFile)) !== 'dhcp' || !confFile.endsWith('.conf')) continue;
+    if (processNetns(pid) !== myNetns) continue;
+    const start = processStartTicks(pid);
+    if (start === undefined) continue;
+    const network = path.basename(confFile, '.conf');
+    const list = found.get(network) ?? [];
+    list.push({
+      network,
+      pid,
+      startedAt: ticksToEpochMs(start),
+      confFile,
+      fromPidFile: pidFromFile.get(network) === pid && path.dirname(confFile) === ourDir,
+    });
+    found.set(network, list);
+  }
+  return found;
+}
+
+export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
+  const [links, routes, table, foreignDrops] = await Promise.all([
+    inspectLinks(runner),
+    inspectRoutes(runner),
+    inspectTable(runner),
+    inspectForeignDrops(runner),
+  ]);
+  return {
+    links,
+    routes,
+    table,
+    foreignDrops,
+    dhcp: findDhcpProcesses(dirs),
+    forwarding: readForwarding(),
+    listeners: readListeners(),
+    dhcpFiles: readDhcpFiles(dirs),
+    journal: readJournal(dirs),
+  };
+}
+
+export function readFileOrUndefined(file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** conf and hosts text of every network that has files in the DHCP folder. */
+export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; any: boolean }> {
+  const files = new Map<string, { conf?: string; hosts?: string; any: boolean }>();
+  const dir = dhcpDir(dirs);
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return files;
+  }
+  for (const name of names) {
+    const match = /^(.+)\.(conf|hosts|leases|pid)$/.exec(name);
+    if (!match) continue;
+    const network = match[1]!;
+    const entry = files.get(network) ?? { any: true };
+    if (match[2] === 'conf') entry.conf = readFileOrUndefined(path.join(dir, name));
+    if (match[2] === 'hosts') entry.hosts = readFileOrUndefined(path.join(dir, name));
+    files.set(network, entry);
+  }
+  return files;
+}
