@@ -28,9 +28,9 @@ const RESERVED_NAMES = new Set(['default', 'all', 'any', 'none', 'lo', 'dev', 'n
  * "net-" in front, and the result is cut to 15 characters.
  */
 export function interfaceNameFrom(wanted: string, used: ReadonlySet<string>): string {
-  let name = wanted.replace(/[^A-Za-z0-9_.-]/g, '-');
+  let name = wanted.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^-+|-+$/g, '');
   if (!/^[A-Za-z]/.test(name) || RESERVED_NAMES.has(name.toLowerCase())) name = `net-${name}`;
-  name = name.slice(0, 15);
+  name = name.slice(0, 15).replace(/-+$/, '');
   if (!NAME_PATTERN.test(name)) name = 'net';
   let candidate = name;
   for (let i = 2; used.has(candidate); i++) {
@@ -196,4 +196,9 @@ export function finish(config: Config, notes: string[], source: string): { confi
     );
   }
   return { config: result.config, notes };
+}
+
+/** Quotes a word for a shell command shown to the user, when it needs quoting. */
+export function shellWord(word: string): string {
+  return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
 }

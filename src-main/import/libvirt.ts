@@ -21,6 +21,7 @@ import {
   hostnameFrom,
   interfaceNameFrom,
   parseSubnet,
+  shellWord,
   tidyNetwork,
 } from './assemble';
 import { XmlSyntaxError, child, children, parseXml, type XmlElement } from './xml';
@@ -182,7 +183,7 @@ function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: s
     );
   if (libvirtBridge && libvirtBridge !== name)
     notes.push(
-      `${name}: libvirt's bridge ${libvirtBridge} becomes the bridge "${name}"; stop the libvirt network first (virsh net-destroy ${original}; virsh net-autostart --disable ${original})`,
+      `${name}: libvirt's bridge ${libvirtBridge} becomes the bridge "${name}"; stop the libvirt network first (virsh net-destroy ${shellWord(original)}; virsh net-autostart --disable ${shellWord(original)})`,
     );
 
   const settings = ipSettings(root, name, file, notes);

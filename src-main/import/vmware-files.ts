@@ -144,7 +144,7 @@ export function parseNetworking(text: string, file: string): NetworkingFile {
         break;
       }
       default:
-        if (/^(add|remove)_[a-z_]+$/.test(directive!)) {
+        if (/^(add|remove)_[a-z0-9_]+$/.test(directive!)) {
           result.notes.push(`${file}:${line}: "${directive}" has no equivalent here; ignored`);
           break;
         }
