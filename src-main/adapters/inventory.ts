@@ -4,7 +4,8 @@
 import type { Adapter } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import { ConfigStore } from '../store/config-store';
-import { readAllRecords } from '../engine/bridged/record';
+import { readJournal } from '../engine/journal';
+import { bridgedData } from '../engine/bridged/data';
 import { classifyAdapters, type SysFacts } from './classify';
 import { readAddresses, readLinks, readRoutes } from './ip-json';
 import type { CommandRunner } from '../engine/runner';
@@ -25,9 +26,16 @@ export function readOwnership(dirs: Dirs): Ownership {
   } catch {
     // A corrupt stored config is reported by the commands that need it; the journal still counts.
   }
-  for (const record of readAllRecords(dirs)) {
-    ownBridges.add(record.bridge);
-    bridgedUplinks.add(record.uplink);
+  let networks: ReturnType<typeof readJournal>['networks'] = {};
+  try {
+    networks = readJournal(dirs).networks;
+  } catch {
+    // An unreadable journal is reported by status and doctor; the listing still works.
+  }
+  for (const [name, recorded] of Object.entries(networks)) {
+    ownBridges.add(name);
+    const uplink = bridgedData(recorded)?.uplink;
+    if (uplink) bridgedUplinks.add(uplink);
   }
   return { ownBridges, bridgedUplinks };
 }

@@ -210,3 +210,58 @@ export function netState(ns: Netns, dev: string): { addresses: string[]; routes:
     .sort();
   return { addresses, routes };
 }
+
+/** The LAN's own DHCP server (dnsmasq in the lan namespace), handing out PREFIX.100–150 with the router. */
+export function startLanDhcp(l: Lan, dir: string): { leaseFile: string } {
+  const leaseFile = path.join(dir, 'lan.leases');
+  l.lan.daemon(
+    'dnsmasq',
+    '--keep-in-foreground',
+    '--conf-file=/dev/null',
+    '--port=0',
+    '--interface=lansw',
+    '--bind-interfaces',
+    '--except-interface=lo',
+    `--dhcp-range=${l.prefix}.100,${l.prefix}.150,255.255.255.0,300`,
+    `--dhcp-option=option:router,${l.router}`,
+    `--dhcp-leasefile=${leaseFile}`,
+    `--pid-file=${path.join(dir, 'lan-dnsmasq.pid')}`,
+    '--dhcp-authoritative',
+  );
+  return { leaseFile };
+}
+
+/** A udhcpc script that configures the lease it gets (busybox ships none). */
+export function udhcpcScript(dir: string): string {
+  const file = path.join(dir, 'udhcpc.sh');
+  fs.writeFileSync(
+    file,
+    [
+      '#!/bin/sh',
+      'case "$1" in',
+      '  bound|renew)',
+      '    ip addr flush dev "$interface" scope global',
+      '    ip addr add "$ip/$mask" dev "$interface"',
+      '    [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"',
+      '    ;;',
+      'esac',
+      'exit 0',
+      '',
+    ].join('\n'),
+    { mode: 0o755 },
+  );
+  return file;
+}
+
+/** A guest: its own namespace whose eth0 is cabled to PORT (a new interface in HOST, left for the test to attach). */
+export function makeGuest(host: Netns, port: string): Netns {
+  const guest = Netns.create('guest');
+  try {
+    host.ip('link', 'add', port, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', guest.name);
+    guest.ip('link', 'set', 'eth0', 'up');
+    return guest;
+  } catch (error) {
+    guest.destroy();
+    throw error;
+  }
+}

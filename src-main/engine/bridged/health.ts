@@ -1,0 +1,131 @@
+// Status and doctor for bridged networks: the bridge, its uplink port, the host's
+// addresses and default route on the bridge, and the uplink's link (carrier).
+import fs from 'node:fs';
+import type { BridgedNetwork } from '../../../src-shared/model';
+import type { DoctorCheck, NetworkStatus } from '../../../src-shared/api/types';
+import type { HostState, PlanContext } from '../types';
+import { bridgedData } from './data';
+
+const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
+
+/** The uplink as recorded (what was moved), or as configured when nothing was moved yet. */
+function uplinkName(network: BridgedNetwork, state: HostState): string | undefined {
+  const recorded = bridgedData(state.journal.networks[network.name])?.uplink;
+  if (recorded) return recorded;
+  return network.bridge.uplink === 'auto' ? undefined : network.bridge.uplink;
+}
+
+export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: PlanContext, bridgeNf = BRIDGE_NF): DoctorCheck[] {
+  const name = network.name;
+  const checks: DoctorCheck[] = [];
+  const add = (check: string, ok: boolean | 'warning', detail: string, fix: string): void => {
+    if (ok === true) checks.push({ network: name, check, status: 'ok', detail });
+    else checks.push({ network: name, check, status: ok === 'warning' ? 'warning' : 'problem', detail, fix });
+  };
+  const data = bridgedData(state.journal.networks[name]);
+  const link = state.links.get(name);
+  const apply = 'run `vnet apply` to repair it';
+  add(
+    'bridge',
+    !!link && link.kind === 'bridge' && link.adminUp,
+    !link
+      ? `bridge ${name} is missing`
+      : link.kind !== 'bridge'
+        ? `${name} is not a bridge`
+        : link.adminUp
+          ? `bridge ${name} is up`
+          : `bridge ${name} is switched off`,
+    apply,
+  );
+  const uplink = uplinkName(network, state);
+  const uplinkLink = uplink ? state.links.get(uplink) : undefined;
+  add(
+    'uplink',
+    !!uplinkLink && uplinkLink.master === name,
+    !uplink
+      ? 'no uplink has been bridged yet'
+      : !uplinkLink
+        ? `the uplink ${uplink} has disappeared`
+        : uplinkLink.master === name
+          ? `${uplink} is a port of ${name}`
+          : `${uplink} is not a port of ${name}${uplinkLink.master ? ` (it is a port of ${uplinkLink.master})` : ''}`,
+    uplinkLink ? apply : `plug the uplink back in or set networks[].bridge.uplink to another interface, then run \`vnet apply\``,
+  );
+  if (uplinkLink) {
+    add(
+      'carrier',
+      uplinkLink.carrier && uplinkLink.adminUp ? true : 'warning',
+      !uplinkLink.adminUp
+        ? `the uplink ${uplink} is switched off`
+        : uplinkLink.carrier
+          ? `${uplink} has a link to the LAN`
+          : `${uplink} has no link (cable unplugged or switch port off)`,
+      !uplinkLink.adminUp ? `switch it on: \`vnet adapter up ${uplink}\`` : `check the cable and the switch port of ${uplink}`,
+    );
+  }
+  const moved = (data?.addresses ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`);
+  const onBridge = link?.addresses ?? [];
+  const missing = moved.filter((a) => !onBridge.includes(a));
+  const leftBehind = uplinkLink?.addresses ?? [];
+  add(
+    'addresses',
+    missing.length === 0 && leftBehind.length === 0,
+    missing.length > 0
+      ? `the host's address ${missing.join(', ')} is not on ${name}`
+      : leftBehind.length > 0
+        ? `${uplink} still carries ${leftBehind.join(', ')}; a bridge port's own addresses are unreachable`
+        : moved.length > 0
+          ? `the host's address ${moved.join(', ')} is on ${name}`
+          : `${name} carries ${onBridge.join(', ') || 'no IPv4 address'} (the uplink had none)`,
+    apply,
+  );
+  const movedDefault = (data?.routes ?? []).find((r) => r.family === 4 && r.dst === 'default');
+  if (movedDefault) {
+    const live = state.routes.find((r) => r.dst === 'default');
+    add(
+      'default route',
+      live?.dev === name,
+      live?.dev === name
+        ? `the default route goes through ${name} (via ${live.gateway ?? 'the link'})`
+        : live
+          ? `the default route goes through ${live.dev ?? '?'} instead of ${name}`
+          : 'there is no default route; the host cannot reach beyond the LAN',
+      apply,
+    );
+  }
+  let nf = '0';
+  try {
+    nf = fs.readFileSync(bridgeNf, 'utf8').trim();
+  } catch {
+    // br_netfilter not loaded: bridged frames do not go through iptables.
+  }
+  const foreignForwardDrop = state.foreignDrops.some((d) => d.hook === 'forward');
+  if (nf === '1' && foreignForwardDrop) {
+    add(
+      'bridge filtering',
+      'warning',
+      `bridged traffic passes through iptables (bridge-nf-call-iptables = 1) and a firewall drops forwarded packets, so guests may be cut off`,
+      `allow the bridge, e.g. \`iptables -I FORWARD -i ${name} -o ${name} -j ACCEPT\`, or set net.bridge.bridge-nf-call-iptables = 0`,
+    );
+  }
+  return checks;
+}
+
+export function statusBridged(network: BridgedNetwork, state: HostState, ctx: PlanContext): NetworkStatus {
+  const link = state.links.get(network.name);
+  const ports = [...state.links.values()].filter((l) => l.master === network.name).map((l) => l.name);
+  const uplink = uplinkName(network, state);
+  const problems = doctorBridged(network, state, ctx)
+    .filter((c) => c.status === 'problem')
+    .map((c) => c.detail);
+  return {
+    name: network.name,
+    type: 'bridged',
+    up: !!link && link.adminUp && !!uplink && state.links.get(uplink)?.master === network.name,
+    bridge: { exists: !!link, up: !!link?.adminUp, carrier: link?.carrier, ports },
+    addresses: link?.addresses ?? [],
+    ...(uplink ? { uplink } : {}),
+    leases: 0,
+    problems,
+  };
+}

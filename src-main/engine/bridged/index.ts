@@ -1,0 +1,26 @@
+// The bridged network driver (VMware's vmnet0): a bridge that takes a wired uplink as
+// its port, with the host's addresses and routes moved from the uplink to the bridge.
+// Registered in ../drivers/index.ts.
+import type { BridgedNetwork } from '../../../src-shared/model';
+import type { NetworkDriver } from '../types';
+import { executeBridged } from './exec';
+import { doctorBridged, statusBridged } from './health';
+import { BRIDGED_OPS, checkBridged, planBridged, planBridgedRemoval } from './plan';
+import { realProbe, type HostProbe } from './probe';
+
+export function createBridgedDriver(probe: HostProbe = realProbe): NetworkDriver<BridgedNetwork> {
+  return {
+    type: 'bridged',
+    ops: BRIDGED_OPS,
+    check: (network, index, state, ctx) => checkBridged(network, index, state, ctx, probe),
+    plan: (network, state, ctx) => planBridged(network, state, ctx, probe),
+    planRemoval: (name, recorded, state) => planBridgedRemoval(name, recorded, state),
+    execute: executeBridged,
+    status: statusBridged,
+    doctor: (network, state, ctx) => doctorBridged(network, state, ctx),
+  };
+}
+
+export const bridgedDriver = createBridgedDriver();
+export { type BridgedData } from './data';
+export type { HostProbe } from './probe';
