@@ -3,8 +3,10 @@
 import type { Network } from '../../../src-shared/model';
 import type { NetworkDriver } from '../types';
 import { hostOnlyDriver, natDriver } from './routed';
+import { bridgedDriver } from '../bridged';
 
 export const DRIVERS: Partial<Record<Network['type'], NetworkDriver>> = {
+  bridged: bridgedDriver as unknown as NetworkDriver,
   hostonly: hostOnlyDriver as unknown as NetworkDriver,
   nat: natDriver as unknown as NetworkDriver,
 };
