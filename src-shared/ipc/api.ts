@@ -16,7 +16,4 @@ export type VnetApi = { [C in Channel]: ChannelFunction<C> } & {
   on<E extends EventName>(event: E, listener: (payload: EventOf<E>) => void): () => void;
 };
 
-/** Prefix of the Electron IPC channels: `vnet:plan`, `vnet:event`. */
-export const IPC_PREFIX = 'vnet:';
-/** The one Electron channel pushes travel on: `[eventName, payload]`. */
-export const IPC_EVENT_CHANNEL = 'vnet:event';
+export { IPC_PREFIX, IPC_EVENT_CHANNEL } from './names';

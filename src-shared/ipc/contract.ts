@@ -9,6 +9,7 @@
 // console route `POST /api/plan`.
 import { z } from 'zod';
 import { NAME_PATTERN, ConfigSchema } from '../model';
+import { CHANNEL_NAMES, EVENT_NAME_LIST, type ChannelName, type EventNameOnly } from './names';
 import { BoundedJson, ConfigPayload, LIMITS } from './bounds';
 import {
   AdapterRatesSchema,
@@ -117,10 +118,10 @@ export const channels = {
       privilege: z.enum(['root', 'helper', 'not-elevated']),
     }),
   },
-} as const;
+} as const satisfies Record<ChannelName, { request: z.ZodType; response: z.ZodType }>;
 
 export type Channel = keyof typeof channels;
-export const CHANNELS = Object.keys(channels) as Channel[];
+export const CHANNELS: readonly Channel[] = CHANNEL_NAMES;
 
 /** What the editor passes (config drafts are typed as Config). */
 export type RequestOf<C extends Channel> = z.input<(typeof channels)[C]['request']>;
@@ -136,7 +137,10 @@ export const TrialEventSchema = z.object({
   outcome: z.enum(['confirmed', 'reverted']).optional(),
 });
 
-/** Menu commands the desktop app forwards to the editor (Import… and Export… run natively first). */
+/**
+ * Menu commands the desktop app forwards to the editor, which answers them with
+ * openImportFile(), saveExportFile({ config: draft }) and defaultConfig().
+ */
 export const MenuEventSchema = z.object({ action: z.enum(['import', 'export', 'restoreDefaults']) });
 
 export const events = {
@@ -146,10 +150,10 @@ export const events = {
   applyProgress: ApplyProgressSchema,
   trial: TrialEventSchema,
   menu: MenuEventSchema,
-} as const;
+} as const satisfies Record<EventNameOnly, z.ZodType>;
 
 export type EventName = keyof typeof events;
-export const EVENT_NAMES = Object.keys(events) as EventName[];
+export const EVENT_NAMES: readonly EventName[] = EVENT_NAME_LIST;
 export type EventOf<E extends EventName> = z.output<(typeof events)[E]>;
 
 /** Channels that need root (run by the privileged helper when the app is not root). */

@@ -1,0 +1,27 @@
+// The editor's one way to the host: `window.vnet`. In the desktop app the preload
+// has installed it over Electron IPC; in a browser (vnet serve) it is the web
+// console's HTTP client, installed here. Both have the same VnetApi type.
+import { createHttpClient } from '../../../src-shared/ipc/http-client';
+import type { VnetApi } from '../../../src-shared/ipc/api';
+
+export type { VnetApi } from '../../../src-shared/ipc/api';
+export type { Channel, EventName, EventOf, RequestOf, ResponseOf, ApiError } from '../../../src-shared/ipc/contract';
+export { VnetApiError } from '../../../src-shared/ipc/http-client';
+
+declare global {
+  interface Window {
+    vnet?: VnetApi;
+  }
+}
+
+/** The host API: the preload's when present, else the web console's over HTTP (same origin). */
+export function installVnet(win: Window = window): VnetApi {
+  if (!win.vnet) {
+    win.vnet = createHttpClient({
+      baseUrl: '',
+      fetch: (url, init) => win.fetch(url, init),
+      EventSource: (win as Window & typeof globalThis).EventSource ?? globalThis.EventSource,
+    });
+  }
+  return win.vnet;
+}
