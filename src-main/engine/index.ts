@@ -48,6 +48,7 @@ import { stopDnsmasq } from './drivers/routed-exec';
 import type { JournalNetwork, PlanContext } from './types';
 import { readJournal } from './journal';
 import { TABLE_FAMILY, TABLE_NAME } from './nft';
+import { applyAsTrial } from '../trial/apply-trial';
 
 export type { CommandRunner, CommandResult, RunOptions } from './runner';
 export { ExecRunner, RecordingRunner, CommandError } from './runner';
@@ -78,10 +79,18 @@ export async function planConfig(config: Config, opts: EngineOptions): Promise<P
 
 /**
  * Makes the host match `config`, all-or-nothing; stores the config on success.
- * Throws ConfigError when a live-host check fails (nothing changed). `trySeconds`
- * (confirm-or-revert) is handled by the trial module of the bridged-networks work.
+ * Throws ConfigError when a live-host check fails (nothing changed). With `trySeconds`
+ * the change is a trial (src-main/trial) that reverts unless confirmed.
  */
 export async function applyConfig(config: Config, opts: EngineOptions & { trySeconds?: number }): Promise<ApplyResult> {
+  if (opts.trySeconds !== undefined) {
+    const previous = storedConfig(opts.dirs) ?? null;
+    return applyAsTrial(opts.dirs, opts.trySeconds, previous, config, () => applyNow(config, opts));
+  }
+  return applyNow(config, opts);
+}
+
+async function applyNow(config: Config, opts: EngineOptions): Promise<ApplyResult> {
   const runner = runnerOf(opts);
   return withLock(opts.dirs, async () => {
     const state = await inspectHost(runner, opts.dirs);
