@@ -1,0 +1,111 @@
+// The editor's window: VMware's network editor as the first tab, and the views
+// that go past it (leases, adapters, services, topology).
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import AppBar from '@mui/material/AppBar';
+import Box from '@mui/material/Box';
+import CssBaseline from '@mui/material/CssBaseline';
+import Tab from '@mui/material/Tab';
+import Tabs from '@mui/material/Tabs';
+import Toolbar from '@mui/material/Toolbar';
+import Typography from '@mui/material/Typography';
+import useMediaQuery from '@mui/material/useMediaQuery';
+import { ThemeProvider } from '@mui/material/styles';
+import type { VnetApi } from '../../src-shared/ipc/api';
+import { HostProvider, useHost, useLive } from './host/context';
+import { hostFromVnet } from './host/vnet-host';
+import { HostErrorAlert } from './components/HostErrorAlert';
+import { EditorView } from './editor/EditorView';
+import { editorReducer, initialEditor, isDirty } from './state/editor';
+import { makeTheme } from './theme';
+import { AdaptersView } from './views/AdaptersView';
+import { LeasesView } from './views/LeasesView';
+import { ServicesView } from './views/ServicesView';
+import { TopologyView } from './views/TopologyView';
+
+const TABS = ['Networks', 'Leases', 'Adapters', 'Services', 'Topology'] as const;
+type TabName = (typeof TABS)[number];
+
+function Editor() {
+  const host = useHost();
+  const [state, dispatch] = useReducer(editorReducer, initialEditor);
+  const [tab, setTab] = useState<TabName>('Networks');
+  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const [warnings, setWarnings] = useState<string[]>([]);
+  const adapters = useLive((h) => h.adapters(), undefined, 10000);
+
+  const load = useCallback(() => {
+    host.getConfig().then(
+      (loaded) => {
+        dispatch({ type: 'loaded', config: loaded.config });
+        setWarnings(loaded.warnings);
+        setLoadError(undefined);
+      },
+      (error: unknown) => setLoadError(error),
+    );
+  }, [host]);
+  useEffect(load, [load]);
+
+  const dirty = isDirty(state);
+  useEffect(() => {
+    document.title = `${dirty ? '• ' : ''}Virtual Network Editor`;
+  }, [dirty]);
+
+  return (
+    <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', minWidth: 0 }}>
+      <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
+        <Toolbar variant="dense" sx={{ gap: 2 }}>
+          <Typography variant="subtitle1" component="h1" sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>
+            Virtual Network Editor
+          </Typography>
+          <Tabs value={tab} onChange={(_, value: TabName) => setTab(value)} aria-label="Views" variant="scrollable">
+            {TABS.map((name) => (
+              <Tab
+                key={name}
+                value={name}
+                label={name === 'Networks' && dirty ? 'Networks •' : name}
+                id={`tab-${name}`}
+                aria-controls={`panel-${name}`}
+              />
+            ))}
+          </Tabs>
+        </Toolbar>
+      </AppBar>
+      {loadError !== undefined && <HostErrorAlert title="Cannot read the network settings" error={loadError} />}
+      {warnings.map((w) => (
+        <HostErrorAlert
+          key={w}
+          title="About the stored settings"
+          error={w}
+          onClose={() => setWarnings((all) => all.filter((x) => x !== w))}
+        />
+      ))}
+      <Box
+        component="main"
+        role="tabpanel"
+        id={`panel-${tab}`}
+        aria-labelledby={`tab-${tab}`}
+        sx={{ flex: 1, minHeight: 0, overflow: 'hidden' }}
+      >
+        {tab === 'Networks' && <EditorView state={state} dispatch={dispatch} adapters={adapters.value ?? []} reload={load} />}
+        {tab === 'Leases' && <LeasesView state={state} dispatch={dispatch} />}
+        {tab === 'Adapters' && <AdaptersView adapters={adapters} />}
+        {tab === 'Services' && <ServicesView />}
+        {tab === 'Topology' && <TopologyView config={state.saved} adapters={adapters} />}
+      </Box>
+    </Box>
+  );
+}
+
+export function App({ api }: { api: VnetApi }) {
+  const host = useMemo(() => hostFromVnet(api), [api]);
+  const dark = useMediaQuery('(prefers-color-scheme: dark)');
+  const theme = useMemo(() => makeTheme(dark ? 'dark' : 'light'), [dark]);
+  return (
+    <ThemeProvider theme={theme}>
+      <CssBaseline />
+      <HostProvider value={host}>
+        <Editor />
+      </HostProvider>
+    </ThemeProvider>
+  );
+}

@@ -1,0 +1,339 @@
+// The Networks tab: VMware's editor window. The table of networks, the VMnet
+// information panel for the selected one, and the staged-changes buttons.
+import { useEffect, useRef, useState, type Dispatch } from 'react';
+import Alert from '@mui/material/Alert';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Dialog from '@mui/material/Dialog';
+import DialogActions from '@mui/material/DialogActions';
+import DialogContent from '@mui/material/DialogContent';
+import DialogTitle from '@mui/material/DialogTitle';
+import Snackbar from '@mui/material/Snackbar';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import { formatPath, type Config, type ValidationError } from '../../../src-shared/model';
+import type { Adapter, ApplyResult, TrialState } from '../../../src-shared/api/types';
+import { useHost } from '../host/context';
+import { HostErrorAlert } from '../components/HostErrorAlert';
+import { SelectableTable } from '../components/SelectableTable';
+import { removeNetwork } from '../state/draft';
+import { isDirty, type EditorAction, type EditorState } from '../state/editor';
+import { validateDraft } from '../state/validation';
+import { TYPE_WORDS, dhcpWord, externalConnection, hostConnection, subnetWord } from '../state/words';
+import { ApplyDialog } from './ApplyDialog';
+import { exportConfig, importFile } from './importExport';
+import { NetworkInfo } from './NetworkInfo';
+import { AddNetworkDialog, RenameNetworkDialog } from './NetworkNameDialog';
+import { TrialDialog } from './TrialDialog';
+
+interface Props {
+  state: EditorState;
+  dispatch: Dispatch<EditorAction>;
+  adapters: Adapter[];
+  /** Reloads the stored config from the host (after a revert). */
+  reload: () => void;
+}
+
+type Open =
+  | { dialog: 'add' }
+  | { dialog: 'rename' }
+  | { dialog: 'apply'; thenClose: boolean }
+  | { dialog: 'trial'; trial: TrialState; thenClose: boolean }
+  | { dialog: 'import-errors'; errors: ValidationError[]; fileName: string }
+  | undefined;
+
+/** Paths the VMnet information panel shows next to a field. */
+function shownInPanel(index: number): string[] {
+  return ['subnet', 'hostAdapter.address', 'bridge.uplink'].map((p) => `${formatPath(['networks', index])}.${p}`);
+}
+
+export function EditorView({ state, dispatch, adapters, reload }: Props) {
+  const host = useHost();
+  const [open, setOpen] = useState<Open>(undefined);
+  const [error, setError] = useState<unknown>(undefined);
+  const [notice, setNotice] = useState<string | undefined>(undefined);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const { draft, selected } = state;
+  const errors = draft ? validateDraft(draft) : [];
+  const dirty = isDirty(state);
+
+  useEffect(() => {
+    if (notice === undefined) return;
+    const timer = setTimeout(() => setNotice(undefined), 6000);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  // A trial still counting down (the window was reloaded during one) gets its Keep/Revert dialog back.
+  useEffect(() => {
+    let alive = true;
+    host.pendingTrial().then(
+      (trial) => alive && trial && setOpen({ dialog: 'trial', trial, thenClose: false }),
+      () => undefined,
+    );
+    return () => {
+      alive = false;
+    };
+  }, [host]);
+
+  // The desktop menu's Import…, Export… and Restore Defaults act like the buttons.
+  const menu = useRef<(action: 'import' | 'export' | 'restoreDefaults') => void>(() => undefined);
+  useEffect(() => host.on('menu', (event) => menu.current(event.action)), [host]);
+
+  if (!draft) return <Typography sx={{ p: 2 }}>Loading the network settings…</Typography>;
+
+  const edit = (next: typeof draft, select?: number) =>
+    dispatch({ type: 'edit', draft: next, ...(select === undefined ? {} : { select }) });
+  const panelPaths = selected === undefined ? [] : shownInPanel(selected);
+  const summary = errors.filter((e) => !panelPaths.includes(formatPath(e.path)));
+
+  const finish = (thenClose: boolean) => {
+    setOpen(undefined);
+    // OK closes the desktop window; in a browser there is no window to close, so
+    // OK means "apply and return to the clean state".
+    if (thenClose)
+      void host.appInfo().then(
+        (info) => info.frontDoor === 'desktop' && window.close(),
+        () => undefined,
+      );
+  };
+  const onApplied = (result: ApplyResult, thenClose: boolean) => {
+    dispatch({ type: 'applied' });
+    if (result.trial) setOpen({ dialog: 'trial', trial: result.trial, thenClose });
+    else {
+      const count = result.applied.length;
+      setNotice(count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`);
+      finish(thenClose);
+    }
+  };
+
+  const staged = (config: Config, source: string, notes: string[]) => {
+    edit(config, 0);
+    setNotice([`Imported ${source}. Review the networks, then Apply.`, ...notes].join(' '));
+  };
+
+  const onImportFile = async (file: File) => {
+    try {
+      const outcome = await importFile(host, file.name, await file.text());
+      if (outcome.ok) staged(outcome.config, file.name, outcome.notes);
+      else setOpen({ dialog: 'import-errors', errors: outcome.errors, fileName: file.name });
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const onImport = async () => {
+    try {
+      const info = await host.appInfo();
+      if (!info.nativeDialogs) {
+        fileInput.current?.click();
+        return;
+      }
+      const picked = await host.openImportFile();
+      if (picked) staged(picked.result.config, picked.path, picked.result.notes);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const onExport = async () => {
+    try {
+      const where = await exportConfig(host, draft);
+      if (where) setNotice(`Exported the settings to ${where}.`);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  const onRestoreDefaults = async () => {
+    try {
+      edit(await host.defaults(), 0);
+      setNotice('Default networks staged. Apply to use them, or Cancel to keep the current ones.');
+    } catch (e) {
+      setError(e);
+    }
+  };
+
+  menu.current = (action) => void (action === 'import' ? onImport() : action === 'export' ? onExport() : onRestoreDefaults());
+
+  const network = selected === undefined ? undefined : draft.networks[selected];
+
+  return (
+    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
+      <Box sx={{ flex: 1, overflow: 'auto', p: 1.5, display: 'flex', flexDirection: 'column', gap: 1 }}>
+        <SelectableTable
+          label="Virtual networks"
+          columns={[
+            { header: 'Name', cell: (n) => (n.label ? `${n.name} (${n.label})` : n.name) },
+            { header: 'Type', cell: (n) => TYPE_WORDS[n.type] },
+            { header: 'External connection', cell: externalConnection },
+            { header: 'Host connection', cell: hostConnection },
+            { header: 'DHCP', cell: dhcpWord },
+            { header: 'Subnet address', cell: subnetWord },
+          ]}
+          rows={draft.networks}
+          rowKey={(n, i) => `${i}`}
+          selected={selected}
+          onSelect={(index) => dispatch({ type: 'select', index })}
+          maxHeight={170}
+          empty="No virtual networks. Add Network… creates one."
+        />
+        <Stack direction="row" spacing={1} sx={{ justifyContent: 'flex-end' }}>
+          <Button size="small" variant="outlined" onClick={() => setOpen({ dialog: 'add' })}>
+            Add Network…
+          </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={selected === undefined}
+            onClick={() => selected !== undefined && edit(removeNetwork(draft, selected))}
+          >
+            Remove Network
+          </Button>
+          <Button size="small" variant="outlined" disabled={selected === undefined} onClick={() => setOpen({ dialog: 'rename' })}>
+            Rename Network…
+          </Button>
+        </Stack>
+        {network && selected !== undefined && (
+          <NetworkInfo key={selected} config={draft} index={selected} errors={errors} adapters={adapters} onChange={(next) => edit(next)} />
+        )}
+        {summary.length > 0 && (
+          <Alert severity="error" aria-label="Problems in the staged settings">
+            <strong>Fix these before applying:</strong>
+            {summary.map((e) => {
+              const index = e.path[0] === 'networks' && typeof e.path[1] === 'number' ? e.path[1] : undefined;
+              const name = index === undefined ? undefined : draft.networks[index]?.name;
+              return (
+                <div key={formatPath(e.path) + e.message}>
+                  {name ? `${name}: ` : ''}
+                  {formatPath(e.path)}: {e.message}{' '}
+                  {index !== undefined && index !== selected && (
+                    <Button size="small" onClick={() => dispatch({ type: 'select', index })}>
+                      Show
+                    </Button>
+                  )}
+                </div>
+              );
+            })}
+          </Alert>
+        )}
+        <HostErrorAlert error={error} onClose={() => setError(undefined)} />
+      </Box>
+      <Stack
+        direction="row"
+        spacing={1}
+        component="footer"
+        sx={{ p: 1.5, borderTop: 1, borderColor: 'divider', alignItems: 'center', bgcolor: 'background.paper' }}
+      >
+        <Button size="small" onClick={() => void onRestoreDefaults()}>
+          Restore Defaults
+        </Button>
+        <Button size="small" onClick={() => void onImport()}>
+          Import…
+        </Button>
+        <Button size="small" onClick={() => void onExport()}>
+          Export…
+        </Button>
+        <input
+          ref={fileInput}
+          type="file"
+          hidden
+          aria-label="Import settings file"
+          accept=".json,.xml,application/json,text/xml,*"
+          onChange={(event) => {
+            const file = event.target.files?.[0];
+            event.target.value = '';
+            if (file) void onImportFile(file);
+          }}
+        />
+        <Box sx={{ flex: 1 }}>
+          <Typography variant="body2" color="text.secondary" role="status">
+            {errors.length > 0
+              ? `${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`
+              : dirty
+                ? 'Changes not applied yet'
+                : ''}
+          </Typography>
+        </Box>
+        <Button
+          variant="contained"
+          disabled={errors.length > 0}
+          onClick={() => (dirty ? setOpen({ dialog: 'apply', thenClose: true }) : finish(true))}
+        >
+          OK
+        </Button>
+        <Button variant="outlined" disabled={!dirty} onClick={() => dispatch({ type: 'discard' })}>
+          Cancel
+        </Button>
+        <Button variant="outlined" disabled={!dirty || errors.length > 0} onClick={() => setOpen({ dialog: 'apply', thenClose: false })}>
+          Apply
+        </Button>
+      </Stack>
+
+      {open?.dialog === 'add' && (
+        <AddNetworkDialog
+          config={draft}
+          onCancel={() => setOpen(undefined)}
+          onOk={(next, index) => {
+            edit(next, index);
+            setOpen(undefined);
+          }}
+        />
+      )}
+      {open?.dialog === 'rename' && selected !== undefined && (
+        <RenameNetworkDialog
+          config={draft}
+          index={selected}
+          onCancel={() => setOpen(undefined)}
+          onOk={(next) => {
+            edit(next);
+            setOpen(undefined);
+          }}
+        />
+      )}
+      {open?.dialog === 'apply' && (
+        <ApplyDialog config={draft} onClose={() => setOpen(undefined)} onApplied={(result) => onApplied(result, open.thenClose)} />
+      )}
+      {open?.dialog === 'trial' && (
+        <TrialDialog
+          trial={open.trial}
+          onDone={(kept) => {
+            if (kept) {
+              setNotice('Changes kept.');
+              finish(open.thenClose);
+              return;
+            }
+            setNotice(
+              kept === false
+                ? 'The previous settings were put back.'
+                : "The trial ended outside this window; showing the host's current settings.",
+            );
+            setOpen(undefined);
+            reload();
+          }}
+        />
+      )}
+      {open?.dialog === 'import-errors' && (
+        <Dialog open onClose={() => setOpen(undefined)} aria-labelledby="import-errors-title">
+          <DialogTitle id="import-errors-title">Cannot import {open.fileName}</DialogTitle>
+          <DialogContent>
+            <Typography gutterBottom>The file is not a valid settings file. Nothing was changed.</Typography>
+            {open.errors.map((e) => (
+              <Typography key={formatPath(e.path) + e.message} variant="body2" sx={{ fontFamily: 'monospace' }}>
+                {formatPath(e.path)}: {e.message}
+              </Typography>
+            ))}
+          </DialogContent>
+          <DialogActions>
+            <Button onClick={() => setOpen(undefined)}>Close</Button>
+          </DialogActions>
+        </Dialog>
+      )}
+      <Snackbar
+        open={notice !== undefined}
+        message={notice}
+        onClose={() => setNotice(undefined)}
+        anchorOrigin={{ vertical: 'top', horizontal: 'center' }}
+      />
+    </Box>
+  );
+}

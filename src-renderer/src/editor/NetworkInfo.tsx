@@ -1,0 +1,233 @@
+// VMware's "VMnet information" panel for the selected network. Every edit is
+// staged into the draft; errors come from the shared model, next to their field.
+import { useRef, useState } from 'react';
+import Box from '@mui/material/Box';
+import Button from '@mui/material/Button';
+import Checkbox from '@mui/material/Checkbox';
+import FormControlLabel from '@mui/material/FormControlLabel';
+import Paper from '@mui/material/Paper';
+import Radio from '@mui/material/Radio';
+import RadioGroup from '@mui/material/RadioGroup';
+import Stack from '@mui/material/Stack';
+import Typography from '@mui/material/Typography';
+import type { Config, Network, NetworkType } from '../../../src-shared/model';
+import type { Adapter } from '../../../src-shared/api/types';
+import { Field } from '../components/Field';
+import { changeSubnet, changeType, fieldsFromSubnet, replaceNetwork, subnetFromFields, validSubnet } from '../state/draft';
+import { fieldError, type ValidationError } from '../state/validation';
+import { AutomaticSettingsDialog } from './AutomaticSettingsDialog';
+import { DhcpSettingsDialog } from './DhcpSettingsDialog';
+import { NatSettingsDialog } from './NatSettingsDialog';
+
+interface Props {
+  config: Config;
+  index: number;
+  errors: ValidationError[];
+  adapters: Adapter[];
+  onChange: (config: Config) => void;
+}
+
+type OpenDialog = 'nat' | 'dhcp' | 'automatic' | undefined;
+
+const TYPE_TEXT: { type: NetworkType; name: string; detail: string }[] = [
+  { type: 'bridged', name: 'Bridged', detail: '(connect VMs directly to the external network)' },
+  { type: 'nat', name: 'NAT', detail: "(shared host's IP address with VMs)" },
+  { type: 'hostonly', name: 'Host-only', detail: '(connect VMs internally in a private network)' },
+];
+
+/** Which of VMware's two fields a subnet error belongs to. */
+function subnetErrorField(message: string, mask: string): 'ip' | 'mask' {
+  return message.startsWith('prefix /') || (mask.trim() !== '' && !/^\d+\.\d+\.\d+\.\d+$/.test(mask.trim())) ? 'mask' : 'ip';
+}
+
+export function NetworkInfo({ config, index, errors, adapters, onChange }: Props) {
+  const network = config.networks[index]!;
+  const base = ['networks', index];
+  const [open, setOpen] = useState<OpenDialog>(undefined);
+  const subnet = network.type === 'bridged' ? '' : network.subnet;
+  // The two fields may hold text that is not a subnet yet; re-derive them when the draft changed elsewhere.
+  const [fields, setFields] = useState(() => fieldsFromSubnet(subnet));
+  const shownFields = subnetFromFields(fields.subnetIp, fields.mask) === subnet ? fields : fieldsFromSubnet(subnet);
+  // The last subnet that parsed: addresses still at its defaults follow the next valid subnet.
+  const lastValid = useRef<{ name: string; subnet: string | undefined }>({ name: network.name, subnet: undefined });
+  if (validSubnet(subnet)) lastValid.current = { name: network.name, subnet };
+  else if (lastValid.current.name !== network.name) lastValid.current = { name: network.name, subnet: undefined };
+
+  const set = (next: Network) => onChange(replaceNetwork(config, index, next));
+  const setSubnetFields = (next: { subnetIp: string; mask: string }) => {
+    setFields(next);
+    const text = subnetFromFields(next.subnetIp, next.mask);
+    set(changeSubnet(network, text, lastValid.current.subnet));
+  };
+
+  const subnetProblem = fieldError(errors, [...base, 'subnet']);
+  const subnetOn = subnetProblem ? subnetErrorField(subnetProblem, shownFields.mask) : undefined;
+  const routed = network.type !== 'bridged';
+  const bridgedUplink = network.type === 'bridged' ? network.bridge.uplink : 'auto';
+  const uplinks = adapters.filter((a) => a.kind === 'physical' || a.kind === 'wireless');
+
+  return (
+    <Paper variant="outlined" component="section" aria-labelledby="vmnet-information" sx={{ p: 1.5 }}>
+      <Typography id="vmnet-information" variant="subtitle2" component="h2" sx={{ mb: 0.5 }}>
+        VMnet information
+      </Typography>
+      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 2 }}>
+        <RadioGroup
+          aria-label="VMnet type"
+          value={network.type}
+          onChange={(event) => onChange(changeType(config, index, event.target.value as NetworkType))}
+        >
+          {TYPE_TEXT.map(({ type, name, detail }) => (
+            <Box key={type}>
+              <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+                <FormControlLabel
+                  value={type}
+                  control={<Radio size="small" slotProps={{ input: { 'aria-label': name } }} />}
+                  label={
+                    <span>
+                      {name}{' '}
+                      <Typography component="span" variant="body2" color="text.secondary">
+                        {detail}
+                      </Typography>
+                    </span>
+                  }
+                />
+                {type === 'nat' && (
+                  <Button size="small" variant="outlined" disabled={network.type !== 'nat'} onClick={() => setOpen('nat')}>
+                    NAT Settings…
+                  </Button>
+                )}
+              </Stack>
+              {type === 'bridged' && (
+                <Stack direction="row" spacing={1} sx={{ pl: 4, pb: 1, alignItems: 'flex-start' }}>
+                  <Field
+                    label="Bridged to"
+                    select
+                    slotProps={{ select: { native: true } }}
+                    disabled={network.type !== 'bridged'}
+                    value={bridgedUplink}
+                    onValue={(uplink) => network.type === 'bridged' && set({ ...network, bridge: { ...network.bridge, uplink } })}
+                    problem={fieldError(errors, [...base, 'bridge', 'uplink'])}
+                    sx={{ minWidth: 200 }}
+                  >
+                    <option value="auto">Automatic</option>
+                    {uplinks.map((a) => (
+                      <option key={a.name} value={a.name}>
+                        {a.name}
+                        {a.kind === 'wireless' ? ' (wireless)' : ''}
+                      </option>
+                    ))}
+                    {bridgedUplink !== 'auto' && !uplinks.some((a) => a.name === bridgedUplink) && (
+                      <option value={bridgedUplink}>{bridgedUplink} (not present)</option>
+                    )}
+                  </Field>
+                  <Button
+                    size="small"
+                    variant="outlined"
+                    sx={{ mt: 0.5 }}
+                    disabled={network.type !== 'bridged' || bridgedUplink !== 'auto'}
+                    onClick={() => setOpen('automatic')}
+                  >
+                    Automatic Settings…
+                  </Button>
+                </Stack>
+              )}
+            </Box>
+          ))}
+        </RadioGroup>
+
+        <Stack spacing={1}>
+          <FormControlLabel
+            disabled={!routed}
+            control={
+              <Checkbox
+                size="small"
+                checked={routed && network.hostAdapter.enabled}
+                onChange={(event) => routed && set({ ...network, hostAdapter: { ...network.hostAdapter, enabled: event.target.checked } })}
+              />
+            }
+            label="Connect a host virtual adapter to this network"
+          />
+          <Field
+            label="Host virtual adapter address"
+            disabled={!routed || !network.hostAdapter.enabled}
+            value={routed ? network.hostAdapter.address : ''}
+            onValue={(address) => routed && set({ ...network, hostAdapter: { ...network.hostAdapter, address: address.trim() } })}
+            problem={fieldError(errors, [...base, 'hostAdapter', 'address'])}
+            sx={{ ml: 4, maxWidth: 260 }}
+          />
+          <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
+            <FormControlLabel
+              disabled={!routed}
+              control={
+                <Checkbox
+                  size="small"
+                  checked={routed && network.dhcp.enabled}
+                  onChange={(event) => routed && set({ ...network, dhcp: { ...network.dhcp, enabled: event.target.checked } })}
+                />
+              }
+              label="Use local DHCP service to distribute IP address to VMs"
+            />
+            <Button size="small" variant="outlined" disabled={!routed || !network.dhcp.enabled} onClick={() => setOpen('dhcp')}>
+              DHCP Settings…
+            </Button>
+          </Stack>
+          <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
+            <Field
+              label="Subnet IP"
+              disabled={!routed}
+              value={routed ? shownFields.subnetIp : ''}
+              onValue={(subnetIp) => setSubnetFields({ ...shownFields, subnetIp })}
+              problem={subnetOn === 'ip' ? subnetProblem : undefined}
+              fullWidth
+            />
+            <Field
+              label="Subnet mask"
+              disabled={!routed}
+              value={routed ? shownFields.mask : ''}
+              onValue={(mask) => setSubnetFields({ ...shownFields, mask })}
+              problem={subnetOn === 'mask' ? subnetProblem : undefined}
+              fullWidth
+            />
+          </Stack>
+        </Stack>
+      </Box>
+
+      {open === 'nat' && network.type === 'nat' && (
+        <NatSettingsDialog
+          config={config}
+          networkIndex={index}
+          adapters={adapters}
+          onCancel={() => setOpen(undefined)}
+          onOk={(nat) => {
+            set({ ...network, nat });
+            setOpen(undefined);
+          }}
+        />
+      )}
+      {open === 'dhcp' && routed && (
+        <DhcpSettingsDialog
+          config={config}
+          networkIndex={index}
+          onCancel={() => setOpen(undefined)}
+          onOk={(dhcp) => {
+            set({ ...network, dhcp });
+            setOpen(undefined);
+          }}
+        />
+      )}
+      {open === 'automatic' && network.type === 'bridged' && (
+        <AutomaticSettingsDialog
+          exclude={network.bridge.exclude ?? []}
+          adapters={adapters}
+          onCancel={() => setOpen(undefined)}
+          onOk={(exclude) => {
+            const bridge = exclude.length === 0 ? { uplink: network.bridge.uplink } : { ...network.bridge, exclude };
+            set({ ...network, bridge });
+            setOpen(undefined);
+          }}
+        />
+      )}
+    </Paper>
+  );
+}
