@@ -191,3 +191,12 @@ export async function runWatchdog(
     await sleep(record.phase === 'waiting' ? Math.min(pollMs, Math.max(10, record.deadline - Date.now())) : pollMs);
   }
 }
+
+/** What the CLI prints when a plan has a risky step and no --try was given. */
+export function tryAdvice(command: 'plan' | 'apply'): string {
+  const lead =
+    command === 'plan'
+      ? 'steps marked [risky] can cut this host off the network (bridging an uplink, moving the default route)'
+      : 'risky steps were applied without --try (they could have cut this host off the network)';
+  return `note: ${lead}; \`vnet apply --try 60\` applies them as a trial that reverts by itself unless \`vnet confirm\` runs within 60 seconds`;
+}

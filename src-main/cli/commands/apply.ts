@@ -1,5 +1,5 @@
 import { applyConfig } from '../../engine';
-import { MAX_TRIAL_SECONDS, MIN_TRIAL_SECONDS } from '../../trial';
+import { MAX_TRIAL_SECONDS, MIN_TRIAL_SECONDS, tryAdvice } from '../../trial';
 import { EXIT, intOption, type Command } from '../framework';
 import { commandConfig, reportInvalid } from './plan';
 
@@ -37,6 +37,7 @@ Exit codes: 0 applied; 2 invalid config, nothing changed; 1 failed and rolled ba
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
       if (result.applied.length === 0) ctx.io.out(`Nothing to do: the host already matches ${source}.\n`);
       else ctx.io.out(`Applied ${source}: ${result.applied.length} step${result.applied.length === 1 ? '' : 's'} in ${seconds}s.\n`);
+      if (trySeconds === undefined && result.applied.some((o) => o.risky)) ctx.io.err(`${tryAdvice('apply')}\n`);
       if (result.trial) {
         ctx.io.out(`This is a trial: run \`vnet confirm\` within ${result.trial.seconds} seconds to keep it, or it is reverted.\n`);
       }

@@ -3,6 +3,7 @@ import { ConfigError, defaultConfig, formatError, parseConfigText, type Config }
 import type { PlanOperation } from '../../../src-shared/api/types';
 import { planConfig, takenRoutes, ExecRunner } from '../../engine';
 import { ConfigStore } from '../../store/config-store';
+import { tryAdvice } from '../../trial';
 import { CliFailure, EXIT, type Command, type CommandContext } from '../framework';
 
 /** Thrown when the config (or a live-host check) is invalid: the lines are printed, exit 2. */
@@ -79,6 +80,7 @@ Exit codes: 0 planned; 2 invalid config.`,
         ctx.io.out(formatOperations(plan.operations));
       }
       for (const warning of plan.warnings) ctx.io.err(`warning: ${warning}\n`);
+      if (plan.risky) ctx.io.err(`${tryAdvice('plan')}\n`);
       return EXIT.ok;
     } catch (error) {
       return reportInvalid(error, ctx, 'plan');

@@ -1,0 +1,98 @@
+// `vnet apply --try`: a bridged apply that is not confirmed reverts by itself after the
+// CLI has exited (previous stored config and host state back); a confirmed one stays.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeLan, must, netState, removeDirs, sleep, tempDirs, vnet, waitFor, type Lan, type VnetDirs } from '../bridged/netns';
+
+const bridged = { name: 'vmnet0', type: 'bridged', bridge: { uplink: 'eth0' } };
+const hostonly = {
+  name: 'vmnet1',
+  type: 'hostonly',
+  subnet: '192.168.56.0/24',
+  hostAdapter: { enabled: true, address: '192.168.56.1' },
+  dhcp: { enabled: false, rangeStart: '192.168.56.128', rangeEnd: '192.168.56.254' },
+};
+
+describe('apply --try and confirm (in namespaces)', () => {
+  let lan: Lan;
+  let dirs: VnetDirs;
+  let original: ReturnType<typeof netState>;
+
+  beforeAll(() => {
+    lan = makeLan();
+    dirs = tempDirs();
+    original = netState(lan.host, 'eth0');
+  });
+
+  afterAll(() => {
+    lan?.destroy();
+    if (dirs) removeDirs(dirs);
+  });
+
+  const writeConfig = (name: string, networks: unknown[]): string => {
+    const file = path.join(dirs.root, name);
+    fs.writeFileSync(file, JSON.stringify({ version: 1, networks }));
+    return file;
+  };
+  const master = () => lan.host.ipJson<{ master?: string }[]>('link', 'show', 'dev', 'eth0')[0]!.master;
+  const stored = () => path.join(dirs.config, 'networks.json');
+  const noProcessesLeft = () => must(['ip', 'netns', 'pids', lan.host.name]).trim() === '';
+
+  it('plan recommends --try for a risky change', () => {
+    const r = vnet(lan.host, dirs, 'plan', '--config', writeConfig('bridged.json', [bridged]));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/--try/);
+  });
+
+  it('without confirm, the trial reverts by itself after the CLI has exited', async () => {
+    const r = vnet(lan.host, dirs, 'apply', '--config', writeConfig('bridged.json', [bridged]), '--try', '3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('vnet confirm');
+    // The CLI is gone; the bridge is in place until the watchdog reverts it.
+    expect(master()).toBe('vmnet0');
+    expect(fs.existsSync(stored())).toBe(true);
+    expect(await waitFor(() => master() === undefined && noProcessesLeft(), 30_000, 250)).toBe(true);
+    expect(netState(lan.host, 'eth0')).toEqual(original);
+    expect(lan.host.exec('ip', 'link', 'show', 'dev', 'vmnet0').code).not.toBe(0);
+    expect(fs.existsSync(stored())).toBe(false);
+    expect(lan.host.ping(lan.router, 2)).toBe(true);
+    expect(fs.readFileSync(path.join(dirs.state, 'trial.log'), 'utf8')).toMatch(/reverted/);
+    const confirm = vnet(lan.host, dirs, 'confirm');
+    expect(confirm.code).toBe(1);
+    expect(confirm.stderr).toContain('nothing is waiting to be confirmed');
+  });
+
+  it('the revert puts back the previous stored config, not just nothing', async () => {
+    const previousFile = writeConfig('previous.json', [hostonly]);
+    const first = vnet(lan.host, dirs, 'apply', '--config', previousFile);
+    expect(first.code, first.stderr).toBe(0);
+    const previousText = fs.readFileSync(stored(), 'utf8');
+    const r = vnet(lan.host, dirs, 'apply', '--config', writeConfig('both.json', [hostonly, bridged]), '--try', '3');
+    expect(r.code, r.stderr).toBe(0);
+    expect(master()).toBe('vmnet0');
+    expect(await waitFor(() => master() === undefined && noProcessesLeft(), 30_000, 250)).toBe(true);
+    expect(fs.readFileSync(stored(), 'utf8')).toBe(previousText);
+    // eth0's addresses and routes are back; vmnet1 (kept) adds only its own prefix route.
+    const now = netState(lan.host, 'eth0');
+    expect(now.addresses).toEqual(original.addresses);
+    expect(now.routes.filter((r) => !r.includes('dev vmnet1'))).toEqual(original.routes);
+    expect(netState(lan.host, 'vmnet1').addresses).toEqual(['192.168.56.1/24']);
+    expect(JSON.parse(vnet(lan.host, dirs, 'plan', '--json').stdout)).toEqual([]);
+    expect(vnet(lan.host, dirs, 'down').code).toBe(0);
+  });
+
+  it('with confirm, the change stays', async () => {
+    const r = vnet(lan.host, dirs, 'apply', '--config', writeConfig('bridged.json', [bridged]), '--try', '3');
+    expect(r.code, r.stderr).toBe(0);
+    const confirm = vnet(lan.host, dirs, 'confirm');
+    expect(confirm.code, confirm.stderr).toBe(0);
+    await sleep(4000);
+    expect(master()).toBe('vmnet0');
+    expect(noProcessesLeft()).toBe(true);
+    expect(fs.existsSync(stored())).toBe(true);
+    expect(lan.host.ping(lan.router, 2)).toBe(true);
+    expect(vnet(lan.host, dirs, 'down').code).toBe(0);
+    expect(netState(lan.host, 'eth0')).toEqual(original);
+  });
+});
