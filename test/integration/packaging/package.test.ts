@@ -1,0 +1,215 @@
+// The offline packaging check: build the app from a copy of this checkout, package it
+// with electron-builder's `dir` target against a stub Electron (the real binary is
+// not downloadable here, and nothing may be downloaded), then look inside the result
+// the way an installed package would be used: the asar holds main, preload, renderer
+// and helper; resources hold the polkit policy, the systemd unit and the vnet launcher;
+// the bundled CLI runs from the package alone.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const root = path.join(__dirname, '../../..');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const asar = require('@electron/asar') as { listPackage(file: string, options: { isPack: boolean }): string[] };
+
+/** What the package is made of; a missing one is reported by name before anything is built. */
+const INPUTS = [
+  'electron-builder.yml',
+  'scripts/build.mjs',
+  'src-main/electron/main.ts',
+  'src-main/preload/preload.ts',
+  'src-main/helper/main.ts',
+  'src-main/cli/main.ts',
+  'src-renderer/index.html',
+  'assets/vnet-editor.service',
+  'assets/org.vnet-editor.helper.policy',
+  'assets/icon.png',
+  'build/linux/vnet',
+  'build/linux/after-install.sh',
+  'build/linux/after-remove.sh',
+];
+/** Copied into the build folder: everything the build and electron-builder read, nothing they write. */
+const COPY = [
+  'package.json',
+  'electron-builder.yml',
+  'tsconfig.json',
+  'tsconfig.base.json',
+  'scripts',
+  'src-shared',
+  'src-main',
+  'src-renderer',
+  'bin',
+  'assets',
+  'build',
+];
+const SKIP = new Set(['node_modules', '.git', 'dist', 'release', '.tsbuild']);
+
+let work: string;
+let unpacked: string;
+let asarFile: string;
+let entries: string[];
+const timings: Record<string, number> = {};
+
+async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
+  const started = Date.now();
+  try {
+    return await step();
+  } finally {
+    timings[name] = Date.now() - started;
+  }
+}
+
+beforeAll(async () => {
+  const missing = INPUTS.filter((f) => !fs.existsSync(path.join(root, f)));
+  if (missing.length > 0) throw new Error(`cannot package: missing ${missing.join(', ')}`);
+
+  // A private copy, so building never rewrites the dist/ other tests are running from.
+  work = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-package-'));
+  for (const entry of COPY) {
+    const from = path.join(root, entry);
+    if (fs.existsSync(from)) fs.cpSync(from, path.join(work, entry), { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
+  }
+  fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+  await timed('build', () => run(process.execPath, ['scripts/build.mjs'], { cwd: work, timeout: 180_000 }));
+
+  // The stub Electron: electron-builder copies this folder and renames `electron`.
+  const stub = path.join(work, 'electron-stub');
+  fs.mkdirSync(stub);
+  fs.writeFileSync(path.join(stub, 'electron'), '#!/bin/sh\necho "stub Electron (packaging test)" >&2\nexit 1\n', { mode: 0o755 });
+  fs.writeFileSync(path.join(stub, 'LICENSE'), 'stub\n');
+
+  const out = path.join(work, 'release');
+  // Any download attempt goes to a closed local port and fails: the build must not need one.
+  const offline = {
+    ...process.env,
+    HTTP_PROXY: 'http://127.0.0.1:9',
+    HTTPS_PROXY: 'http://127.0.0.1:9',
+    http_proxy: 'http://127.0.0.1:9',
+    https_proxy: 'http://127.0.0.1:9',
+    ELECTRON_BUILDER_CACHE: path.join(work, 'cache'),
+    ELECTRON_CACHE: path.join(work, 'cache'),
+    CI: '1',
+  };
+  await timed('electron-builder', () =>
+    run(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/electron-builder/cli.js'),
+        '--linux',
+        'dir',
+        '--publish',
+        'never',
+        `-c.electronDist=${stub}`,
+        `-c.directories.output=${out}`,
+      ],
+      { cwd: work, env: offline, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+    ),
+  );
+  unpacked = path.join(out, 'linux-unpacked');
+  asarFile = path.join(unpacked, 'resources', 'app.asar');
+  entries = asar.listPackage(asarFile, { isPack: false }).map((e) => e.replace(/\\/g, '/'));
+}, 400_000);
+
+afterAll(() => {
+  if (work) fs.rmSync(work, { recursive: true, force: true });
+  // Kept in the test log so a slow packaging step shows up.
+  console.log(`packaging timings (ms): ${JSON.stringify(timings)}`);
+});
+
+describe('the Linux package (electron-builder --linux dir)', () => {
+  it('has the app binary named after executableName', () => {
+    expect(fs.statSync(path.join(unpacked, 'vnet-editor')).mode & 0o111).not.toBe(0);
+  });
+
+  it('holds main, preload, helper, CLI and renderer in the asar', () => {
+    for (const file of [
+      '/package.json',
+      '/dist/main.cjs',
+      '/dist/preload.cjs',
+      '/dist/helper.cjs',
+      '/dist/cli.cjs',
+      '/dist/renderer/index.html',
+    ]) {
+      expect(entries, `${file} in app.asar`).toContain(file);
+    }
+    expect(
+      entries.some((e) => /^\/dist\/renderer\/assets\/.+\.js$/.test(e)),
+      'renderer scripts in app.asar',
+    ).toBe(true);
+    expect(entries, 'window icon in app.asar').toContain('/assets/icon.png');
+  });
+
+  it('leaves node_modules, sources, source maps and tests out', () => {
+    const unwanted = entries.filter((e) => /^\/(node_modules|src-|test|e2e|scripts)(\/|$)/.test(e) || e.endsWith('.map'));
+    expect(unwanted).toEqual([]);
+  });
+
+  it('keeps the asar small (under 5 MB)', () => {
+    const size = fs.statSync(asarFile).size;
+    console.log(`app.asar is ${(size / 1024 / 1024).toFixed(2)} MB with ${entries.length} entries`);
+    expect(size).toBeGreaterThan(10_000);
+    expect(size).toBeLessThan(5 * 1024 * 1024);
+  });
+
+  it('unpacks the CLI and helper next to the asar, for ELECTRON_RUN_AS_NODE', () => {
+    for (const file of ['dist/cli.cjs', 'dist/helper.cjs']) {
+      expect(fs.existsSync(path.join(unpacked, 'resources', 'app.asar.unpacked', file)), file).toBe(true);
+    }
+  });
+
+  it('ships the polkit policy, the systemd unit and the vnet launcher as resources', () => {
+    const resources = path.join(unpacked, 'resources');
+    expect(fs.readFileSync(path.join(resources, 'vnet-editor.service'), 'utf8')).toBe(
+      fs.readFileSync(path.join(root, 'assets/vnet-editor.service'), 'utf8'),
+    );
+    expect(fs.readFileSync(path.join(resources, 'org.vnet-editor.helper.policy'), 'utf8')).toBe(
+      fs.readFileSync(path.join(root, 'assets/org.vnet-editor.helper.policy'), 'utf8'),
+    );
+    expect(fs.statSync(path.join(resources, 'bin', 'vnet')).mode & 0o111).not.toBe(0);
+  });
+
+  it('runs the packaged CLI on its own (no node_modules): import a libvirt network', async () => {
+    // Node stands in for the app's Electron in Node mode, which the launcher uses.
+    const cli = path.join(unpacked, 'resources', 'app.asar.unpacked', 'dist', 'cli.cjs');
+    const { stdout } = await run(
+      process.execPath,
+      [cli, 'import', '--from', 'libvirt', path.join(root, 'test/fixtures/libvirt/networks/default.xml')],
+      {
+        cwd: os.tmpdir(),
+        env: { PATH: process.env.PATH, NODE_PATH: '' },
+      },
+    );
+    expect(JSON.parse(stdout)).toMatchObject({ version: 1, networks: [{ name: 'net-default', type: 'nat' }] });
+  });
+});
+
+describe('the deb/rpm maintainer scripts', () => {
+  // electron-builder fills in ${name} macros and refuses unknown ones; do the same here.
+  const macros: Record<string, string> = { executable: 'vnet-editor', sanitizedProductName: 'Virtual Network Editor' };
+  it.each(['after-install.sh', 'after-remove.sh'])('%s renders with electron-builder macros and is valid sh', async (script) => {
+    const text = fs.readFileSync(path.join(root, 'build/linux', script), 'utf8');
+    const unknown = [...text.matchAll(/\$\{([a-zA-Z]+)\}/g)].map((m) => m[1]!).filter((name) => !(name in macros));
+    expect(unknown, 'macros electron-builder does not define').toEqual([]);
+    const rendered = text.replace(/\$\{([a-zA-Z]+)\}/g, (_, name: string) => macros[name]!);
+    const file = path.join(os.tmpdir(), `vnet-${process.pid}-${script}`);
+    fs.writeFileSync(file, rendered);
+    try {
+      await run('sh', ['-n', file]);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+  });
+
+  it('post-install links vnet, installs the helper launcher, the policy and the unit, and enables it', () => {
+    const text = fs.readFileSync(path.join(root, 'build/linux/after-install.sh'), 'utf8');
+    expect(text).toContain('ln -sf "$RES/bin/vnet" /usr/bin/vnet');
+    expect(text).toContain('/usr/libexec/vnet-editor/vnet-helper');
+    expect(text).toContain('/usr/share/polkit-1/actions/org.vnet-editor.helper.policy');
+    expect(text).toContain('/usr/lib/systemd/system/vnet-editor.service');
+    expect(text).toContain('systemctl enable vnet-editor.service');
+  });
+});
