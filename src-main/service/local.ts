@@ -44,7 +44,12 @@ export async function runImport(importer: Importer, request: ParsedRequestOf<'im
     return await read(file);
   } catch (error) {
     // Name the uploaded file, not the temporary copy.
-    const message = (error as Error).message.split(dir + path.sep).join(request.fileName ? `${request.fileName.slice(0, 100)}:` : '');
+    const shown = request.fileName ? request.fileName.slice(0, 100) : 'the uploaded file';
+    const message = (error as Error).message
+      .split(path.join(dir, request.from === 'vmware' ? 'networking' : 'network.xml'))
+      .join(shown)
+      .split(dir)
+      .join(shown);
     throw new ApiFailure('invalid', message);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

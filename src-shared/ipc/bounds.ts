@@ -56,6 +56,10 @@ export function boundsProblem(
 
 /** Any JSON value within the limits, still untrusted in shape (for "validate this draft"). */
 export const BoundedJson = z.unknown().superRefine((value, ctx) => {
+  if (value === undefined) {
+    ctx.addIssue({ code: 'custom', message: 'is missing' });
+    return;
+  }
   const problem = boundsProblem(value);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });

@@ -1,0 +1,56 @@
+// The preload exposes named functions built from the contract, never ipcRenderer.
+import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { CHANNELS, EVENT_NAMES } from '../../../src-shared/ipc/contract';
+
+const exposed = new Map<string, Record<string, unknown>>();
+const invoked: unknown[][] = [];
+const eventListeners = new Set<(...args: unknown[]) => void>();
+
+vi.mock('electron', () => ({
+  contextBridge: { exposeInMainWorld: (key: string, api: Record<string, unknown>) => exposed.set(key, api) },
+  ipcRenderer: {
+    invoke: async (channel: string, payload: unknown) => {
+      invoked.push([channel, payload]);
+      return channel === 'vnet:status'
+        ? { ok: true, result: [] }
+        : { ok: false, error: { code: 'invalid', message: 'invalid plan request:\nconfig.networks[0].name: bad' } };
+    },
+    on: (_channel: string, listener: (...args: unknown[]) => void) => eventListeners.add(listener),
+    removeListener: (_channel: string, listener: (...args: unknown[]) => void) => eventListeners.delete(listener),
+  },
+}));
+
+describe('preload', () => {
+  beforeAll(async () => {
+    await import('../../../src-main/preload/preload');
+  });
+
+  it('exposes window.vnet with one function per channel plus on, and nothing else', () => {
+    const api = exposed.get('vnet')!;
+    expect([...exposed.keys()]).toEqual(['vnet']);
+    expect(Object.keys(api).sort()).toEqual([...CHANNELS, 'on'].sort());
+    for (const value of Object.values(api)) expect(typeof value).toBe('function');
+    expect(Object.values(api)).not.toContainEqual(expect.objectContaining({ invoke: expect.anything() }));
+  });
+
+  it('sends each call on its own channel and unwraps the envelope', async () => {
+    const api = exposed.get('vnet') as Record<string, (r?: unknown) => Promise<unknown>>;
+    await expect(api.status!()).resolves.toEqual([]);
+    expect(invoked.at(-1)).toEqual(['vnet:status', {}]);
+    await expect(api.plan!({ config: {} })).rejects.toThrow(/config\.networks\[0\]\.name: bad/);
+  });
+
+  it('hands pushes only to listeners of that event, and unsubscribes', () => {
+    const api = exposed.get('vnet') as { on(e: string, l: (p: unknown) => void): () => void };
+    const got: unknown[] = [];
+    const off = api.on('trial', (p) => got.push(p));
+    for (const l of eventListeners) {
+      l({}, 'status', []);
+      l({}, 'trial', { trial: null, remainingSeconds: 0 });
+    }
+    expect(got).toEqual([{ trial: null, remainingSeconds: 0 }]);
+    off();
+    expect(eventListeners.size).toBe(0);
+    expect(() => api.on('shell', () => undefined)).toThrow(new RegExp(EVENT_NAMES.join(', ')));
+  });
+});

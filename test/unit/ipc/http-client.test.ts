@@ -1,0 +1,93 @@
+// The web console's browser client: same VnetApi, over POST /api/<channel> and SSE.
+import { describe, expect, it } from 'vitest';
+import { createHttpClient, VnetApiError } from '../../../src-shared/ipc/http-client';
+import { CHANNELS } from '../../../src-shared/ipc/contract';
+
+function fakeFetch(answer: (url: string, body: unknown) => { status: number; body: unknown }) {
+  const calls: { url: string; init: { method: string; headers: Record<string, string>; body: string; credentials: string } }[] = [];
+  const fetch = async (
+    url: string,
+    init: { method: string; headers: Record<string, string>; body: string; credentials: 'same-origin' },
+  ) => {
+    calls.push({ url, init });
+    const reply = answer(url, JSON.parse(init.body));
+    return { status: reply.status, json: async () => reply.body };
+  };
+  return { fetch, calls };
+}
+
+class FakeEventSource {
+  static last: FakeEventSource | undefined;
+  listeners = new Map<string, ((e: { data: string }) => void)[]>();
+  closed = false;
+  constructor(readonly url: string) {
+    FakeEventSource.last = this;
+  }
+  addEventListener(type: string, listener: (e: { data: string }) => void) {
+    this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+  }
+  close() {
+    this.closed = true;
+  }
+  fire(type: string, data: unknown) {
+    for (const l of this.listeners.get(type) ?? []) l({ data: JSON.stringify(data) });
+  }
+}
+
+describe('createHttpClient', () => {
+  it('has one function per channel and posts JSON to /api/<channel>', async () => {
+    const { fetch, calls } = fakeFetch(() => ({ status: 200, body: { ok: true, result: [{ name: 'vmnet8' }] } }));
+    const api = createHttpClient({ baseUrl: 'http://127.0.0.1:9/', fetch });
+    for (const c of CHANNELS) expect(typeof api[c]).toBe('function');
+    const result = await api.leases({ network: 'vmnet8' });
+    expect(result).toEqual([{ name: 'vmnet8' }]);
+    expect(calls[0]!.url).toBe('http://127.0.0.1:9/api/leases');
+    expect(calls[0]!.init).toMatchObject({ method: 'POST', credentials: 'same-origin', headers: { 'content-type': 'application/json' } });
+    expect(JSON.parse(calls[0]!.init.body)).toEqual({ network: 'vmnet8' });
+    await api.status();
+    expect(JSON.parse(calls[1]!.init.body)).toEqual({});
+  });
+
+  it('rejects with the API error, its code and field paths', async () => {
+    const error = {
+      code: 'invalid',
+      message: 'invalid plan request',
+      errors: [{ path: ['config', 'networks', 0, 'name'], message: 'bad' }],
+    };
+    const { fetch } = fakeFetch(() => ({ status: 400, body: { ok: false, error } }));
+    const api = createHttpClient({ baseUrl: '', fetch });
+    const failure = await api.plan({ config: { version: 1, networks: [] } }).catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(VnetApiError);
+    expect(failure).toMatchObject({ code: 'invalid', message: 'invalid plan request', errors: error.errors });
+  });
+
+  it('turns unreachable servers and odd bodies into clear errors', async () => {
+    const down = createHttpClient({
+      baseUrl: '',
+      fetch: async () => {
+        throw new Error('connection refused');
+      },
+    });
+    await expect(down.status()).rejects.toMatchObject({ code: 'unavailable', message: /cannot be reached.*connection refused/ });
+    const odd = createHttpClient({ baseUrl: '', fetch: fakeFetch(() => ({ status: 502, body: '<html>' })).fetch });
+    await expect(odd.status()).rejects.toMatchObject({ code: 'failed', message: /502/ });
+  });
+
+  it('delivers server-sent events to the listeners of that event only, and closes the stream when none are left', () => {
+    const api = createHttpClient({ baseUrl: '', fetch: fakeFetch(() => ({ status: 200, body: {} })).fetch, EventSource: FakeEventSource });
+    const progress: unknown[] = [];
+    const statuses: unknown[] = [];
+    const offProgress = api.on('applyProgress', (p) => progress.push(p));
+    const offStatus = api.on('status', (s) => statuses.push(s));
+    const source = FakeEventSource.last!;
+    expect(source.url).toBe('/api/events');
+    source.fire('applyProgress', { step: 1, total: 3, description: 'create bridge vmnet8', phase: 'running' });
+    source.fire('status', []);
+    expect(progress).toEqual([{ step: 1, total: 3, description: 'create bridge vmnet8', phase: 'running' }]);
+    expect(statuses).toEqual([[]]);
+    offProgress();
+    expect(source.closed).toBe(false);
+    offStatus();
+    expect(source.closed).toBe(true);
+  });
+});
