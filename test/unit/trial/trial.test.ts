@@ -1,0 +1,118 @@
+// The confirm-or-revert state machine without spawning a watchdog: records written by
+// hand, a fake engine, and the watchdog loop run in-process.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Config } from '../../../src-shared/model';
+import { RecordingRunner } from '../../../src-main/engine/runner';
+import { confirmTrial, pendingTrial, revertNow, runWatchdog, tryAdvice, type TrialEngine } from '../../../src-main/trial';
+import { readTrial, writeTrial, type TrialRecord } from '../../../src-main/trial/record';
+import { applyAsTrial } from '../../../src-main/trial/apply-trial';
+
+const previous: Config = { version: 1, networks: [{ name: 'vmnet1', type: 'bridged', bridge: { uplink: 'eth1' } }] };
+
+function fakeEngine() {
+  const calls: string[] = [];
+  const engine: TrialEngine = {
+    restoreConfig: async (config) => {
+      calls.push(`restore ${config ? config.networks.map((n) => n.name).join(',') : 'none'}`);
+    },
+    down: async (names) => {
+      calls.push(`down ${names.join(',')}`);
+    },
+  };
+  return { engine, calls };
+}
+
+describe('trials', () => {
+  let dir: string;
+  let dirs: { config: string; state: string };
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-trial-'));
+    dirs = { config: dir, state: dir };
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  const record = (over: Partial<TrialRecord> = {}): TrialRecord => ({
+    id: 'abc',
+    kind: 'apply',
+    seconds: 1,
+    deadline: Date.now() + 150,
+    phase: 'waiting',
+    applierPid: process.pid,
+    previousConfig: previous,
+    newNetworks: ['vmnet0'],
+    description: 'apply the new network config',
+    ...over,
+  });
+
+  it('at the deadline the watchdog takes the new networks down and puts the previous config back', async () => {
+    writeTrial(dirs, record());
+    const { engine, calls } = fakeEngine();
+    expect(pendingTrial(dirs)).toMatchObject({ seconds: 1, kind: 'apply' });
+    expect(await runWatchdog(dirs, 'abc', engine, new RecordingRunner(), 20)).toBe('reverted');
+    expect(calls).toEqual(['down vmnet0', 'restore vmnet1']);
+    expect(pendingTrial(dirs)).toBeUndefined();
+    expect(fs.readFileSync(path.join(dir, 'trial.log'), 'utf8')).toMatch(/trial abc reverted/);
+  });
+
+  it('a confirmed trial is left alone, and confirming twice says nothing is pending', async () => {
+    writeTrial(dirs, record({ deadline: Date.now() + 60_000 }));
+    const { engine, calls } = fakeEngine();
+    const watching = runWatchdog(dirs, 'abc', engine, new RecordingRunner(), 20);
+    expect(confirmTrial(dirs)).toBe(true);
+    expect(await watching).toBe('confirmed');
+    expect(calls).toEqual([]);
+    expect(confirmTrial(dirs)).toBe(false);
+  });
+
+  it('while the change is being made, the watchdog waits; if the applier dies, it reverts at once', async () => {
+    writeTrial(dirs, record({ phase: 'applying', deadline: Date.now() - 1000, applierPid: 2 ** 22 + 12345 }));
+    const { engine, calls } = fakeEngine();
+    expect(await runWatchdog(dirs, 'abc', engine, new RecordingRunner(), 20)).toBe('reverted');
+    expect(calls).toEqual(['down vmnet0', 'restore vmnet1']);
+  });
+
+  it('no previous config: the revert removes the stored one', async () => {
+    writeTrial(dirs, record({ previousConfig: null }));
+    const { engine, calls } = fakeEngine();
+    expect(await revertNow(dirs, engine, new RecordingRunner())).toBe(true);
+    expect(calls).toEqual(['down vmnet0', 'restore none']);
+    expect(await revertNow(dirs, engine, new RecordingRunner())).toBe(false);
+  });
+
+  it('an adapter trial switches the adapter back on and puts its routes back', async () => {
+    writeTrial(
+      dirs,
+      record({
+        kind: 'adapter',
+        adapter: { name: 'eth0', adminUp: true, targetUp: false, ipv6Addresses: [], routes: [{ dst: 'default', gateway: '192.0.2.1', family: 4, metric: 100 }] },
+      }),
+    );
+    const runner = new RecordingRunner().respond(['ip', '-j'], { stdout: '[]' });
+    const { engine, calls } = fakeEngine();
+    expect(await revertNow(dirs, engine, runner)).toBe(true);
+    expect(calls).toEqual([]);
+    expect(runner.lines().filter((l) => !l.startsWith('ip -j'))).toEqual(['ip link set dev eth0 up', 'ip -4 route add default via 192.0.2.1 dev eth0 metric 100']);
+  });
+
+  it('a failed apply abandons its trial (nothing to revert)', async () => {
+    process.env.VNET_CLI_PATH = '/bin/true';
+    try {
+      const result = await applyAsTrial(dirs, 30, previous, previous, async () => ({ ok: false, applied: [], error: 'boom' }));
+      expect(result).toEqual({ ok: false, applied: [], error: 'boom' });
+      expect(readTrial(dirs)).toBeUndefined();
+      const ok = await applyAsTrial(dirs, 30, previous, previous, async () => ({ ok: true, applied: [] }));
+      expect(ok.trial!.seconds).toBe(30);
+      expect(ok.trial!.deadline).toBeGreaterThan(Date.now() + 29_000);
+      expect(readTrial(dirs)!.phase).toBe('waiting');
+    } finally {
+      delete process.env.VNET_CLI_PATH;
+    }
+  });
+
+  it('the advice names --try and confirm', () => {
+    expect(tryAdvice('plan')).toMatch(/vnet apply --try 60.*vnet confirm/);
+  });
+});
