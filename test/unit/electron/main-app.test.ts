@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMainApp, importFormat } from '../../../src-main/electron/app';
 import { APP_CSP, APP_URL } from '../../../src-main/electron/security';
 import { CHANNELS } from '../../../src-shared/ipc/contract';
-import { createFakeElectron } from './fake-electron';
+import { createFakeElectron, FakeWebContents } from './fake-electron';
 import { exampleConfig, fakeFrontDoor, fakeImporter } from '../helper/fakes';
 
 const flush = () => new Promise((r) => setTimeout(r, 20));
@@ -118,9 +118,7 @@ describe('Electron main process', () => {
   });
 
   it('hardens every web contents created later too', () => {
-    const other = new (
-      ctx.fake.windows[0]!.webContents.constructor as new () => InstanceType<typeof import('./fake-electron').FakeWebContents>
-    )();
+    const other = new FakeWebContents();
     ctx.fake.electron.app.emit('web-contents-created', {}, other);
     expect(other.windowOpenHandler!({ url: 'https://x' })).toEqual({ action: 'deny' });
     expect(other.listeners.get('will-navigate')).toHaveLength(1);
