@@ -1,10 +1,10 @@
 // The engine operations a revert uses, bound to the engine facade. Kept apart from
 // ./index.ts so that the engine can import the trial module without a cycle.
 import { applyConfig, down } from '../engine';
-import type { CommandRunner } from '../engine/runner';
+import { ExecRunner, type CommandRunner } from '../engine/runner';
 import type { Dirs } from '../paths';
 import { ConfigStore } from '../store/config-store';
-import type { TrialEngine } from '.';
+import { revertNow, type TrialEngine } from '.';
 
 export function engineForTrial(dirs: Dirs, runner: CommandRunner): TrialEngine {
   return {
@@ -20,4 +20,9 @@ export function engineForTrial(dirs: Dirs, runner: CommandRunner): TrialEngine {
       await down({ dirs, runner }, networks);
     },
   };
+}
+
+/** The GUI's Revert button: reverts the pending trial now. False when nothing was pending. */
+export function revertPendingTrial(dirs: Dirs, runner: CommandRunner = new ExecRunner()): Promise<boolean> {
+  return revertNow(dirs, engineForTrial(dirs, runner), runner);
 }

@@ -4,7 +4,8 @@
 import type { Adapter } from '../../../src-shared/api/types';
 import { listAdapters, riskReason, switchAdapter, UnknownAdapterError } from '../../adapters';
 import { ExecRunner } from '../../engine/runner';
-import { MAX_TRIAL_SECONDS, MIN_TRIAL_SECONDS, abandonTrial, startTrial, trialApplied } from '../../trial';
+import { MAX_TRIAL_SECONDS, MIN_TRIAL_SECONDS } from '../../trial';
+import { switchAdapterAsTrial } from '../../trial/adapter-trial';
 import { CliFailure, EXIT, intOption, UsageError, type Command, type Io } from '../framework';
 
 function table(adapters: Adapter[]): string {
@@ -49,14 +50,7 @@ async function switchOne(name: string, up: boolean, values: Record<string, unkno
     io.out(`Host adapter ${name} switched ${word}.\n`);
     return EXIT.ok;
   }
-  const record = await startTrial(dirs, { kind: 'adapter', seconds: trySeconds, adapter: name, up, runner });
-  try {
-    await switchAdapter(runner, dirs, name, up);
-  } catch (error) {
-    abandonTrial(dirs, record.id);
-    throw error;
-  }
-  trialApplied(dirs, record.id);
+  await switchAdapterAsTrial(dirs, runner, name, up, trySeconds);
   io.out(
     `Host adapter ${name} switched ${word} as a trial: run \`vnet confirm\` within ${trySeconds} seconds to keep it; ` +
       `otherwise it is switched back ${up ? 'off' : 'on'} by itself.\n`,

@@ -49,13 +49,22 @@ const probe = (over: Partial<HostProbe> = {}): HostProbe => ({
 });
 
 const vmnet0 = (bridge: BridgedNetwork['bridge'] = { uplink: 'auto' }): BridgedNetwork => ({ name: 'vmnet0', type: 'bridged', bridge });
-const ctxFor = (...networks: Config['networks']) => ({ dirs: { config: '/nonexistent', state: '/nonexistent' }, config: { version: 1 as const, networks } });
+const ctxFor = (...networks: Config['networks']) => ({
+  dirs: { config: '/nonexistent', state: '/nonexistent' },
+  config: { version: 1 as const, networks },
+});
 
 const eth0 = link('eth0', { addresses: ['192.0.2.10/24'] });
 
 describe('bridged uplink choice', () => {
-  const check = (network: BridgedNetwork, links: LinkState[], p = probe(), journal?: Journal, defaultDev?: string, extra: Config['networks'] = []) =>
-    createBridgedDriver(p).check(network, 0, hostState(links, journal, defaultDev), ctxFor(network, ...extra));
+  const check = (
+    network: BridgedNetwork,
+    links: LinkState[],
+    p = probe(),
+    journal?: Journal,
+    defaultDev?: string,
+    extra: Config['networks'] = [],
+  ) => createBridgedDriver(p).check(network, 0, hostState(links, journal, defaultDev), ctxFor(network, ...extra));
 
   it('accepts the wired interface of the default route for "auto"', () => {
     expect(check(vmnet0(), [eth0])).toEqual([]);
@@ -84,7 +93,13 @@ describe('bridged uplink choice', () => {
   });
 
   it('refuses a missing uplink, one enslaved elsewhere, a bridge, another virtual network, and loopback', () => {
-    const links = [eth0, link('eth1', { master: 'br0' }), link('br0', { kind: 'bridge' }), link('vmnet8', { kind: 'bridge' }), link('lo', { kind: undefined })];
+    const links = [
+      eth0,
+      link('eth1', { master: 'br0' }),
+      link('br0', { kind: 'bridge' }),
+      link('vmnet8', { kind: 'bridge' }),
+      link('lo', { kind: undefined }),
+    ];
     const nat = { name: 'vmnet8', type: 'nat' } as unknown as Config['networks'][number];
     const message = (uplink: string) => check(vmnet0({ uplink }), links, probe(), undefined, 'eth0', [nat])[0]?.message;
     expect(message('eth9')).toMatch(/no interface named "eth9"/);
@@ -114,7 +129,14 @@ describe('bridged plan', () => {
     networks: {
       vmnet0: {
         type: 'bridged',
-        data: { bridge: 'vmnet0', created: true, uplink: 'eth0', attached: true, addresses: [], routes: [] } satisfies BridgedData as unknown as Record<string, unknown>,
+        data: {
+          bridge: 'vmnet0',
+          created: true,
+          uplink: 'eth0',
+          attached: true,
+          addresses: [],
+          routes: [],
+        } satisfies BridgedData as unknown as Record<string, unknown>,
       },
     },
   });
@@ -217,7 +239,10 @@ describe('moving the uplink (recorded commands)', () => {
     const journal = emptyJournal();
     const ctx = context(runner, journal);
     const driver = createBridgedDriver(probe());
-    await driver.execute({ op: 'bridged-attach-uplink', network: 'vmnet0', target: 'eth0', description: '', details: { bridge: 'vmnet0', uplink: 'eth0' } }, ctx);
+    await driver.execute(
+      { op: 'bridged-attach-uplink', network: 'vmnet0', target: 'eth0', description: '', details: { bridge: 'vmnet0', uplink: 'eth0' } },
+      ctx,
+    );
     const changes = runner.lines().filter((l) => !l.startsWith('ip -j'));
     expect(changes).toEqual([
       'ip link set dev eth0 master vmnet0',
@@ -261,11 +286,16 @@ describe('moving the uplink (recorded commands)', () => {
       { ifname: 'eth0', addr_info: [] },
       { ifname: 'vmnet0', addr_info: [{ family: 'inet', local: '192.0.2.10', prefixlen: 24, scope: 'global' }] },
     ]);
-    const runner = new RecordingRunner().respond(['ip', '-j', 'addr'], { stdout: bridgeHasIt }).respond(['ip', '-j', '-d', 'link'], { stdout: links('vmnet0') });
+    const runner = new RecordingRunner()
+      .respond(['ip', '-j', 'addr'], { stdout: bridgeHasIt })
+      .respond(['ip', '-j', '-d', 'link'], { stdout: links('vmnet0') });
     const ctx = context(runner, journal);
     const driver = createBridgedDriver(probe());
     await driver.execute({ op: 'bridged-detach-uplink', network: 'vmnet0', target: 'eth0', description: '' }, ctx);
-    await driver.execute({ op: 'bridged-delete-bridge', network: 'vmnet0', target: 'vmnet0', description: '', details: { bridge: 'vmnet0' } }, ctx);
+    await driver.execute(
+      { op: 'bridged-delete-bridge', network: 'vmnet0', target: 'vmnet0', description: '', details: { bridge: 'vmnet0' } },
+      ctx,
+    );
     expect(runner.lines().filter((l) => !l.startsWith('ip -j'))).toEqual([
       'ip -4 addr add 192.0.2.10/24 broadcast 192.0.2.255 dev eth0',
       'ip link set dev eth0 nomaster',

@@ -87,14 +87,23 @@ describe('trials', () => {
       dirs,
       record({
         kind: 'adapter',
-        adapter: { name: 'eth0', adminUp: true, targetUp: false, ipv6Addresses: [], routes: [{ dst: 'default', gateway: '192.0.2.1', family: 4, metric: 100 }] },
+        adapter: {
+          name: 'eth0',
+          adminUp: true,
+          targetUp: false,
+          ipv6Addresses: [],
+          routes: [{ dst: 'default', gateway: '192.0.2.1', family: 4, metric: 100 }],
+        },
       }),
     );
     const runner = new RecordingRunner().respond(['ip', '-j'], { stdout: '[]' });
     const { engine, calls } = fakeEngine();
     expect(await revertNow(dirs, engine, runner)).toBe(true);
     expect(calls).toEqual([]);
-    expect(runner.lines().filter((l) => !l.startsWith('ip -j'))).toEqual(['ip link set dev eth0 up', 'ip -4 route add default via 192.0.2.1 dev eth0 metric 100']);
+    expect(runner.lines().filter((l) => !l.startsWith('ip -j'))).toEqual([
+      'ip link set dev eth0 up',
+      'ip -4 route add default via 192.0.2.1 dev eth0 metric 100',
+    ]);
   });
 
   it('a failed apply abandons its trial (nothing to revert)', async () => {
