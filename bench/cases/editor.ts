@@ -1,0 +1,130 @@
+// Time until the editor is interactive in Chromium, loaded from `vnet serve` (the web
+// console) running in a namespace of the bench. "Interactive" means: the "Virtual networks"
+// table shows the vmnet8 row (the config came from the API and was rendered) and the
+// "Add Network…" button is enabled. Baseline: the same browser loading a blank page with
+// one button from a tiny HTTP server in the same namespace (the floor of any page load).
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import type * as Playwright from 'playwright-core';
+import type { BenchCase, BenchContext, Outcome } from '../context';
+import { alternate } from '../harness';
+import { Netns } from '../netns';
+import { waitFor, type Daemon } from '../proc';
+import { makeResult } from '../results';
+
+export const CHROMIUM = '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+/** The console's URL from the first line `vnet serve` prints. */
+export function consoleUrl(output: string): string | null {
+  return /^(http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]+)\s*$/m.exec(output)?.[1] ?? null;
+}
+
+const BLANK_SERVER = `
+const http = require('node:http');
+const page = '<!doctype html><html><head><meta charset="utf-8"><title>blank</title></head><body><button>Add Network…</button></body></html>';
+const server = http.createServer((req, res) => { res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }); res.end(page); });
+server.listen(0, '127.0.0.1', () => console.log('http://127.0.0.1:' + server.address().port + '/'));
+`;
+
+async function firstUrl(daemon: Daemon, pattern: (output: string) => string | null, what: string): Promise<string> {
+  let url: string | null = null;
+  await waitFor(
+    what,
+    async () => {
+      if (daemon.exited()) throw new Error(`${what}: exited: ${daemon.output().trim()}`);
+      url = pattern(daemon.output());
+      return url !== null;
+    },
+    30_000,
+  );
+  return url!;
+}
+
+/** Loads `url` in a fresh browser context (no cache, no cookies) and returns ms until `ready` resolves. */
+async function timedLoad(browser: Browser, url: string, ready: (page: Page) => Promise<void>): Promise<number> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const begin = process.hrtime.bigint();
+    await page.goto(url, { waitUntil: 'commit' });
+    await ready(page);
+    return Number(process.hrtime.bigint() - begin) / 1e6;
+  } finally {
+    await context.close();
+  }
+}
+
+async function editorReady(page: Page): Promise<void> {
+  const table = page.getByRole('table', { name: 'Virtual networks' });
+  await table.getByRole('row').filter({ hasText: 'vmnet8' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+  const add = page.getByRole('button', { name: 'Add Network…' });
+  await add.waitFor({ state: 'visible', timeout: 30_000 });
+  // Enabled: poll until the button accepts clicks (MUI disables buttons while loading).
+  const deadline = Date.now() + 30_000;
+  while (!(await add.isEnabled())) {
+    if (Date.now() > deadline) throw new Error("the editor's Add Network… button stayed disabled for 30 s");
+    await page.waitForTimeout(5);
+  }
+}
+
+async function blankReady(page: Page): Promise<void> {
+  const button = page.getByRole('button', { name: 'Add Network…' });
+  await button.waitFor({ state: 'visible', timeout: 30_000 });
+  if (!(await button.isEnabled())) throw new Error('blank page button disabled');
+}
+
+export const editorCase: BenchCase = {
+  id: 'editor',
+  entries: ['editor-load-ms'],
+  async run(ctx: BenchContext): Promise<Outcome> {
+    const { cleanup, repoRoot, log } = ctx;
+    const ns = await Netns.create(cleanup, 'e');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'vne-bench-editor-'));
+    cleanup.add(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
+    const env = { ...process.env, VNET_CONFIG_DIR: path.join(dir, 'config'), VNET_STATE_DIR: path.join(dir, 'state') };
+
+    const serve = ns.daemon(cleanup, process.execPath, [path.join(repoRoot, 'bin', 'vnet.cjs'), 'serve'], { env });
+    const editorUrl = await firstUrl(serve, consoleUrl, 'vnet serve to print its URL');
+    const blankFile = path.join(dir, 'blank-server.cjs');
+    writeFileSync(blankFile, BLANK_SERVER);
+    const blank = ns.daemon(cleanup, process.execPath, [blankFile]);
+    const blankUrl = await firstUrl(blank, (out) => /^(http:\/\/127\.0\.0\.1:\d+\/)$/m.exec(out)?.[1] ?? null, 'the blank page server');
+
+    // Chromium runs inside the namespace too, so it reaches the console's 127.0.0.1 there and nothing of the host.
+    const wrapper = path.join(dir, 'chromium-in-namespace');
+    writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec ${ns.name} ${CHROMIUM} "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    const { chromium } = createRequire(path.join(repoRoot, 'package.json'))('playwright-core') as typeof Playwright;
+    const browser = await chromium.launch({ executablePath: wrapper, headless: true, args: CHROMIUM_ARGS, timeout: 60_000 });
+    cleanup.add('close Chromium', () => browser.close());
+
+    // One untimed load of each first: Chromium's own start-up cost is paid before any measurement.
+    await timedLoad(browser, blankUrl, blankReady);
+    await timedLoad(browser, editorUrl, editorReady);
+    log(`editor: ${ctx.settings.editorReps} loads of the editor and of a blank page, alternated, each in a fresh browser context`);
+    const [editor, blankPage] = await alternate(
+      [
+        { label: 'editor (vnet serve)', measure: () => timedLoad(browser, editorUrl, editorReady) },
+        { label: 'blank page', measure: () => timedLoad(browser, blankUrl, blankReady) },
+      ],
+      ctx.settings.editorReps,
+      log,
+    );
+    return {
+      skipped: [],
+      results: [makeResult({ name: 'editor-load-ms', unit: 'ms', baseline: 'blank page, same browser' }, editor!, blankPage!)],
+    };
+  },
+};

@@ -1,0 +1,93 @@
+// Throughput through the app's NAT and port forwards, against the same path routed
+// without NAT (the physical limit), a userspace TCP proxy, and 1 forward vs 1,000.
+import type { BenchCase, BenchContext, Outcome } from '../context';
+import { FORWARD_PORT, GUEST, IPERF_PORT, PROXY_PORT } from '../configs';
+import { alternate, type Variant } from '../harness';
+import { iperf } from '../iperf';
+import { makeResult } from '../results';
+import { routedTopology, UPLINK, vnetTopology } from '../topology';
+import { waitFor } from '../proc';
+
+const UNIT = 'Gbit/s';
+
+export const throughputCase: BenchCase = {
+  id: 'throughput',
+  entries: [
+    'nat-throughput-vs-routed',
+    'forward-throughput-vs-routed',
+    'forward-throughput-vs-userspace-proxy',
+    'throughput-1000-vs-1-forwards',
+  ],
+  async run(ctx: BenchContext): Promise<Outcome> {
+    const { cleanup, log, settings } = ctx;
+    const seconds = settings.iperfSeconds;
+    log("throughput: building the routed path, and the app's NAT network with 1 and with 1,000 port forwards…");
+    const routed = await routedTopology(cleanup);
+    const one = await vnetTopology(cleanup, ctx.repoRoot, 1);
+    const thousand = await vnetTopology(cleanup, ctx.repoRoot, 1000);
+
+    // The userspace proxy on the same host as the forward: one connection in, one out, bytes copied through socat.
+    const proxy = one.host.daemon(cleanup, 'socat', [`TCP-LISTEN:${PROXY_PORT},fork,reuseaddr`, `TCP:${GUEST.address}:${IPERF_PORT}`]);
+    await waitFor('socat to listen', async () => {
+      if (proxy.exited()) throw new Error(proxy.output());
+      return one.host.listening(PROXY_PORT);
+    });
+
+    const variants: Variant[] = [
+      { label: 'guest → outside, routed', measure: () => iperf(routed.guest, UPLINK.outside, IPERF_PORT, seconds) },
+      { label: 'guest → outside, vnet NAT', measure: () => iperf(one.guest, UPLINK.outside, IPERF_PORT, seconds) },
+      { label: 'outside → guest, routed', measure: () => iperf(routed.outside, GUEST.address, IPERF_PORT, seconds) },
+      { label: 'outside → guest, vnet forward (1 exists)', measure: () => iperf(one.outside, UPLINK.host, FORWARD_PORT, seconds) },
+      { label: 'outside → guest, socat proxy', measure: () => iperf(one.outside, UPLINK.host, PROXY_PORT, seconds) },
+      { label: 'outside → guest, vnet forward (1,000 exist)', measure: () => iperf(thousand.outside, UPLINK.host, FORWARD_PORT, seconds) },
+    ];
+    log(`throughput: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
+    const [routedOut, natOut, routedIn, forwardIn, proxyIn, forward1000In] = await alternate(variants, settings.throughputRounds, log);
+
+    return {
+      skipped: [],
+      results: [
+        makeResult(
+          {
+            name: 'nat-throughput-vs-routed',
+            unit: UNIT,
+            baseline: 'same path routed, no NAT',
+            target: { of: 'ratio', op: '>=', limit: 0.95 },
+          },
+          natOut!,
+          routedOut!,
+        ),
+        makeResult(
+          {
+            name: 'forward-throughput-vs-routed',
+            unit: UNIT,
+            baseline: 'same path routed, no NAT',
+            target: { of: 'ratio', op: '>=', limit: 0.9 },
+          },
+          forwardIn!,
+          routedIn!,
+        ),
+        makeResult(
+          {
+            name: 'forward-throughput-vs-userspace-proxy',
+            unit: UNIT,
+            baseline: 'socat TCP proxy on the host',
+            target: { of: 'ratio', op: '>=', limit: 4 },
+          },
+          forwardIn!,
+          proxyIn!,
+        ),
+        makeResult(
+          {
+            name: 'throughput-1000-vs-1-forwards',
+            unit: UNIT,
+            baseline: 'same forward while 1 exists',
+            target: { of: 'ratio', op: '>=', limit: 0.95 },
+          },
+          forward1000In!,
+          forwardIn!,
+        ),
+      ],
+    };
+  },
+};

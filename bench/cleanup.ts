@@ -1,0 +1,59 @@
+// Undo actions registered as things are created (namespaces, daemons, temp folders),
+// run newest first when a benchmark ends, fails, or the run is interrupted.
+
+type Undo = { label: string; action: () => Promise<void> | void };
+
+export class Cleanup {
+  private readonly undos: Undo[] = [];
+
+  add(label: string, action: () => Promise<void> | void): void {
+    this.undos.push({ label, action });
+  }
+
+  /** Runs every undo, newest first; one failing undo does not stop the others. Returns the failures. */
+  async run(): Promise<string[]> {
+    const failures: string[] = [];
+    while (this.undos.length > 0) {
+      const undo = this.undos.pop()!;
+      try {
+        await undo.action();
+      } catch (error) {
+        failures.push(`${undo.label}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return failures;
+  }
+}
+
+/** Everything still open in the run, so Ctrl-C and fatal errors can undo it. */
+const open = new Set<Cleanup>();
+
+/** Runs `body` with a fresh Cleanup that is always run afterwards (also on Ctrl-C via runAllOnSignal). */
+export async function withCleanup<T>(body: (cleanup: Cleanup) => Promise<T>, warn: (line: string) => void): Promise<T> {
+  const cleanup = new Cleanup();
+  open.add(cleanup);
+  try {
+    return await body(cleanup);
+  } finally {
+    open.delete(cleanup);
+    for (const failure of await cleanup.run()) warn(`cleanup: ${failure}`);
+  }
+}
+
+/** On SIGINT/SIGTERM: undo everything that is open, then exit 130/143. */
+export function runAllOnSignal(warn: (line: string) => void): void {
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals, code: number): void => {
+    if (stopping) return;
+    stopping = true;
+    warn(`\n${signal}: cleaning up…`);
+    void (async () => {
+      for (const cleanup of [...open].reverse()) {
+        for (const failure of await cleanup.run()) warn(`cleanup: ${failure}`);
+      }
+      process.exit(code);
+    })();
+  };
+  process.on('SIGINT', () => stop('SIGINT', 130));
+  process.on('SIGTERM', () => stop('SIGTERM', 143));
+}

@@ -1,0 +1,52 @@
+// What every benchmark case gets, and what it gives back.
+import type { Cleanup } from './cleanup';
+import type { Log } from './harness';
+import type { BenchResult, SkippedEntry } from './results';
+
+export interface Settings {
+  quick: boolean;
+  /** Rounds of bring-up + teardown, ours and libvirt's alternated (libvirt takes ~20 s a round here). */
+  bringupRounds: number;
+  /** Rounds of `vnet apply` with 1 and with 1,000 forwards. */
+  applyRounds: number;
+  /** Rounds of the six throughput paths. */
+  throughputRounds: number;
+  /** iperf3 duration per run, seconds. */
+  iperfSeconds: number;
+  /** DHCP leases per side (each ~3 s: dnsmasq pings a new address before offering it). */
+  dhcpReps: number;
+  /** Editor and blank page loads. */
+  editorReps: number;
+}
+
+/** Quick: the whole run stays under 3 minutes on a 2-core machine. Full: more and longer runs for the published table. */
+export function settingsFor(quick: boolean): Settings {
+  return quick
+    ? { quick, bringupRounds: 2, applyRounds: 3, throughputRounds: 2, iperfSeconds: 2, dhcpReps: 3, editorReps: 5 }
+    : { quick, bringupRounds: 5, applyRounds: 7, throughputRounds: 5, iperfSeconds: 8, dhcpReps: 9, editorReps: 15 };
+}
+
+export interface BenchContext {
+  settings: Settings;
+  /** The repository root: bin/vnet.cjs, dist/. */
+  repoRoot: string;
+  log: Log;
+  cleanup: Cleanup;
+}
+
+export interface Outcome {
+  results: BenchResult[];
+  skipped: SkippedEntry[];
+}
+
+export interface BenchCase {
+  /** Short id for `--only`. */
+  id: string;
+  /** The entries this case measures, so a failure can name them as not measured. */
+  entries: readonly string[];
+  run(ctx: BenchContext): Promise<Outcome>;
+}
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,35 @@
+// docs/performance.md: the README's Performance section, written from a run's results.
+import type { ResultsFile } from './results';
+
+export function performanceDoc(file: ResultsFile, table: string): string {
+  const m = file.machine;
+  return `## Performance
+
+Measured by \`npm run bench\` (${file.mode} run) on ${file.date.slice(0, 10)}: ${m.cpus} × ${m.model}, ${m.memory} GiB,
+${m.kernel}, Node ${m.node}. Every number is the median of several runs, with variants alternated (A B, B A, …)
+so load drift favours neither side; min–max shows the spread. Ratios are ours / baseline, both measured in the same run.
+
+${table}
+
+How each entry is measured (all inside network namespaces the bench creates and deletes; the root namespace is never touched):
+
+- **bringup-10-nat-vs-libvirt** / **teardown-10-nat-vs-libvirt**: ten NAT networks with DHCP and DNS (VMware's layout: host .1,
+  gateway .2, DHCP .128–.254). Ours: one fresh \`vnet apply\` process; teardown \`vnet down\`. libvirt: Debian's libvirtd 9 in
+  its own network and mount namespace (its /run, /var/lib, /var/log, /var/cache, /etc/libvirt, passwd and group bind-mounted
+  from a temp folder), the equivalent ten \`<forward mode='nat'/>\` networks defined beforehand (not timed), then one fresh
+  \`virsh\` process running \`net-start\` (teardown: \`net-destroy\`) for all ten — the cheapest way to do it with virsh. A time
+  counts only if ten bridges and ten dnsmasq processes exist afterwards (none after teardown).
+- **apply-1000-forwards**: a fresh \`vnet apply\` of one NAT network with 1,000 port forwards, starting from nothing; checked
+  by counting the elements of the app's nftables forward map. Baseline: the same network with 1 forward.
+- **throughput-…**: one TCP stream of iperf3 through outside ⇄ host ⇄ guest (veth pairs, the guest on the network's
+  bridge). "routed" is the physical limit: the same path through a plain Linux router, no nftables, no NAT. NAT: guest →
+  outside, and the outside has no route back to the guests, so only masquerading makes it work. Forward: outside → host
+  port 8080 → guest. Userspace proxy: \`socat TCP-LISTEN,fork\` on the same host relaying to the same guest port, the way
+  VMware's NAT daemon, VirtualBox NAT and docker-proxy forward. 1,000 vs 1: the same forward while 1,000 exist.
+- **dhcp-lease-ms**: a new machine (fresh random MAC) on the first network runs \`busybox udhcpc -q\`; time from its start
+  (the DISCOVER) until it exits with a lease. Baseline: the same against libvirt's network.
+- **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` in a
+  fresh browser context; timed until the "Virtual networks" table shows vmnet8 and the "Add Network…" button is enabled
+  (the editor has its data and takes input). Baseline: the same browser loading a blank page with one button.
+`;
+}

@@ -1,0 +1,86 @@
+// The throughput path: outside ⇄ host ⇄ guest, three namespaces joined by veth pairs,
+// the guest on a bridge in the host. "routed" is the physical limit (a plain Linux
+// router, no firewall, no NAT); "vnet" is the same path with the network applied by the app.
+import type { Cleanup } from './cleanup';
+import { GUEST, IPERF_PORT, natWithForwards } from './configs';
+import { Netns, vethPair } from './netns';
+import { waitFor } from './proc';
+import { VnetHost } from './vnet';
+
+/** The host's uplink to the outside namespace. */
+export const UPLINK = { hostIf: 'up0', host: '10.200.0.1', outsideIf: 'wan0', outside: '10.200.0.2', prefix: 24 };
+const GUEST_PORT_IN_HOST = 'gv0';
+
+export interface Topology {
+  outside: Netns;
+  host: Netns;
+  guest: Netns;
+  vnet?: VnetHost;
+}
+
+async function links(cleanup: Cleanup, tag: string): Promise<Topology> {
+  const outside = await Netns.create(cleanup, `${tag}out`);
+  const host = await Netns.create(cleanup, `${tag}host`);
+  const guest = await Netns.create(cleanup, `${tag}guest`);
+  await vethPair(host, UPLINK.hostIf, outside, UPLINK.outsideIf);
+  await host.ip(['addr', 'add', `${UPLINK.host}/${UPLINK.prefix}`, 'dev', UPLINK.hostIf]);
+  await outside.ip(['addr', 'add', `${UPLINK.outside}/${UPLINK.prefix}`, 'dev', UPLINK.outsideIf]);
+  // The outside namespace plays the internet: the host's default route points at it.
+  await host.ip(['route', 'add', 'default', 'via', UPLINK.outside]);
+  await vethPair(guest, 'eth0', host, GUEST_PORT_IN_HOST);
+  await guest.ip(['addr', 'add', `${GUEST.address}/${GUEST.prefix}`, 'dev', 'eth0']);
+  return { outside, host, guest };
+}
+
+async function startIperfServers(cleanup: Cleanup, t: Topology): Promise<void> {
+  for (const ns of [t.guest, t.outside]) {
+    const server = ns.daemon(cleanup, 'iperf3', ['-s', '-p', String(IPERF_PORT)]);
+    await waitFor(`iperf3 server in ${ns.name}`, async () => {
+      if (server.exited()) throw new Error(server.output());
+      return ns.listening(IPERF_PORT);
+    });
+  }
+}
+
+async function attachGuest(t: Topology, bridge: string): Promise<void> {
+  await t.host.ip(['link', 'set', GUEST_PORT_IN_HOST, 'master', bridge]);
+  await t.guest.ip(['route', 'add', 'default', 'via', GUEST.gateway]);
+}
+
+/** The physical limit: a bridge with the same addresses, IPv4 forwarding, no nftables at all; the outside routes to the guests' subnet. */
+export async function routedTopology(cleanup: Cleanup): Promise<Topology> {
+  const t = await links(cleanup, 'r');
+  await t.host.ip(['link', 'add', GUEST.network, 'type', 'bridge']);
+  await t.host.ip(['addr', 'add', `192.168.133.1/${GUEST.prefix}`, 'dev', GUEST.network]);
+  await t.host.ip(['addr', 'add', `${GUEST.gateway}/${GUEST.prefix}`, 'dev', GUEST.network]);
+  await t.host.ip(['link', 'set', GUEST.network, 'up']);
+  await t.host.sysctl('net.ipv4.ip_forward', '1');
+  await attachGuest(t, GUEST.network);
+  await t.outside.ip(['route', 'add', GUEST.subnet, 'via', UPLINK.host]);
+  await startIperfServers(cleanup, t);
+  return t;
+}
+
+/**
+ * The same path, with the NAT network applied by `vnet apply` (real CLI) with `forwards`
+ * port forwards. The outside has no route to the guests: only NAT and forwards reach across.
+ */
+export async function vnetTopology(cleanup: Cleanup, repoRoot: string, forwards: number): Promise<Topology> {
+  const t = await links(cleanup, forwards > 1 ? 'f' : 'v');
+  const vnet = VnetHost.create(cleanup, t.host, repoRoot);
+  await vnet.cli(['apply', '--config', vnet.writeConfig(natWithForwards(forwards, UPLINK.hostIf))]);
+  await attachGuest(t, GUEST.network);
+  await startIperfServers(cleanup, t);
+  return { ...t, vnet };
+}
+
+/** A host namespace with only an uplink to an outside namespace (and its default route there), for bring-up and apply timings. */
+export async function hostWithUplink(cleanup: Cleanup, tag: string): Promise<{ host: Netns; outside: Netns }> {
+  const outside = await Netns.create(cleanup, `${tag}out`);
+  const host = await Netns.create(cleanup, `${tag}host`);
+  await vethPair(host, UPLINK.hostIf, outside, UPLINK.outsideIf);
+  await host.ip(['addr', 'add', `${UPLINK.host}/${UPLINK.prefix}`, 'dev', UPLINK.hostIf]);
+  await outside.ip(['addr', 'add', `${UPLINK.outside}/${UPLINK.prefix}`, 'dev', UPLINK.outsideIf]);
+  await host.ip(['route', 'add', 'default', 'via', UPLINK.outside]);
+  return { host, outside };
+}
