@@ -23,7 +23,7 @@ fi
 install -d -m 0755 /usr/libexec/vnet-editor
 cat > /usr/libexec/vnet-editor/vnet-helper <<'LAUNCHER'
 #!/bin/sh
-ELECTRON_RUN_AS_NODE=1 exec '/opt/${sanitizedProductName}/${executable}' '/opt/${sanitizedProductName}/resources/app.asar.unpacked/dist/helper.cjs' "$@"
+ELECTRON_RUN_AS_NODE=1 exec '/opt/${sanitizedProductName}/${executable}' '/opt/${sanitizedProductName}/resources/helper.cjs' "$@"
 LAUNCHER
 chmod 0755 /usr/libexec/vnet-editor/vnet-helper
 if [ -f "$RES/org.vnet-editor.helper.policy" ]; then

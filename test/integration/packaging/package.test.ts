@@ -161,7 +161,7 @@ describe('the Linux package (electron-builder --linux dir)', () => {
     }
   });
 
-  it('ships the polkit policy, the systemd unit and the vnet launcher as resources', () => {
+  it('ships the polkit policy, the systemd unit, the helper and the vnet launcher as resources', () => {
     const resources = path.join(unpacked, 'resources');
     expect(fs.readFileSync(path.join(resources, 'vnet-editor.service'), 'utf8')).toBe(
       fs.readFileSync(path.join(root, 'assets/vnet-editor.service'), 'utf8'),
@@ -170,6 +170,10 @@ describe('the Linux package (electron-builder --linux dir)', () => {
       fs.readFileSync(path.join(root, 'assets/org.vnet-editor.helper.policy'), 'utf8'),
     );
     expect(fs.statSync(path.join(resources, 'bin', 'vnet')).mode & 0o111).not.toBe(0);
+    // main.ts starts the helper from resources/helper.cjs when packaged; so does the pkexec launcher.
+    expect(fs.readFileSync(path.join(resources, 'helper.cjs'), 'utf8')).toBe(
+      fs.readFileSync(path.join(resources, 'app.asar.unpacked', 'dist', 'helper.cjs'), 'utf8'),
+    );
   });
 
   it('runs the packaged CLI on its own (no node_modules): import a libvirt network', async () => {
