@@ -246,6 +246,17 @@ export async function runSteps(
   };
   const applied: PlanOperation[] = [];
   const total = steps.length;
+  const prune = (): void => {
+    // A network whose record ended up empty (rolled back, or removed) leaves no trace.
+    const empty = Object.entries(journal.networks).filter(
+      ([, r]) => !Object.values(r.data).some((v) => (Array.isArray(v) ? v.length > 0 : !!v)),
+    );
+    if (empty.length > 0) {
+      ctx.record((j) => {
+        for (const [name] of empty) delete j.networks[name];
+      });
+    }
+  };
   for (const [i, step] of steps.entries()) {
     onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'running' });
     try {
@@ -265,11 +276,13 @@ export async function runSteps(
           rollbackErrors.push(e instanceof Error ? e.message : String(e));
         }
       }
+      prune();
       onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
       const rolled =
         rollbackErrors.length === 0 ? 'the changes made so far were rolled back' : `rolling back also hit: ${rollbackErrors.join('; ')}`;
       return { ok: false, applied: [], error: `step ${i + 1}/${total} "${step.operation.description}" failed: ${cause}; ${rolled}` };
     }
   }
+  prune();
   return { ok: true, applied };
 }

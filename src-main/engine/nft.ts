@@ -82,7 +82,7 @@ export function generateRuleset(networks: readonly RoutedNetwork[]): string {
           'port forwards reached from the host itself on its non-loopback addresses',
         ),
       ],
-      'type nat hook output priority dstnat; policy accept;',
+      'type nat hook output priority -100; policy accept;',
     ),
   );
 

@@ -156,8 +156,10 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'start-dhcp': {
       prepareDhcpDir(ctx.dirs, files);
-      const previous = { conf: readOr(files.conf), hosts: readOr(files.hosts) };
+      const previous = { conf: readOr(files.conf), hosts: readOr(files.hosts), leases: fs.existsSync(files.leases) };
+      let wasRecorded: boolean | undefined;
       ctx.record((j) => {
+        wasRecorded = recordOf(j, name).dhcp;
         recordOf(j, name).dhcp = true;
       });
       writeOrRemove(files.hosts, str(op.details?.hosts));
@@ -167,6 +169,11 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         if (pid) await stopDnsmasq(ctx, pid);
         writeOrRemove(files.conf, previous.conf);
         writeOrRemove(files.hosts, previous.hosts);
+        if (!previous.leases) fs.rmSync(files.leases, { force: true });
+        if (previous.conf === undefined) fs.rmSync(files.pid, { force: true });
+        ctx.record((j) => {
+          if (j.networks[name]) recordOf(j, name).dhcp = wasRecorded;
+        });
       });
       return;
     }
