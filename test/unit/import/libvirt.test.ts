@@ -144,6 +144,31 @@ describe('other libvirt forward modes', () => {
     expect(routed(a.config, 'a').dhcp.leaseSeconds).toBe(1800);
   });
 
+  it("moves a DHCP range that holds libvirt's address off it, with a note", () => {
+    const { config, notes } = importLibvirt(
+      xml(
+        `<network><name>n2</name><forward/><ip address='10.3.0.100' prefix='24'><dhcp><range start='10.3.0.50' end='10.3.0.120'/></dhcp></ip></network>`,
+      ),
+    );
+    expectValid(config);
+    const net = nat(config, 'n2');
+    expect(net.nat.gateway).toBe('10.3.0.100');
+    expect(net.dhcp).toMatchObject({ rangeStart: '10.3.0.50', rangeEnd: '10.3.0.99' });
+    expect(net.hostAdapter.address).toBe('10.3.0.1');
+    expect(notes).toContain('n2: DHCP range 10.3.0.50-10.3.0.120 held 10.3.0.100; now 10.3.0.50-10.3.0.99');
+  });
+
+  it('keeps names unique when two networks sanitize to the same interface name', () => {
+    const dir = tempTree({
+      'a.xml': "<network><name>lab net</name><ip address='10.4.0.1' prefix='24'/></network>",
+      'b.xml': "<network><name>lab/net</name><ip address='10.5.0.1' prefix='24'/></network>",
+    });
+    temps.push(dir);
+    const { config } = importLibvirt(dir);
+    expect(config.networks.map((n) => n.name)).toEqual(['lab-net', 'lab-net-2']);
+    expectValid(config);
+  });
+
   it('imports every *.xml of a folder, keeping names unique', () => {
     const { config } = importLibvirt(libvirtFixture('networks'));
     expectValid(config);

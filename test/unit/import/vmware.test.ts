@@ -178,6 +178,43 @@ describe('VMware edge cases', () => {
     );
   });
 
+  it('ignores a dhcpd.conf written for another subnet (VMware regenerates it from the networking file), with a note', () => {
+    const dir = tree({
+      networking:
+        'VERSION=1,0\nanswer VNL_DEFAULT_BRIDGE_VNET -1\nanswer VNET_1_HOSTONLY_SUBNET 10.1.1.0\nanswer VNET_1_HOSTONLY_NETMASK 255.255.255.0\nanswer VNET_1_DHCP yes\n',
+      'vmnet1/dhcpd/dhcpd.conf': 'subnet 10.9.9.0 netmask 255.255.255.0 {\n  range dynamic-bootp 10.9.9.10 10.9.9.20;\n}\n',
+    });
+    const { config, notes } = importVmware(dir);
+    expect(routed(config, 'vmnet1').dhcp).toMatchObject({ enabled: true, rangeStart: '10.1.1.128', rangeEnd: '10.1.1.254' });
+    expect(
+      notes.some((n) =>
+        n.endsWith('dhcpd.conf:1: describes subnet 10.9.9.0, not 10.1.1.0/24 from the networking file; its range is not used'),
+      ),
+    ).toBe(true);
+  });
+
+  it('reads "range dynamic-bootp A B", host blocks nested in a group, and Fusion\'s vmnetN/dhcpd.conf place', () => {
+    const dir = tree({
+      networking:
+        'VERSION=1,0\nanswer VNL_DEFAULT_BRIDGE_VNET -1\nanswer VNET_1_HOSTONLY_SUBNET 10.1.1.0\nanswer VNET_1_HOSTONLY_NETMASK 255.255.255.0\n',
+      'vmnet1/dhcpd.conf': [
+        'subnet 10.1.1.0 netmask 255.255.255.0 {',
+        '  range dynamic-bootp 10.1.1.10 10.1.1.20;',
+        '  group {',
+        '    host "lab-1" { hardware ethernet 00:0C:29:00:00:01; fixed-address 10.1.1.5, 10.1.1.6; }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    const { config } = importVmware(dir);
+    expect(routed(config, 'vmnet1').dhcp).toMatchObject({
+      rangeStart: '10.1.1.10',
+      rangeEnd: '10.1.1.20',
+      reservations: [{ mac: '00:0c:29:00:00:01', address: '10.1.1.5', hostname: 'lab-1' }],
+    });
+  });
+
   it('assumes a /24 when the netmask is missing, with a note', () => {
     const dir = tree({ networking: 'VERSION=1,0\nanswer VNL_DEFAULT_BRIDGE_VNET -1\nanswer VNET_4_HOSTONLY_SUBNET 10.4.4.0\n' });
     const { config, notes } = importVmware(dir);
