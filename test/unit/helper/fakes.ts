@@ -90,5 +90,5 @@ export function fakeFrontDoor() {
     appInfo: () => ({ version: '0.1.0', frontDoor: 'web', nativeDialogs: false, privilege: 'root' }),
   });
   const dispatcher = createDispatcher({ local, backend, events });
-  return { ...fake, backend, events, dispatcher };
+  return { ...fake, backend, events, dispatcher, close: () => events.close() };
 }

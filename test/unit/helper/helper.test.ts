@@ -12,7 +12,7 @@ import { elevate, helperCommand } from '../../../src-main/helper/elevate';
 import { invokingUser } from '../../../src-main/helper/paths';
 import { exampleConfig, fakeHost } from './fakes';
 
-async function ask(line: string, stored = exampleConfig()) {
+async function ask(line: string, stored: ReturnType<typeof exampleConfig> | null = exampleConfig()) {
   const fake = fakeHost(stored);
   const frames: ResponseFrame[] = [];
   await handleLine(fake.handlers, line, (f) => frames.push(f));
