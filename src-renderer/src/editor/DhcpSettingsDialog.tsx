@@ -11,7 +11,7 @@ import Typography from '@mui/material/Typography';
 import { formatPath, ip, type Config, type DhcpSettings, type RoutedNetwork } from '../../../src-shared/model';
 import { Field, useTouched } from '../components/Field';
 import { SelectableTable } from '../components/SelectableTable';
-import { errorsUnder, fieldError, numberOrText, otherErrors, validateWith } from '../state/validation';
+import { errorsUnder, fieldError, numberOrText, otherErrors, validateForm } from '../state/validation';
 import { fieldsFromSubnet } from '../state/draft';
 import { formatDuration } from '../state/words';
 import { ReservationDialog } from './ReservationDialog';
@@ -37,7 +37,7 @@ export function DhcpSettingsDialog({ config, networkIndex, onOk, onCancel }: Pro
   const { touched, touch } = useTouched();
   const base = ['networks', networkIndex, 'dhcp'];
   const draft = { ...dhcp, leaseSeconds: numberOrText(leaseText) };
-  const errors = validateWith(config, base, draft);
+  const errors = validateForm(config, base, draft, { leaseSeconds: 1800 });
   const invalid = errorsUnder(errors, base).length > 0;
   const { subnetIp, mask } = fieldsFromSubnet(network.subnet);
   const shown = ['rangeStart', 'rangeEnd', 'leaseSeconds'].map((key) => [...base, key]);

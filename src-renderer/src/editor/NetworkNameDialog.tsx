@@ -7,7 +7,7 @@ import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
-import { nextNetworkName, type Config, type NetworkType } from '../../../src-shared/model';
+import { formatPath, nextNetworkName, type Config, type NetworkType, type ValidationError } from '../../../src-shared/model';
 import { Field } from '../components/Field';
 import { addNetwork, renameNetwork } from '../state/draft';
 import { fieldError, validateDraft } from '../state/validation';
@@ -53,6 +53,17 @@ export function AddNetworkDialog({ config, onOk, onCancel }: AddProps) {
   );
 }
 
+/**
+ * A duplicate name is reported on the later of the two networks, which may be
+ * the other one; the rename field shows it all the same.
+ */
+function newNameClash(before: Config, after: Config): string | undefined {
+  const key = (e: ValidationError) => `${formatPath(e.path)}: ${e.message}`;
+  const old = new Set(validateDraft(before).map(key));
+  const fresh = validateDraft(after).filter((e) => e.path[0] === 'networks' && e.path[2] === 'name' && !old.has(key(e)));
+  return fresh.length > 0 ? fresh.map((e) => e.message).join('; ') : undefined;
+}
+
 interface RenameProps {
   config: Config;
   index: number;
@@ -66,7 +77,7 @@ export function RenameNetworkDialog({ config, index, onOk, onCancel }: RenamePro
   const [label, setLabel] = useState(network.label ?? '');
   const next = renameNetwork(config, index, name, label);
   const errors = validateDraft(next);
-  const nameProblem = fieldError(errors, ['networks', index, 'name']);
+  const nameProblem = fieldError(errors, ['networks', index, 'name']) ?? newNameClash(config, next);
   const labelProblem = fieldError(errors, ['networks', index, 'label']);
   return (
     <Dialog open onClose={onCancel} maxWidth="xs" fullWidth aria-labelledby="rename-network-title">

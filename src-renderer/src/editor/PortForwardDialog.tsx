@@ -9,7 +9,8 @@ import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import type { Config, NatSettings, PortForward } from '../../../src-shared/model';
 import { Field, useTouched } from '../components/Field';
-import { fieldError, numberOrText, validateWith } from '../state/validation';
+import { fieldError, numberOrText, validateForm } from '../state/validation';
+import { updateNetwork } from '../state/draft';
 
 interface Props {
   config: Config;
@@ -40,6 +41,23 @@ export function forwardFromFields(fields: {
   return forward;
 }
 
+/** The draft with the dialog's NAT settings and a slot at `index` for the forward being edited. */
+function configWith(config: Config, networkIndex: number, nat: NatSettings, index: number): Config {
+  const portForwards: PortForward[] = [...nat.portForwards];
+  portForwards.splice(index, 0, { protocol: 'tcp', hostPort: 1, guestAddress: '', guestPort: 1 });
+  return updateNetwork(config, networkIndex, (network) =>
+    network.type === 'nat' ? { ...network, nat: { ...nat, portForwards } } : network,
+  );
+}
+
+/** A host port no forward uses, to stand in for a half-typed one while the other fields are checked. */
+function unusedHostPort(config: Config): number {
+  const used = new Set(config.networks.flatMap((n) => (n.type === 'nat' ? n.nat.portForwards.map((f) => f.hostPort) : [])));
+  let port = 65535;
+  while (used.has(port)) port--;
+  return port;
+}
+
 export function PortForwardDialog({ config, networkIndex, nat, forwardIndex, onOk, onCancel }: Props) {
   const initial = forwardIndex === undefined ? undefined : nat.portForwards[forwardIndex];
   const [fields, setFields] = useState({
@@ -52,10 +70,12 @@ export function PortForwardDialog({ config, networkIndex, nat, forwardIndex, onO
   const { touched, touch } = useTouched();
   const forward = forwardFromFields(fields);
   const index = forwardIndex ?? nat.portForwards.length;
-  const forwards = [...nat.portForwards];
-  forwards[index] = forward;
-  const errors = validateWith(config, ['networks', networkIndex, 'nat'], { ...nat, portForwards: forwards });
+  const others = { ...nat, portForwards: nat.portForwards.filter((_, i) => i !== index) };
   const base = ['networks', networkIndex, 'nat', 'portForwards', index];
+  const errors = validateForm(configWith(config, networkIndex, others, index), base, forward as unknown as Record<string, unknown>, {
+    hostPort: unusedHostPort(config),
+    guestPort: 1,
+  });
   const problem = (key: string) => fieldError(errors, [...base, key]);
   const invalid = ['protocol', 'hostPort', 'guestAddress', 'guestPort', 'description'].some((key) => problem(key) !== undefined);
   const set = (key: keyof typeof fields) => (value: string) => {

@@ -38,7 +38,7 @@ export function otherErrors(errors: readonly ValidationError[], prefix: Path, sh
  */
 export function numberOrText(text: string): number | string {
   const trimmed = text.trim();
-  return /^-?\d+$/.test(trimmed) ? Number(trimmed) : text;
+  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text;
 }
 
 /** Validates `config` with one part replaced by a form's values (as untrusted input). */
@@ -50,4 +50,30 @@ export function validateWith(config: Config, path: Path, value: unknown): Valida
   if (Array.isArray(node) && value === undefined) node.splice(last as number, 1);
   else node[last] = value;
   return validateDraft(copy);
+}
+
+/**
+ * Validates a form object placed at `path`. A number field still holding text is
+ * reported in the model's words, then replaced by `standIns[key]` for a second
+ * pass, because the model checks its field rules only once the structure is right:
+ * without this, a half-typed port would hide every other field's message.
+ */
+export function validateForm(
+  config: Config,
+  path: Path,
+  form: Record<string, unknown>,
+  standIns: Record<string, number>,
+): ValidationError[] {
+  const textKeys = Object.keys(standIns).filter((key) => typeof form[key] !== 'number');
+  const first = validateWith(config, path, form);
+  if (textKeys.length === 0) return first;
+  const structural = first.filter((e) => textKeys.some((key) => samePathPrefix(e.path, [...path, key])));
+  const filled = { ...form };
+  for (const key of textKeys) filled[key] = standIns[key];
+  const rules = validateWith(config, path, filled).filter((e) => !textKeys.some((key) => samePathPrefix(e.path, [...path, key])));
+  return [...structural, ...rules];
+}
+
+function samePathPrefix(path: Path, prefix: Path): boolean {
+  return startsWith(path, prefix);
 }
