@@ -63,64 +63,64 @@ async function timed<T>(name: string, step: () => Promise<T>): Promise<T> {
   }
 }
 
-beforeAll(async () => {
-  const missing = INPUTS.filter((f) => !fs.existsSync(path.join(root, f)));
-  if (missing.length > 0) throw new Error(`cannot package: missing ${missing.join(', ')}`);
-
-  // A private copy, so building never rewrites the dist/ other tests are running from.
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-package-'));
-  for (const entry of COPY) {
-    const from = path.join(root, entry);
-    if (fs.existsSync(from)) fs.cpSync(from, path.join(work, entry), { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
-  }
-  fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
-  await timed('build', () => run(process.execPath, ['scripts/build.mjs'], { cwd: work, timeout: 180_000 }));
-
-  // The stub Electron: electron-builder copies this folder and renames `electron`.
-  const stub = path.join(work, 'electron-stub');
-  fs.mkdirSync(stub);
-  fs.writeFileSync(path.join(stub, 'electron'), '#!/bin/sh\necho "stub Electron (packaging test)" >&2\nexit 1\n', { mode: 0o755 });
-  fs.writeFileSync(path.join(stub, 'LICENSE'), 'stub\n');
-
-  const out = path.join(work, 'release');
-  // Any download attempt goes to a closed local port and fails: the build must not need one.
-  const offline = {
-    ...process.env,
-    HTTP_PROXY: 'http://127.0.0.1:9',
-    HTTPS_PROXY: 'http://127.0.0.1:9',
-    http_proxy: 'http://127.0.0.1:9',
-    https_proxy: 'http://127.0.0.1:9',
-    ELECTRON_BUILDER_CACHE: path.join(work, 'cache'),
-    ELECTRON_CACHE: path.join(work, 'cache'),
-    CI: '1',
-  };
-  await timed('electron-builder', () =>
-    run(
-      process.execPath,
-      [
-        path.join(root, 'node_modules/electron-builder/cli.js'),
-        '--linux',
-        'dir',
-        '--publish',
-        'never',
-        `-c.electronDist=${stub}`,
-        `-c.directories.output=${out}`,
-      ],
-      { cwd: work, env: offline, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
-    ),
-  );
-  unpacked = path.join(out, 'linux-unpacked');
-  asarFile = path.join(unpacked, 'resources', 'app.asar');
-  entries = asar.listPackage(asarFile, { isPack: false }).map((e) => e.replace(/\\/g, '/'));
-}, 400_000);
-
-afterAll(() => {
-  if (work) fs.rmSync(work, { recursive: true, force: true });
-  // Kept in the test log so a slow packaging step shows up.
-  console.log(`packaging timings (ms): ${JSON.stringify(timings)}`);
-});
-
 describe('the Linux package (electron-builder --linux dir)', () => {
+  beforeAll(async () => {
+    const missing = INPUTS.filter((f) => !fs.existsSync(path.join(root, f)));
+    if (missing.length > 0) throw new Error(`cannot package: missing ${missing.join(', ')}`);
+
+    // A private copy, so building never rewrites the dist/ other tests are running from.
+    work = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-package-'));
+    for (const entry of COPY) {
+      const from = path.join(root, entry);
+      if (fs.existsSync(from)) fs.cpSync(from, path.join(work, entry), { recursive: true, filter: (src) => !SKIP.has(path.basename(src)) });
+    }
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(work, 'node_modules'), 'dir');
+    await timed('build', () => run(process.execPath, ['scripts/build.mjs'], { cwd: work, timeout: 180_000 }));
+
+    // The stub Electron: electron-builder copies this folder and renames `electron`.
+    const stub = path.join(work, 'electron-stub');
+    fs.mkdirSync(stub);
+    fs.writeFileSync(path.join(stub, 'electron'), '#!/bin/sh\necho "stub Electron (packaging test)" >&2\nexit 1\n', { mode: 0o755 });
+    fs.writeFileSync(path.join(stub, 'LICENSE'), 'stub\n');
+
+    const out = path.join(work, 'release');
+    // Any download attempt goes to a closed local port and fails: the build must not need one.
+    const offline = {
+      ...process.env,
+      HTTP_PROXY: 'http://127.0.0.1:9',
+      HTTPS_PROXY: 'http://127.0.0.1:9',
+      http_proxy: 'http://127.0.0.1:9',
+      https_proxy: 'http://127.0.0.1:9',
+      ELECTRON_BUILDER_CACHE: path.join(work, 'cache'),
+      ELECTRON_CACHE: path.join(work, 'cache'),
+      CI: '1',
+    };
+    await timed('electron-builder', () =>
+      run(
+        process.execPath,
+        [
+          path.join(root, 'node_modules/electron-builder/cli.js'),
+          '--linux',
+          'dir',
+          '--publish',
+          'never',
+          `-c.electronDist=${stub}`,
+          `-c.directories.output=${out}`,
+        ],
+        { cwd: work, env: offline, timeout: 180_000, maxBuffer: 16 * 1024 * 1024 },
+      ),
+    );
+    unpacked = path.join(out, 'linux-unpacked');
+    asarFile = path.join(unpacked, 'resources', 'app.asar');
+    entries = asar.listPackage(asarFile, { isPack: false }).map((e) => e.replace(/\\/g, '/'));
+  }, 400_000);
+
+  afterAll(() => {
+    if (work) fs.rmSync(work, { recursive: true, force: true });
+    // Kept in the test log so a slow packaging step shows up.
+    console.log(`packaging timings (ms): ${JSON.stringify(timings)}`);
+  });
+
   it('has the app binary named after executableName', () => {
     expect(fs.statSync(path.join(unpacked, 'vnet-editor')).mode & 0o111).not.toBe(0);
   });
@@ -188,6 +188,43 @@ describe('the Linux package (electron-builder --linux dir)', () => {
       },
     );
     expect(JSON.parse(stdout)).toMatchObject({ version: 1, networks: [{ name: 'net-default', type: 'nat' }] });
+  });
+});
+
+describe('electron-builder.yml', () => {
+  // js-yaml comes with electron-builder, which reads this same file with it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const yaml = require('js-yaml') as { load(text: string): unknown };
+  const config = yaml.load(fs.readFileSync(path.join(root, 'electron-builder.yml'), 'utf8')) as Record<
+    string,
+    Record<string, unknown> & unknown
+  >;
+  const list = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : []);
+
+  it('names the app and keeps node_modules out of an asar package', () => {
+    expect(config).toMatchObject({
+      appId: 'org.vnet-editor.app',
+      productName: 'Virtual Network Editor',
+      executableName: 'vnet-editor',
+      asar: true,
+    });
+    expect(list(config.files)).toContain('!node_modules/**');
+  });
+
+  it('declares deb, rpm and AppImage for Linux, nsis for Windows and dmg for macOS', () => {
+    expect(list(config.linux!.target)).toEqual(['deb', 'rpm', 'AppImage']);
+    expect(list(config.win!.target)).toEqual(['nsis']);
+    expect(list(config.mac!.target)).toEqual(['dmg']);
+  });
+
+  it('makes the deb and rpm depend on what the engine runs, and keeps the GUI libraries', () => {
+    expect(list(config.deb!.depends)).toEqual(
+      expect.arrayContaining(['dnsmasq-base', 'nftables', 'iproute2', 'pkexec | policykit-1', 'libnss3']),
+    );
+    expect(list(config.rpm!.depends)).toEqual(expect.arrayContaining(['dnsmasq', 'nftables', 'iproute', 'polkit', 'nss']));
+    for (const target of ['deb', 'rpm']) {
+      expect(config[target]).toMatchObject({ afterInstall: 'build/linux/after-install.sh', afterRemove: 'build/linux/after-remove.sh' });
+    }
   });
 });
 
