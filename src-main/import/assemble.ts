@@ -121,8 +121,9 @@ export function firstFreeOutside(cidr: ip.Cidr, taken: ReadonlySet<number>, rang
  * subnet, on the host's or gateway's address, repeated), saying which and why.
  */
 export function tidyNetwork(network: RoutedNetwork, notes: string[]): void {
-  const cidr = ip.parseCidr(network.subnet).ok ? (ip.parseCidr(network.subnet) as { cidr: ip.Cidr }).cidr : undefined;
-  if (!cidr) return;
+  const parsed = ip.parseCidr(network.subnet);
+  if (!parsed.ok) return;
+  const cidr = parsed.cidr;
   const host = ip.parseIpv4(network.hostAdapter.address);
   const gateway = network.type === 'nat' ? ip.parseIpv4(network.nat.gateway) : undefined;
   const macs = new Set<string>();

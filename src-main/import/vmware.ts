@@ -138,7 +138,7 @@ function mergeReservations(n: number, lines: VmnetLines, extras: Extras, notes: 
   return [...byMac.values()];
 }
 
-function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: string, notes: string[]): RoutedNetwork | undefined {
+function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: string, notes: string[]): RoutedNetwork {
   const name = `vmnet${n}`;
   const subnetAnswer = lines.answers.get('HOSTONLY_SUBNET')!;
   const maskAnswer = lines.answers.get('HOSTONLY_NETMASK');
@@ -277,7 +277,6 @@ function toConfig(networking: NetworkingFile, file: string, folder: string | und
     }
     const extras = folder ? readExtras(folder, n) : {};
     const network = routedNetwork(n, lines, extras, file, notes);
-    if (!network) continue;
     tidyNetwork(network, notes);
     networks.push(network);
   }
