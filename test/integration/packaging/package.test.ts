@@ -35,6 +35,8 @@ const INPUTS = [
 /** Copied into the build folder: everything the build and electron-builder read, nothing they write. */
 const COPY = [
   'package.json',
+  // npm list (electron-builder's dependency scan) reads the lock file.
+  'package-lock.json',
   'electron-builder.yml',
   'tsconfig.json',
   'tsconfig.base.json',
