@@ -8,7 +8,8 @@ import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import { driverFor } from './drivers';
 import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
-import { FORWARDING_SYSCTL, inspectTable } from './inspect';
+import { inspectTable } from './inspect';
+import { dhcpDir } from './dnsmasq';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 
@@ -91,7 +92,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
         description: 'Switch on IPv4 forwarding (net.ipv4.ip_forward = 1) for NAT',
         details: { value: '1', previous },
       },
-      run: (ctx) => setForwarding(ctx, '1', previous),
+      run: (ctx) => setForwarding(ctx, '1', previous, state.forwarding),
     });
   } else if (!wantForwarding && state.journal.forwarding) {
     const previous = state.journal.forwarding.previous;
@@ -102,7 +103,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
         description: `Restore IPv4 forwarding to its previous value (${previous})`,
         details: { value: previous },
       },
-      run: (ctx) => setForwarding(ctx, previous, undefined),
+      run: (ctx) => setForwarding(ctx, previous, undefined, state.forwarding),
     });
   }
   return steps;
@@ -141,20 +142,24 @@ async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | 
   });
 }
 
-async function setForwarding(ctx: ExecContext, value: string, rememberPrevious: string | undefined): Promise<void> {
-  const before = fs.readFileSync(FORWARDING_SYSCTL, 'utf8').trim();
+/** Writes net.ipv4.ip_forward through the runner (so unit tests never touch the real sysctl). */
+async function writeForwarding(runner: CommandRunner, value: string): Promise<void> {
+  await runner.run(['sysctl', '-q', '-w', `net.ipv4.ip_forward=${value}`]);
+}
+
+async function setForwarding(ctx: ExecContext, value: string, rememberPrevious: string | undefined, before: string): Promise<void> {
   let previousRecord: Journal['forwarding'];
   ctx.record((j) => {
     previousRecord = j.forwarding;
     if (rememberPrevious !== undefined) j.forwarding ??= { previous: rememberPrevious };
   });
   ctx.onUndo(async () => {
-    fs.writeFileSync(FORWARDING_SYSCTL, `${before}\n`);
+    await writeForwarding(ctx.runner, before);
     ctx.record((j) => {
       j.forwarding = previousRecord;
     });
   });
-  fs.writeFileSync(FORWARDING_SYSCTL, `${value}\n`);
+  await writeForwarding(ctx.runner, value);
   if (rememberPrevious === undefined) {
     ctx.record((j) => {
       delete j.forwarding;
@@ -277,6 +282,7 @@ export async function runSteps(
         }
       }
       prune();
+      removeEmptyDhcpDir(dirs, journal);
       onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
       const rolled =
         rollbackErrors.length === 0 ? 'the changes made so far were rolled back' : `rolling back also hit: ${rollbackErrors.join('; ')}`;
@@ -284,5 +290,16 @@ export async function runSteps(
     }
   }
   prune();
+  removeEmptyDhcpDir(dirs, journal);
   return { ok: true, applied };
+}
+
+/** With no network left, the DHCP folder goes too (rmdir only succeeds when it is empty). */
+function removeEmptyDhcpDir(dirs: Dirs, journal: Journal): void {
+  if (Object.keys(journal.networks).length > 0) return;
+  try {
+    fs.rmdirSync(dhcpDir(dirs));
+  } catch {
+    // not empty or not there
+  }
 }

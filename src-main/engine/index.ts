@@ -42,7 +42,7 @@ import { planDown, planSteps, runSteps } from './core';
 import { inspectHost, inspectRoutes } from './inspect';
 import { driverFor } from './drivers';
 import { withLock } from './lock';
-import { dhcpDir, dhcpFiles, parseLeases } from './dnsmasq';
+import { dhcpFiles, parseLeases } from './dnsmasq';
 import { bridgeAddresses } from './drivers/routed-plan';
 import { stopDnsmasq } from './drivers/routed-exec';
 import type { JournalNetwork, PlanContext } from './types';
@@ -218,13 +218,6 @@ export async function down(opts: EngineOptions, names?: string[]): Promise<PlanO
     const steps = planDown(targets, remaining, state, opts.dirs, recordedFor);
     const outcome = await runSteps(steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
     if (!outcome.ok) throw new Error(outcome.error);
-    if (Object.keys(state.journal.networks).length === 0) {
-      try {
-        fs.rmdirSync(dhcpDir(opts.dirs));
-      } catch {
-        // not empty or not there
-      }
-    }
     return outcome.applied;
   });
 }

@@ -68,16 +68,41 @@ const addArgv = (info: IpAddrInfo, dev: string): string[] => {
 
 const hasAddress = (list: IpAddrInfo[], info: IpAddrInfo) => list.some((a) => a.local === info.local && a.prefixlen === info.prefixlen);
 
-/** Moves ADDRESSES and ROUTES from one interface to another, in the order that keeps the host reachable. */
-async function move(runner: CommandRunner, from: string, to: string, addresses: IpAddrInfo[], routes: FamilyRoute[]): Promise<void> {
+/** One `ip -batch` line from an `ip` argv. Batch lines take no -4/-6, so the family comes from the addresses. */
+export function batchLine(argv: string[]): string {
+  const [first, ...rest] = argv;
+  if (first !== '-4' && first !== '-6') return argv.join(' ');
+  return rest.map((a) => (a === 'default' ? (first === '-6' ? '::/0' : '0.0.0.0/0') : a)).join(' ');
+}
+
+/**
+ * Runs the lines in one `ip -batch` process: the whole move takes a few milliseconds
+ * instead of one process start per step, which is what keeps pings flowing. It stops
+ * at the first failing line; the caller's undo then puts back what was there.
+ */
+async function runBatch(runner: CommandRunner, lines: string[][]): Promise<void> {
+  if (lines.length === 0) return;
+  await runner.run(['ip', '-batch', '-'], { input: `${lines.map(batchLine).join('\n')}\n` });
+}
+
+/** Makes FROM a port of TO and moves ADDRESSES and ROUTES to TO: addresses first, routes swapped in place, then FROM cleared. */
+async function moveIn(
+  runner: CommandRunner,
+  from: string,
+  to: string,
+  addresses: IpAddrInfo[],
+  routes: FamilyRoute[],
+  enslave: boolean,
+): Promise<void> {
   const present = await addressesOf(runner, to);
-  for (const info of addresses) if (!hasAddress(present, info)) await runner.run(['ip', ...addArgv(info, to)]);
-  for (const route of routeOrder(routes)) await runner.run(['ip', ...routeArgv('replace', route, to, route.family)]);
-  // Secondaries last-listed first: deleting a primary first would take its secondaries with it.
   const left = await addressesOf(runner, from);
-  for (const info of [...addresses].reverse()) {
-    if (hasAddress(left, info)) await runner.run(['ip', ...addressArgv('del', info, from)], { allowFailure: true });
-  }
+  const lines: string[][] = [];
+  if (enslave) lines.push(['link', 'set', 'dev', from, 'master', to]);
+  for (const info of addresses) if (!hasAddress(present, info)) lines.push(addArgv(info, to));
+  for (const route of routeOrder(routes)) lines.push(routeArgv('replace', route, to, route.family));
+  // Secondaries (listed last) first: deleting a primary first would take its secondaries with it.
+  for (const info of [...addresses].reverse()) if (hasAddress(left, info)) lines.push(addressArgv('del', info, from));
+  await runBatch(runner, lines);
 }
 
 async function createBridge(op: PlanOperation, ctx: ExecContext): Promise<void> {
@@ -116,13 +141,13 @@ export async function detach(runner: CommandRunner, data: BridgedData): Promise<
   if (!uplink) return;
   const addresses = data.addresses ?? [];
   const present = await addressesOf(runner, uplink);
-  for (const info of addresses) if (!hasAddress(present, info)) await runner.run(['ip', ...addArgv(info, uplink)]);
-  await runner.run(['ip', 'link', 'set', 'dev', uplink, 'nomaster']);
-  for (const route of routeOrder(data.routes ?? [])) await runner.run(['ip', ...routeArgv('replace', route, uplink, route.family)]);
   const onBridge = await addressesOf(runner, data.bridge).catch(() => []);
-  for (const info of [...addresses].reverse()) {
-    if (hasAddress(onBridge, info)) await runner.run(['ip', ...addressArgv('del', info, data.bridge)], { allowFailure: true });
-  }
+  const lines: string[][] = [];
+  for (const info of addresses) if (!hasAddress(present, info)) lines.push(addArgv(info, uplink));
+  lines.push(['link', 'set', 'dev', uplink, 'nomaster']);
+  for (const route of routeOrder(data.routes ?? [])) lines.push(routeArgv('replace', route, uplink, route.family));
+  for (const info of [...addresses].reverse()) if (hasAddress(onBridge, info)) lines.push(addressArgv('del', info, data.bridge));
+  await runBatch(runner, lines);
 }
 
 async function attachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> {
@@ -151,8 +176,7 @@ async function attachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> 
       delete d.uplinkMac;
     });
   });
-  if (link.master !== bridge) await ctx.runner.run(['ip', 'link', 'set', 'dev', uplink, 'master', bridge]);
-  await move(ctx.runner, uplink, bridge, addresses, routes);
+  await moveIn(ctx.runner, uplink, bridge, addresses, routes, link.master !== bridge);
   writeData(ctx, bridge, (d) => {
     d.attached = true;
   });
@@ -165,8 +189,7 @@ async function detachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> 
   const restored = { ...data };
   await detach(ctx.runner, data);
   ctx.onUndo(async () => {
-    await ctx.runner.run(['ip', 'link', 'set', 'dev', restored.uplink!, 'master', restored.bridge]);
-    await move(ctx.runner, restored.uplink!, restored.bridge, restored.addresses ?? [], restored.routes ?? []);
+    await moveIn(ctx.runner, restored.uplink!, restored.bridge, restored.addresses ?? [], restored.routes ?? [], true);
     writeData(ctx, network, (d) => Object.assign(d, restored));
   });
   writeData(ctx, network, (d) => {

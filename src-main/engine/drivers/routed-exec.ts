@@ -59,12 +59,10 @@ function writeOrRemove(file: string, text: string | undefined): void {
   else fs.writeFileSync(file, text, { mode: 0o644 });
 }
 
-async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<number> {
+async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<void> {
   fs.rmSync(files.pid, { force: true });
   // dnsmasq daemonises itself; its parent exits only once the daemon is set up (or failed).
   await ctx.runner.run(['dnsmasq', `--conf-file=${files.conf}`]);
-  const pid = Number((readOr(files.pid) ?? '').trim());
-  return Number.isInteger(pid) && pid > 0 ? pid : 0;
 }
 
 export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
@@ -76,13 +74,14 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       ctx.record((j) => {
         recordOf(j, name).bridge = true;
       });
-      await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
+      // The undo is registered before acting, so a step that fails half-way is undone too.
       ctx.onUndo(async () => {
         await runner.run(['ip', 'link', 'del', name], { allowFailure: true });
         ctx.record((j) => {
           recordOf(j, name).bridge = false;
         });
       });
+      await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
       await runner.run(['ip', 'link', 'set', name, 'up']);
       return;
     }
@@ -118,7 +117,6 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         const r = recordOf(j, name);
         r.addresses = [...new Set([...(r.addresses ?? []), address])];
       });
-      await runner.run(['ip', 'addr', 'add', address, 'dev', name]);
       ctx.onUndo(async () => {
         await runner.run(['ip', 'addr', 'del', address, 'dev', name], { allowFailure: true });
         ctx.record((j) => {
@@ -126,6 +124,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           r.addresses = (r.addresses ?? []).filter((a) => a !== address);
         });
       });
+      await runner.run(['ip', 'addr', 'add', address, 'dev', name]);
       return;
     }
     case 'remove-address': {
@@ -150,7 +149,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       for (const pid of pids) await stopDnsmasq(ctx, pid);
       ctx.onUndo(async () => {
         // Bring back the server this step stopped, when its config is still there.
-        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files).catch(() => 0);
+        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files).catch(() => undefined);
       });
       return;
     }
@@ -162,11 +161,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         wasRecorded = recordOf(j, name).dhcp;
         recordOf(j, name).dhcp = true;
       });
-      writeOrRemove(files.hosts, str(op.details?.hosts));
-      writeOrRemove(files.conf, str(op.details?.conf));
-      const pid = await startDnsmasq(ctx, files);
       ctx.onUndo(async () => {
-        if (pid) await stopDnsmasq(ctx, pid);
+        const pid = Number((readOr(files.pid) ?? '').trim());
+        if (pid > 0) await stopDnsmasq(ctx, pid);
         writeOrRemove(files.conf, previous.conf);
         writeOrRemove(files.hosts, previous.hosts);
         if (!previous.leases) fs.rmSync(files.leases, { force: true });
@@ -175,6 +172,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           if (j.networks[name]) recordOf(j, name).dhcp = wasRecorded;
         });
       });
+      writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.conf, str(op.details?.conf));
+      await startDnsmasq(ctx, files);
       return;
     }
     case 'reload-dhcp': {
