@@ -1,0 +1,99 @@
+// A bridged network moves the host's uplink (and its address and routes) onto a
+// bridge: a risky change that runs as a trial with a countdown. Not kept, the host is
+// put back; kept, it stays. The uplink is a veth to a "lan" namespace, never eth0.
+import { hostOnly } from '../lib/configs';
+import { expect, test } from '../lib/fixtures';
+import { LAN, type Lab } from '../lib/lab';
+import type { EditorPage } from '../pages/editor';
+
+async function stageBridged(editor: EditorPage, screenshots: boolean): Promise<void> {
+  const add = await editor.addNetwork();
+  await add.fillNetwork('vmnet0', 'Bridged');
+  if (screenshots) await editor.screenshot('dialog-add-network');
+  await add.ok();
+  await expect(editor.networkRow('vmnet0')).toContainText('Bridged');
+  await expect(editor.infoField('Bridged to')).toHaveValue('auto');
+  if (screenshots) {
+    await editor.screenshot('networks-bridged-staged');
+    const automatic = await editor.automaticSettings();
+    await editor.screenshot('dialog-automatic-settings');
+    await automatic.cancel();
+  }
+}
+
+/** The uplink as the host sees it: its bridge (master) and where the LAN address is. */
+async function uplinkState(lab: Lab): Promise<{ master?: string; addressOn: string[]; routerAnswers: boolean }> {
+  const [link] = await lab.host.ipJson<{ master?: string }[]>('link', 'show', 'dev', 'up0');
+  const addrs = await lab.host.ipJson<{ ifname: string; addr_info: { local: string }[] }[]>('-4', 'addr', 'show');
+  const addressOn = addrs.filter((a) => a.addr_info.some((i) => i.local === LAN.host)).map((a) => a.ifname);
+  return { ...(link?.master ? { master: link.master } : {}), addressOn, routerAnswers: await lab.ping(lab.host, LAN.router) };
+}
+
+test('a bridged change runs as a trial: not kept it is undone by itself; kept it stays', async ({ lab, openEditor }) => {
+  await lab.lanHost();
+  lab.storeConfig(hostOnly());
+  await lab.applyStored();
+  const before = await uplinkState(lab);
+  expect(before).toEqual({ addressOn: ['up0'], routerAnswers: true });
+
+  const editor = await openEditor();
+  await stageBridged(editor, true);
+  let apply = await editor.startApply();
+  const steps = await apply.planned();
+  expect(steps.join('\n')).toMatch(/up0/);
+  await expect(apply.root).toContainText('trial');
+  await editor.screenshot('apply-plan-trial');
+  await expect(apply.confirmButton).toHaveText('Apply as trial');
+  await apply.confirm();
+
+  // During the trial the uplink is in the bridge, and the host still reaches its LAN.
+  const trial = editor.trialDialog();
+  await trial.waitOpen();
+  await editor.screenshot('dialog-trial-countdown');
+  expect(await trial.secondsLeft()).toBeGreaterThan(5);
+  expect(await uplinkState(lab)).toEqual({ master: 'vmnet0', addressOn: ['vmnet0'], routerAnswers: true });
+
+  // Nobody answers: the countdown runs out and the host is put back.
+  await expect(trial.root).toBeHidden({ timeout: 60_000 });
+  await expect(editor.notice(/previous settings were put back|trial ended/)).toBeVisible();
+  await expect.poll(() => uplinkState(lab), { timeout: 20_000 }).toEqual(before);
+  await expect(editor.networkRow('vmnet0')).toHaveCount(0);
+  expect(lab.storedConfig().networks.map((n) => n.name)).toEqual(['vmnet1']);
+
+  // Again, and this time Keep changes.
+  await stageBridged(editor, false);
+  apply = await editor.startApply();
+  await apply.planned();
+  await apply.confirm();
+  const started = Date.now();
+  await trial.waitOpen();
+  await trial.keep();
+  await expect(editor.notice('Changes kept.')).toBeVisible();
+  expect(await uplinkState(lab)).toEqual({ master: 'vmnet0', addressOn: ['vmnet0'], routerAnswers: true });
+  expect(lab.storedConfig().networks.map((n) => n.name).sort()).toEqual(['vmnet0', 'vmnet1']);
+  // Past the trial's deadline it is still bridged: the host's watchdog was told.
+  await editor.page.waitForTimeout(Math.max(0, started + 33_000 - Date.now()));
+  expect(await uplinkState(lab)).toEqual({ master: 'vmnet0', addressOn: ['vmnet0'], routerAnswers: true });
+  expect((await lab.cli('plan', '--json')).stdout.trim()).toBe('[]');
+});
+
+test('Revert in the countdown puts the uplink back at once', async ({ lab, openEditor }) => {
+  await lab.lanHost();
+  lab.storeConfig(hostOnly());
+  await lab.applyStored();
+  const before = await uplinkState(lab);
+  const editor = await openEditor();
+  await stageBridged(editor, false);
+  const apply = await editor.startApply();
+  await apply.planned();
+  await apply.confirm();
+  const trial = editor.trialDialog();
+  await trial.waitOpen();
+  expect((await uplinkState(lab)).master).toBe('vmnet0');
+  await trial.revert();
+  console.log('stored after revert', JSON.stringify(lab.storedConfig()));
+  console.log(require('child_process').execSync(`find ${lab.dirs.state} -type f | xargs tail -n 20`).toString());
+  expect(await uplinkState(lab)).toEqual(before);
+  await expect.soft(editor.notice('The previous settings were put back.')).toBeVisible();
+  expect(await lab.host.ip('-br', 'link', 'show', 'type', 'bridge')).not.toContain('vmnet0');
+});

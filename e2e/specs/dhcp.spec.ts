@@ -1,0 +1,69 @@
+// DHCP Settings… and the Leases view: reservations made in the editor decide which
+// address a guest with that MAC gets from the real dnsmasq.
+import fs from 'node:fs';
+import path from 'node:path';
+import { hostOnly, inRange } from '../lib/configs';
+import { expect, test } from '../lib/fixtures';
+
+const WEB_MAC = '52:54:00:aa:bb:01';
+
+test('a reservation added in DHCP Settings gives the guest with that MAC its address', async ({ lab, openEditor }) => {
+  await lab.bareHost();
+  lab.storeConfig(hostOnly());
+  await lab.applyStored();
+  const editor = await openEditor();
+  await editor.selectNetwork('vmnet1');
+  const dhcp = await editor.dhcpSettings();
+  await expect(dhcp.field('Starting IP address')).toHaveValue('192.168.56.128');
+  await expect(dhcp.field('Ending IP address')).toHaveValue('192.168.56.254');
+  await expect(dhcp.field('Broadcast address')).toHaveValue('192.168.56.255');
+  await editor.screenshot('dialog-dhcp-settings');
+  const reservation = await dhcp.addReservation();
+  await reservation.fillReservation({ mac: WEB_MAC, address: '192.168.56.50', hostname: 'web' });
+  await editor.screenshot('dialog-reservation');
+  await reservation.ok();
+  await expect(dhcp.reservations).toContainText(`${WEB_MAC}192.168.56.50web`);
+  await dhcp.ok();
+  await editor.apply();
+
+  const web = await lab.guest('web', 'vmnet1', WEB_MAC);
+  const other = await lab.guest('other', 'vmnet1');
+  const [webLease, otherLease] = await Promise.all([lab.dhcp(web), lab.dhcp(other)]);
+  expect(webLease.ip).toBe('192.168.56.50');
+  expect(inRange(otherLease.ip, '192.168.56.128', '192.168.56.254'), otherLease.ip).toBe(true);
+});
+
+test('"Reserve this address" in the Leases view pins a guest to the address it has', async ({ lab, openEditor }) => {
+  await lab.bareHost();
+  lab.storeConfig(hostOnly());
+  await lab.applyStored();
+  const guest = await lab.guest('guest', 'vmnet1', '52:54:00:aa:bb:02');
+  const lease = await lab.dhcp(guest);
+
+  const editor = await openEditor();
+  const leases = await editor.leases();
+  await expect(leases.row(lease.ip)).toContainText('52:54:00:aa:bb:02');
+  await expect(leases.row(lease.ip)).toContainText('vmnet1');
+  await editor.screenshot('view-leases');
+  const dialog = await leases.reserve(lease.ip);
+  await expect(dialog.field('MAC address')).toHaveValue('52:54:00:aa:bb:02');
+  await expect(dialog.field('IP address')).toHaveValue(lease.ip);
+  await dialog.fill('Hostname', 'pinned');
+  await editor.screenshot('dialog-reserve-this-address');
+  await dialog.ok();
+  await expect(editor.notice(`Reservation of ${lease.ip} staged on vmnet1`)).toBeVisible();
+  await expect(leases.row(lease.ip).getByRole('button')).toHaveText('Reserved');
+  await expect(editor.tab('Networks')).toHaveText('Networks •');
+
+  await editor.open('Networks');
+  await editor.apply();
+  expect(lab.storedConfig().networks[0]).toMatchObject({
+    dhcp: { reservations: [{ mac: '52:54:00:aa:bb:02', address: lease.ip, hostname: 'pinned' }] },
+  });
+  // dnsmasq was given the reservation: its files under the state folder name the MAC and address.
+  const files = fs.readdirSync(lab.dirs.state, { recursive: true, encoding: 'utf8' }).map((f) => path.join(lab.dirs.state, f));
+  const mentions = files.filter((f) => fs.statSync(f).isFile() && fs.readFileSync(f, 'utf8').includes('52:54:00:aa:bb:02'));
+  expect(mentions.some((f) => fs.readFileSync(f, 'utf8').includes(lease.ip))).toBe(true);
+  // And the guest, asking again, keeps it.
+  expect((await lab.dhcp(guest)).ip).toBe(lease.ip);
+});
