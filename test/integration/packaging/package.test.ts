@@ -82,7 +82,12 @@ describe('the Linux package (electron-builder --linux dir)', () => {
     // The stub Electron: electron-builder copies this folder and renames `electron`.
     const stub = path.join(work, 'electron-stub');
     fs.mkdirSync(stub);
-    fs.writeFileSync(path.join(stub, 'electron'), '#!/bin/sh\necho "stub Electron (packaging test)" >&2\nexit 1\n', { mode: 0o755 });
+    // In Node mode (what the vnet launcher and the helper use) it runs Node instead.
+    fs.writeFileSync(
+      path.join(stub, 'electron'),
+      `#!/bin/sh\n[ "$ELECTRON_RUN_AS_NODE" = 1 ] || { echo "stub Electron (packaging test): Node mode only" >&2; exit 1; }\nexec '${process.execPath}' "$@"\n`,
+      { mode: 0o755 },
+    );
     fs.writeFileSync(path.join(stub, 'LICENSE'), 'stub\n');
 
     const out = path.join(work, 'release');
@@ -176,6 +181,13 @@ describe('the Linux package (electron-builder --linux dir)', () => {
     expect(fs.readFileSync(path.join(resources, 'helper.cjs'), 'utf8')).toBe(
       fs.readFileSync(path.join(resources, 'app.asar.unpacked', 'dist', 'helper.cjs'), 'utf8'),
     );
+  });
+
+  it('runs vnet through the launcher /usr/bin/vnet links to, with the app binary in Node mode', async () => {
+    const link = path.join(work, 'usr-bin-vnet');
+    fs.symlinkSync(path.join(unpacked, 'resources', 'bin', 'vnet'), link);
+    const { stdout } = await run(link, ['--version'], { cwd: os.tmpdir(), env: { PATH: process.env.PATH } });
+    expect(stdout).toMatch(/^vnet \d+\.\d+\.\d+/);
   });
 
   it('runs the packaged CLI on its own (no node_modules): import a libvirt network', async () => {
