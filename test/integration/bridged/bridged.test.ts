@@ -9,7 +9,9 @@ import {
   makeGuest,
   makeLan,
   netState,
+  pingWatch,
   removeDirs,
+  sleep,
   startLanDhcp,
   tempDirs,
   udhcpcScript,
@@ -56,10 +58,18 @@ describe('bridged network (in namespaces)', () => {
     expect(ops[1]!.description).toContain(`${lan.hostAddress}/24`);
   });
 
-  it('bridging keeps the host reaching the router, with its addresses and routes on the bridge', () => {
+  it('bridging keeps the host reaching the router, with its addresses and routes on the bridge', async () => {
     const mac = eth0().address;
+    const watch = pingWatch(lan.host, lan.router);
+    await sleep(300);
     const r = vnet(lan.host, dirs, 'apply', '--config', configFile);
     expect(r.code, r.stderr).toBe(0);
+    await sleep(500);
+    const { sent, lost } = await watch.stop();
+    // Pings every 50 ms all through the apply: the move (one ip -batch) loses at most a couple of 50 ms pings.
+    console.log(`bridging: ${sent} pings to the router during apply, lost ${lost.length} (${lost.join(',')})`);
+    expect(sent).toBeGreaterThan(10);
+    expect(lost.length).toBeLessThanOrEqual(2);
     expect(eth0().master).toBe('vmnet0');
     const bridge = lan.host.ipJson<{ address: string }[]>('link', 'show', 'dev', 'vmnet0')[0]!;
     expect(bridge.address).toBe(mac);
@@ -115,11 +125,17 @@ describe('bridged network (in namespaces)', () => {
     expect(adapters.get('eth0')).toMatchObject({ master: 'vmnet0', risky: true, managed: false });
   });
 
-  it('down restores the addresses and routes exactly', () => {
+  it('down restores the addresses and routes exactly', async () => {
     guest?.destroy();
     guest = undefined;
+    const watch = pingWatch(lan.host, lan.router);
+    await sleep(300);
     const r = vnet(lan.host, dirs, 'down');
     expect(r.code, r.stderr).toBe(0);
+    await sleep(500);
+    const { sent, lost } = await watch.stop();
+    console.log(`unbridging: ${sent} pings to the router during down, lost ${lost.length} (${lost.join(',')})`);
+    expect(lost.length).toBeLessThanOrEqual(2);
     expect(netState(lan.host, 'eth0')).toEqual(original);
     expect(eth0().master).toBeUndefined();
     expect(lan.host.exec('ip', 'link', 'show', 'dev', 'vmnet0').code).not.toBe(0);

@@ -265,3 +265,23 @@ export function makeGuest(host: Netns, port: string): Netns {
     throw error;
   }
 }
+
+/** Pings ADDRESS from NS every 50 ms until stop(); stop() returns which sequence numbers got no reply. */
+export function pingWatch(ns: Netns, address: string): { stop(): Promise<{ sent: number; lost: number[] }> } {
+  const child = spawn('ip', ['netns', 'exec', ns.name, 'busybox', 'ping', '-i', '0.05', address], { stdio: ['ignore', 'pipe', 'ignore'] });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return {
+    stop: () =>
+      new Promise((resolve) => {
+        child.on('close', () => {
+          const replies = new Set([...output.matchAll(/seq=(\d+)/g)].map((m) => Number(m[1])));
+          const last = Math.max(-1, ...replies);
+          const lost: number[] = [];
+          for (let seq = 0; seq <= last; seq++) if (!replies.has(seq)) lost.push(seq);
+          resolve({ sent: last + 1, lost });
+        });
+        child.kill('SIGINT');
+      }),
+  };
+}

@@ -230,7 +230,7 @@ describe('moving the uplink (recorded commands)', () => {
     return { runner, dirs: { config: dir, state: dir }, record: (change) => change(journal), onUndo: () => undefined };
   }
 
-  it('enslaves, adds addresses to the bridge, swaps routes with replace, then clears the uplink; the journal is written first', async () => {
+  it('enslaves, adds addresses to the bridge, swaps routes with replace, then clears the uplink, in one ip -batch', async () => {
     const runner = new RecordingRunner()
       .respond(['ip', '-j', '-d', 'link'], { stdout: links() })
       .respond(['ip', '-j', 'addr'], { stdout: addresses })
@@ -243,18 +243,20 @@ describe('moving the uplink (recorded commands)', () => {
       { op: 'bridged-attach-uplink', network: 'vmnet0', target: 'eth0', description: '', details: { bridge: 'vmnet0', uplink: 'eth0' } },
       ctx,
     );
-    const changes = runner.lines().filter((l) => !l.startsWith('ip -j'));
-    expect(changes).toEqual([
-      'ip link set dev eth0 master vmnet0',
-      'ip -4 addr add 192.0.2.10/24 broadcast 192.0.2.255 dev vmnet0',
-      'ip -4 addr add 192.0.2.11/24 dev vmnet0',
-      'ip -6 addr add fd42::10/64 nodad dev vmnet0',
-      'ip -4 route replace 10.250.0.0/16 via 192.0.2.1 dev vmnet0 proto static src 192.0.2.10 metric 50',
-      'ip -4 route replace default via 192.0.2.1 dev vmnet0 metric 100',
-      'ip -6 route replace default via fd42::1 dev vmnet0 metric 1024',
-      'ip -6 addr del fd42::10/64 dev eth0',
-      'ip -4 addr del 192.0.2.11/24 dev eth0',
-      'ip -4 addr del 192.0.2.10/24 dev eth0',
+    const changes = runner.commands.filter((c) => c.argv[1] !== '-j');
+    // One `ip -batch` process: the whole move happens within milliseconds.
+    expect(changes.map((c) => c.argv.join(' '))).toEqual(['ip -batch -']);
+    expect(changes[0]!.input!.trim().split('\n')).toEqual([
+      'link set dev eth0 master vmnet0',
+      'addr add 192.0.2.10/24 broadcast 192.0.2.255 dev vmnet0',
+      'addr add 192.0.2.11/24 dev vmnet0',
+      'addr add fd42::10/64 nodad dev vmnet0',
+      'route replace 10.250.0.0/16 via 192.0.2.1 dev vmnet0 proto static src 192.0.2.10 metric 50',
+      'route replace 0.0.0.0/0 via 192.0.2.1 dev vmnet0 metric 100',
+      'route replace ::/0 via fd42::1 dev vmnet0 metric 1024',
+      'addr del fd42::10/64 dev eth0',
+      'addr del 192.0.2.11/24 dev eth0',
+      'addr del 192.0.2.10/24 dev eth0',
     ]);
     const data = journal.networks.vmnet0!.data as unknown as BridgedData;
     expect(data).toMatchObject({ uplink: 'eth0', uplinkMac: '52:54:00:aa:bb:01', attached: true });
@@ -296,13 +298,14 @@ describe('moving the uplink (recorded commands)', () => {
       { op: 'bridged-delete-bridge', network: 'vmnet0', target: 'vmnet0', description: '', details: { bridge: 'vmnet0' } },
       ctx,
     );
-    expect(runner.lines().filter((l) => !l.startsWith('ip -j'))).toEqual([
-      'ip -4 addr add 192.0.2.10/24 broadcast 192.0.2.255 dev eth0',
-      'ip link set dev eth0 nomaster',
-      'ip -4 route replace 10.250.0.0/16 via 192.0.2.1 dev eth0 proto static src 192.0.2.10 metric 50',
-      'ip -4 route replace default via 192.0.2.1 dev eth0 metric 100',
-      'ip -4 addr del 192.0.2.10/24 dev vmnet0',
-      'ip link del dev vmnet0',
+    const changes = runner.commands.filter((c) => c.argv[1] !== '-j');
+    expect(changes.map((c) => c.argv.join(' '))).toEqual(['ip -batch -', 'ip link del dev vmnet0']);
+    expect(changes[0]!.input!.trim().split('\n')).toEqual([
+      'addr add 192.0.2.10/24 broadcast 192.0.2.255 dev eth0',
+      'link set dev eth0 nomaster',
+      'route replace 10.250.0.0/16 via 192.0.2.1 dev eth0 proto static src 192.0.2.10 metric 50',
+      'route replace 0.0.0.0/0 via 192.0.2.1 dev eth0 metric 100',
+      'addr del 192.0.2.10/24 dev vmnet0',
     ]);
     expect(journal.networks.vmnet0).toBeUndefined();
   });
