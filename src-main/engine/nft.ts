@@ -89,11 +89,10 @@ export function generateRuleset(networks: readonly RoutedNetwork[]): string {
   const masquerade: string[] = [];
   for (const n of nat) {
     const subnet = subnetOf(n);
+    // A named uplink is the only way out; `auto` follows the host's routes.
+    const out = n.nat.uplink === 'auto' ? `oifname != "${n.name}"` : `oifname "${n.nat.uplink}"`;
     masquerade.push(
-      rule(
-        `ip saddr ${subnet} oifname != "${n.name}" masquerade`,
-        `NAT network ${n.name}: guests reach the outside through the host's address`,
-      ),
+      rule(`ip saddr ${subnet} ${out} masquerade`, `NAT network ${n.name}: guests reach the outside through the host's address`),
       rule(
         `oifname "${n.name}" ip saddr ${subnet} ct status dnat masquerade`,
         `NAT network ${n.name}: hairpin, guests reach port forwards to their own network`,
@@ -133,6 +132,9 @@ export function generateRuleset(networks: readonly RoutedNetwork[]): string {
       perNetwork.push(
         chain(c.from, [
           rule(`ip saddr != ${subnet} drop`, `NAT network ${n.name}: only its own subnet may leave through it`),
+          ...(n.nat.uplink === 'auto'
+            ? []
+            : [rule(`oifname != "${n.nat.uplink}" drop`, `NAT network ${n.name}: guests leave only through uplink ${n.nat.uplink}`)]),
           rule('accept', `NAT network ${n.name}: guests reach the outside`),
         ]),
       );
