@@ -100,7 +100,12 @@ export function parseNetworking(text: string, file: string): NetworkingFile {
         if (perVmnet) {
           const n = vmnetNumber(perVmnet[1]!, file, line);
           const name = perVmnet[2]!;
-          if (USED.has(name)) vmnet(n).answers.set(name, { value, line });
+          if (name === 'INTERFACE') {
+            // Older Workstation releases bridged with `answer VNET_0_INTERFACE eth0`.
+            const problem = interfaceNameProblem(value);
+            if (problem) throw new ImportError(file, line, `adapter name ${problem}`);
+            vmnet(n).bridgeUplinks.push({ value, line });
+          } else if (USED.has(name)) vmnet(n).answers.set(name, { value, line });
           else if (!BOOKKEEPING.test(name)) result.notes.push(`${file}:${line}: setting ${key} has no equivalent here; ignored`);
         } else if (key === 'VNL_DEFAULT_BRIDGE_VNET') {
           if (!/^-?\d{1,3}$/.test(value))

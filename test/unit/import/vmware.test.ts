@@ -215,6 +215,11 @@ describe('VMware edge cases', () => {
     });
   });
 
+  it('reads the older "answer VNET_N_INTERFACE IFACE" as a bridge mapping', () => {
+    const dir = tree({ networking: 'VERSION=1,0\nanswer VNET_0_INTERFACE eth0\n' });
+    expect(importVmware(dir).config.networks).toEqual([{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'eth0' } }]);
+  });
+
   it('assumes a /24 when the netmask is missing, with a note', () => {
     const dir = tree({ networking: 'VERSION=1,0\nanswer VNL_DEFAULT_BRIDGE_VNET -1\nanswer VNET_4_HOSTONLY_SUBNET 10.4.4.0\n' });
     const { config, notes } = importVmware(dir);
