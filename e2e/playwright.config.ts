@@ -12,14 +12,19 @@ export default defineConfig<Options>({
   globalTeardown: './lib/global-teardown.ts',
   // Namespace setup, apply and DHCP are real; a test takes 10–60 s on a busy 2-core machine.
   timeout: 150_000,
-  expect: { timeout: 20_000 },
+  // Host changes are real and this machine is shared: give the UI time to show them.
+  expect: { timeout: 30_000 },
   fullyParallel: false,
   // Two workers halve the wall time on 2 cores; each test's namespaces are its own.
   workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
   forbidOnly: !!process.env.CI,
   // test-all.mjs sets PLAYWRIGHT_JSON_OUTPUT_NAME and counts the JSON report.
-  reporter: [['list'], ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? path.join(__dirname, 'test-results', 'report.json') }]],
+  reporter: [
+    ['list'],
+    ['json', { outputFile: process.env.PLAYWRIGHT_JSON_OUTPUT_NAME ?? path.join(__dirname, 'test-results', 'report.json') }],
+    ['./lib/skip-reasons.ts'],
+  ],
   use: {
     actionTimeout: 20_000,
     launchOptions: {

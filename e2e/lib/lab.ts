@@ -117,7 +117,9 @@ export class Lab {
     fs.writeFileSync(path.join(root, 'index.html'), body);
     const child = ns.spawn(['busybox', 'httpd', '-f', '-p', String(port), '-h', root]);
     child.stderr?.on('data', (d: Buffer) => (this.serveLog += `[httpd ${ns.name}] ${d.toString()}`));
-    await waitFor(`httpd on port ${port} in ${ns.name}`, async () => (await ns.exec(['ss', '-Hltn', `sport = :${port}`])).stdout.includes(`:${port}`));
+    await waitFor(`httpd on port ${port} in ${ns.name}`, async () =>
+      (await ns.exec(['ss', '-Hltn', `sport = :${port}`])).stdout.includes(`:${port}`),
+    );
   }
 
   /** GET http://address:port/ from `ns` with curl; the body, or '' when nothing answered. */

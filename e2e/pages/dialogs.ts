@@ -56,7 +56,13 @@ export class PortForwardDialog extends Dialog {
     super(page, /^(Map Incoming Port|Port Forward Properties)$/);
   }
 
-  async fillForward(forward: { hostPort: number | string; type?: 'TCP' | 'UDP'; address: string; guestPort: number | string; description?: string }) {
+  async fillForward(forward: {
+    hostPort: number | string;
+    type?: 'TCP' | 'UDP';
+    address: string;
+    guestPort: number | string;
+    description?: string;
+  }) {
     await this.fill('Host port', String(forward.hostPort));
     if (forward.type) await this.field('Type').selectOption({ label: forward.type });
     await this.fill('Virtual machine IP address', forward.address);

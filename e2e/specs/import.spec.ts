@@ -20,12 +20,18 @@ test('Import… of VMware settings stages their networks, and Apply makes them r
   await expect(editor.notice(/^Imported networking\./)).toBeVisible();
   const rows = await editor.networkRows();
   expect(rows.map((r) => [r[0], r[1], r[5]])).toEqual(
-    expected.networks.map((n) => [n.name, { bridged: 'Bridged', hostonly: 'Host-only', nat: 'NAT' }[n.type], n.type === 'bridged' ? '-' : n.subnet]),
+    expected.networks.map((n) => [
+      n.name,
+      { bridged: 'Bridged', hostonly: 'Host-only', nat: 'NAT' }[n.type],
+      n.type === 'bridged' ? '-' : n.subnet,
+    ]),
   );
   await editor.screenshot('networks-imported');
   await editor.selectNetwork('vmnet8');
   const nat = await editor.natSettings();
-  await expect(nat.forwards.getByRole('row')).toHaveCount(1 + (expected.networks[3] as { nat: { portForwards: unknown[] } }).nat.portForwards.length);
+  await expect(nat.forwards.getByRole('row')).toHaveCount(
+    1 + (expected.networks[3] as { nat: { portForwards: unknown[] } }).nat.portForwards.length,
+  );
   await nat.cancel();
 
   // This host has no uplink to bridge: remove vmnet0 before applying, as a person would.
