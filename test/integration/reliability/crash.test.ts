@@ -1,0 +1,123 @@
+// kill -9 of an apply at every host-changing command, injected through the command
+// runner (harness.ts), from a clean host and from a host already running other networks.
+// Every case ends with ONE `vnet apply` that converges (empty plan, clean doctor, exactly
+// one DHCP server per DHCP network by pid file and by /proc, a guest gets a lease).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostOnlyNetwork, type Config } from '../../../src-shared/model';
+import { ensureCliBuilt, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+import { twoNetworks } from '../engine/fixtures';
+import {
+  applyConverges,
+  buildHarness,
+  expectOneDhcpServerEach,
+  harness,
+  hostWithUplink,
+  makeGuest,
+  snapshot,
+  writeConfig,
+  type Guest,
+  type HostSnapshot,
+} from './lib';
+
+const sandbox = new Sandbox();
+let script: string;
+let host: Netns;
+let dirs: VnetDirs;
+let fileA: string;
+let fileB: string;
+let guest: Guest;
+let clean: HostSnapshot;
+/** Cases that ended converged, for the figures in docs/reliability.md. */
+let survived = 0;
+
+/** Config B: vmnet1 moves subnet, vmnet8 gets a third port forward and a second reservation, vmnet2 is new. */
+function changedConfig(): Config {
+  const config = twoNetworks();
+  config.networks[0] = hostOnlyNetwork('vmnet1', '192.168.57.0/24');
+  const vmnet8 = config.networks[1] as Extract<Config['networks'][number], { type: 'nat' }>;
+  vmnet8.nat.portForwards.push({ protocol: 'tcp', hostPort: 2222, guestAddress: '192.168.133.60', guestPort: 22 });
+  vmnet8.dhcp.reservations.push({ mac: '52:54:00:00:00:60', address: '192.168.133.60', hostname: 'ssh' });
+  const vmnet2 = hostOnlyNetwork('vmnet2', '192.168.58.0/24');
+  vmnet2.dhcp.enabled = false;
+  config.networks.push(vmnet2);
+  return config;
+}
+
+async function down(): Promise<void> {
+  const r = await vnet(host, dirs, ['down']);
+  expect(r.code, r.stderr).toBe(0);
+}
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  script = await buildHarness(sandbox);
+  ({ host } = await hostWithUplink(sandbox, 'crash', 91));
+  dirs = vnetDirs(sandbox);
+  fileA = writeConfig(sandbox, 'a.json', twoNetworks());
+  fileB = writeConfig(sandbox, 'b.json', changedConfig());
+  clean = await snapshot(host, dirs);
+});
+
+afterAll(async () => {
+  await vnet(host, dirs, ['down']).catch(() => undefined);
+  await sandbox.cleanup();
+  console.log(`[reliability] crash cases survived: ${survived}`);
+});
+
+describe('apply killed with SIGKILL at every host-changing command', () => {
+  it('from a clean host: the next apply converges, down leaves the host as it was', async () => {
+    const reference = await harness(script, host, dirs, ['apply', fileA]);
+    expect(reference.json?.result?.ok, reference.stderr).toBe(true);
+    const total = reference.commands.length;
+    expect(total).toBeGreaterThan(8);
+    guest = await makeGuest(sandbox, host, 'vmnet8', 'crg8');
+    await down();
+    expect(await snapshot(host, dirs)).toEqual(clean);
+
+    // Before each command (after the previous one and the journal write in between), and after the last one.
+    const cases = [...Array.from({ length: total }, (_, i) => ({ when: 'BEFORE', n: i + 1 })), { when: 'AFTER', n: total }];
+    console.log(`[reliability] clean-host crash cases: ${cases.length}`);
+    for (const c of cases) {
+      const t0 = Date.now();
+      const why = `kill -9 ${c.when.toLowerCase()} command ${c.n}/${total} (${reference.commands[c.n - 1]})`;
+      const crashed = await harness(script, host, dirs, ['apply', fileA], { [`VNE_CRASH_${c.when}`]: String(c.n) });
+      expect(crashed.json, `${why}: the harness should have died`).toBeUndefined();
+      expect(crashed.commands.length, why).toBe(c.n);
+      await applyConverges(host, dirs, { file: fileA, dhcpNetworks: ['vmnet1', 'vmnet8'], guests: [guest], why });
+      await down();
+      expect(await snapshot(host, dirs), `${why}: after down`).toEqual(clean);
+      survived += 1;
+      console.log(`[reliability] ${why}: converged in ${Date.now() - t0} ms`);
+    }
+  }, 900_000);
+
+  it('from a running host changing to another config: either config converges in one apply', async () => {
+    let r = await vnet(host, dirs, ['apply', '--config', fileA]);
+    expect(r.code, r.stderr).toBe(0);
+    const reference = await harness(script, host, dirs, ['apply', fileB]);
+    expect(reference.json?.result?.ok, reference.stderr).toBe(true);
+    const total = reference.commands.length;
+    expect(total).toBeGreaterThan(5);
+    for (let n = 1; n <= total; n++) {
+      // Back to A (stored), then crash on the way to B.
+      r = await vnet(host, dirs, ['apply', '--config', fileA]);
+      expect(r.code, r.stderr).toBe(0);
+      const why = `running A, kill -9 before command ${n}/${total} towards B (${reference.commands[n - 1]})`;
+      const crashed = await harness(script, host, dirs, ['apply', fileB], { VNE_CRASH_BEFORE: String(n) });
+      expect(crashed.json, why).toBeUndefined();
+      // Alternate: the user retries B, or runs plain `vnet apply` (the stored config, still A).
+      const retryB = n % 2 === 0;
+      await applyConverges(host, dirs, {
+        ...(retryB ? { file: fileB } : {}),
+        dhcpNetworks: ['vmnet1', 'vmnet8'],
+        guests: [guest],
+        why: `${why}, then ${retryB ? 'apply B' : 'apply (stored A)'}`,
+      });
+      await expectOneDhcpServerEach(host, dirs, ['vmnet1', 'vmnet8'], why);
+      survived += 1;
+    }
+    console.log(`[reliability] running-host crash cases: ${total}`);
+    await down();
+    expect(await snapshot(host, dirs)).toEqual(clean);
+  }, 900_000);
+});
