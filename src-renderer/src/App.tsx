@@ -36,7 +36,7 @@ function Editor() {
   const load = useCallback(() => {
     host.getConfig().then(
       (loaded) => {
-        dispatch({ type: 'loaded', config: loaded.config });
+        dispatch({ type: 'loaded', config: loaded.config, stored: loaded.source === 'stored' });
         setWarnings(loaded.warnings);
         setLoadError(undefined);
       },

@@ -249,9 +249,11 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           <Typography variant="body2" color="text.secondary" role="status">
             {errors.length > 0
               ? `${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`
-              : dirty
-                ? 'Changes not applied yet'
-                : ''}
+              : state.unstored
+                ? 'Default settings, not applied yet'
+                : dirty
+                  ? 'Changes not applied yet'
+                  : ''}
           </Typography>
         </Box>
         <Button

@@ -6,6 +6,7 @@ import type { Config } from '../../../src-shared/model';
 import type { EventName, EventOf, ResponseOf } from '../../../src-shared/ipc/contract';
 import type {
   Adapter,
+  AdapterRates,
   ApplyResult,
   DoctorCheck,
   ImportResult,
@@ -41,6 +42,8 @@ export interface EditorHost {
   adapters(): Promise<Adapter[]>;
   /** Switches an adapter; with `trySeconds` it is a trial and the returned state counts down. */
   setAdapter(name: string, up: boolean, trySeconds?: number): Promise<TrialState | undefined>;
+  /** Current traffic per adapter, for when rates are not pushed. */
+  rates(): Promise<AdapterRates[]>;
   services(): Promise<ServiceStatus[]>;
   restartService(network: string, service: 'dhcp' | 'nat'): Promise<void>;
   /** Converts an uploaded VMware `networking` file or libvirt network XML. */

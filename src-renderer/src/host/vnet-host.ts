@@ -27,6 +27,7 @@ export function hostFromVnet(api: VnetApi): EditorHost {
       if (!result.ok) throw new Error(result.error ?? `Could not switch ${name} ${up ? 'on' : 'off'}.`);
       return result.trial;
     },
+    rates: () => api.adapterRates(),
     services: () => api.listServices(),
     restartService: async (network, service) => {
       await api.restartService({ network, service });

@@ -33,7 +33,10 @@ export interface Topology {
 const COLUMN = 210;
 const MAX_GUESTS = 4;
 
-export function topologyLayout(config: Config, status: NetworkStatus[], leases: Lease[], adapters: Adapter[]): Topology {
+/** `status` is undefined until the host answered: nothing is drawn as down before that. */
+export function topologyLayout(config: Config, status: NetworkStatus[] | undefined, leases: Lease[], adapters: Adapter[]): Topology {
+  const known = status !== undefined;
+  const live = status ?? [];
   const columns = Math.max(config.networks.length, 1);
   const width = Math.max(760, columns * COLUMN + 40);
   const nodes: TopologyNode[] = [];
@@ -41,8 +44,10 @@ export function topologyLayout(config: Config, status: NetworkStatus[], leases: 
   nodes.push({ id: 'outside', kind: 'outside', x: 20, y: 10, width: width - 40, height: 34, title: 'LAN / Internet', lines: [], up: true });
 
   const uplinkNames = new Set<string>();
-  for (const a of adapters) if (a.defaultRoute) uplinkNames.add(a.name);
-  for (const s of status) if (s.uplink) uplinkNames.add(s.uplink);
+  // Once an uplink is bridged the default route sits on our bridge; the uplink is then named by the network's status.
+  for (const a of adapters) if (a.defaultRoute && !a.managed) uplinkNames.add(a.name);
+  const ours = new Set(config.networks.map((n) => n.name));
+  for (const s of live) if (s.uplink && s.uplink !== 'auto' && !ours.has(s.uplink)) uplinkNames.add(s.uplink);
   const uplinks = [...uplinkNames];
   const uplinkWidth = 150;
   const uplinkGap = uplinks.length > 0 ? (width - uplinks.length * uplinkWidth) / (uplinks.length + 1) : 0;
@@ -56,7 +61,7 @@ export function topologyLayout(config: Config, status: NetworkStatus[], leases: 
       width: uplinkWidth,
       height: 48,
       title: name,
-      lines: [adapter?.addresses[0] ?? (adapter?.master ? `in ${adapter.master}` : 'uplink')],
+      lines: [adapter?.addresses.find((a) => !a.includes(':')) ?? (adapter?.master ? `in bridge ${adapter.master}` : 'uplink')],
       up: adapter ? adapter.adminUp : true,
     });
     edges.push({ from: 'outside', to: `uplink:${name}` });
@@ -70,12 +75,12 @@ export function topologyLayout(config: Config, status: NetworkStatus[], leases: 
 
   const left = (width - columns * COLUMN) / 2;
   config.networks.forEach((network, i) => {
-    const live = status.find((s) => s.name === network.name);
+    const state = live.find((s) => s.name === network.name);
     const x = left + i * COLUMN + 10;
     const id = `bridge:${network.name}`;
     const lines =
       network.type === 'bridged'
-        ? [`Bridged to ${live?.uplink ?? (network.bridge.uplink === 'auto' ? 'automatic' : network.bridge.uplink)}`]
+        ? [`Bridged to ${state?.uplink ?? (network.bridge.uplink === 'auto' ? 'automatic' : network.bridge.uplink)}`]
         : [
             `${network.type === 'nat' ? 'NAT' : 'Host-only'} ${network.subnet}`,
             network.type === 'nat' ? `gateway ${network.nat.gateway}` : '',
@@ -89,10 +94,10 @@ export function topologyLayout(config: Config, status: NetworkStatus[], leases: 
       height: 56,
       title: network.name,
       lines: lines.filter(Boolean),
-      up: live ? live.up : false,
+      up: state ? state.up : !known,
     });
     if (network.type === 'bridged') {
-      const uplink = live?.uplink;
+      const uplink = state?.uplink;
       if (uplink) edges.push({ from: `uplink:${uplink}`, to: id, label: 'bridged' });
       edges.push({ from: 'host', to: id, label: 'host on the LAN' });
     } else {

@@ -56,7 +56,25 @@ export function AdaptersView({ adapters }: { adapters: Live<Adapter[]> }) {
   const [error, setError] = useState<unknown>(undefined);
   const [trial, setTrial] = useState<TrialState | undefined>(undefined);
 
-  useEffect(() => host.on('adapterRates', (samples) => setHistory((prev) => addRates(prev, samples))), [host]);
+  // Rates are pushed about once a second; when no push came for a while, ask instead.
+  useEffect(() => {
+    let lastPush = 0;
+    const off = host.on('adapterRates', (samples) => {
+      lastPush = Date.now();
+      setHistory((prev) => addRates(prev, samples));
+    });
+    const timer = setInterval(() => {
+      if (Date.now() - lastPush < 3000) return;
+      host.rates().then(
+        (samples) => setHistory((prev) => addRates(prev, samples)),
+        () => undefined,
+      );
+    }, 2000);
+    return () => {
+      off();
+      clearInterval(timer);
+    };
+  }, [host]);
 
   const setUp = async (adapter: Adapter, up: boolean) => {
     setConfirming(undefined);

@@ -18,7 +18,7 @@ export function TopologyView({ config, adapters }: { config: Config | undefined;
   const status = useLive((h) => h.status(), 'status');
   const leases = useLive((h) => h.leases(), 'leases');
   if (!config) return <Typography sx={{ p: 2 }}>Loading…</Typography>;
-  const layout = topologyLayout(config, status.value ?? [], leases.value ?? [], adapters.value ?? []);
+  const layout = topologyLayout(config, status.value, leases.value ?? [], adapters.value ?? []);
   const byId = new Map(layout.nodes.map((n) => [n.id, n]));
   const fill = (node: TopologyNode) =>
     node.kind === 'host' || node.kind === 'outside'

@@ -154,4 +154,10 @@ describe('editor state', () => {
     expect(isDirty(applied)).toBe(false);
     expect(applied.saved!.networks).toHaveLength(2);
   });
+
+  it('treats shown defaults as not applied until Apply', () => {
+    const defaults = editorReducer(initialEditor, { type: 'loaded', config: base(), stored: false });
+    expect(isDirty(defaults)).toBe(true);
+    expect(isDirty(editorReducer(defaults, { type: 'applied' }))).toBe(false);
+  });
 });

@@ -81,6 +81,12 @@ describe('networks editor', () => {
     expect(screen.getByText('prefix /31 is not allowed; use a prefix from /8 to /30')).toBeTruthy();
   });
 
+  it('lets the defaults be applied when nothing is stored yet', async () => {
+    await openEditor(createFakeHost({ stored: false }));
+    expect(screen.getByText('Default settings, not applied yet')).toBeTruthy();
+    expect(disabled(footerButton('Apply'))).toBe(false);
+  });
+
   it('discards staged changes with Cancel', async () => {
     const { user, table } = await openEditor();
     await user.click(screen.getByRole('button', { name: 'Remove Network' }));

@@ -56,12 +56,36 @@ describe('small pure helpers', () => {
   });
 
   it('lays out the topology with uplinks, bridges and guests', () => {
-    const layout = topologyLayout(defaultConfig(), [], sampleLeases, sampleAdapters);
+    const layout = topologyLayout(defaultConfig(), undefined, sampleLeases, sampleAdapters);
     const ids = layout.nodes.map((n) => n.id);
     expect(ids).toEqual(
       expect.arrayContaining(['outside', 'uplink:eth0', 'host', 'bridge:vmnet0', 'bridge:vmnet8', 'guest:vmnet8:52:54:00:12:34:56']),
     );
     expect(layout.edges).toContainEqual({ from: 'host', to: 'bridge:vmnet1', label: '192.168.56.1' });
     for (const node of layout.nodes) expect(node.x + node.width).toBeLessThanOrEqual(layout.width);
+    expect(layout.nodes.filter((n) => !n.up).map((n) => n.id)).toEqual([]);
+  });
+
+  it('draws a bridged uplink under its bridge and missing bridges as down', () => {
+    const adapters = [
+      { ...sampleAdapters[0]!, master: 'vmnet0', defaultRoute: false },
+      { ...sampleAdapters[3]!, name: 'vmnet0', defaultRoute: true, managed: true },
+    ];
+    const status = [
+      {
+        name: 'vmnet0',
+        type: 'bridged' as const,
+        up: true,
+        uplink: 'eth0',
+        bridge: { exists: true, up: true, ports: ['eth0'] },
+        addresses: [],
+        leases: 0,
+        problems: [],
+      },
+    ];
+    const layout = topologyLayout(defaultConfig(), status, [], adapters);
+    expect(layout.nodes.filter((n) => n.kind === 'uplink').map((n) => n.id)).toEqual(['uplink:eth0']);
+    expect(layout.edges).toContainEqual({ from: 'uplink:eth0', to: 'bridge:vmnet0', label: 'bridged' });
+    expect(layout.nodes.filter((n) => !n.up).map((n) => n.id)).toEqual(['bridge:vmnet1', 'bridge:vmnet8']);
   });
 });
