@@ -17,16 +17,34 @@ for (const channel of CHANNEL_NAMES) {
   };
 }
 
+// One IPC listener for all pushes; the latest state pushes (status, leases, rates,
+// trial) are kept so a listener that subscribes later gets the current state at once.
+const listeners = new Map<string, Set<(payload: unknown) => void>>();
+const latest = new Map<string, unknown>();
+const STATE_EVENTS = new Set(['status', 'leases', 'adapterRates', 'trial']);
+ipcRenderer.on(IPC_EVENT_CHANNEL, (_event: unknown, name: unknown, payload: unknown) => {
+  if (typeof name !== 'string' || !(EVENT_NAME_LIST as readonly string[]).includes(name)) return;
+  if (STATE_EVENTS.has(name)) latest.set(name, payload);
+  for (const listener of listeners.get(name) ?? []) listener(payload);
+});
+
 api.on = (event: unknown, listener: unknown) => {
-  if (!(EVENT_NAME_LIST as readonly unknown[]).includes(event) || typeof listener !== 'function') {
+  if (typeof event !== 'string' || !(EVENT_NAME_LIST as readonly string[]).includes(event) || typeof listener !== 'function') {
     throw new Error(`unknown event "${String(event)}"; events: ${EVENT_NAME_LIST.join(', ')}`);
   }
-  const wrapped = (_e: unknown, name: unknown, payload: unknown) => {
-    if (name === event) listener(payload);
-  };
-  ipcRenderer.on(IPC_EVENT_CHANNEL, wrapped);
+  const fn = listener as (payload: unknown) => void;
+  let set = listeners.get(event);
+  if (!set) listeners.set(event, (set = new Set()));
+  set.add(fn);
+  // Replayed after `on` returns, so the listener may already call the unsubscribe function.
+  if (latest.has(event)) {
+    const payload = latest.get(event);
+    void Promise.resolve().then(() => {
+      if (set.has(fn)) fn(payload);
+    });
+  }
   return () => {
-    ipcRenderer.removeListener(IPC_EVENT_CHANNEL, wrapped);
+    set.delete(fn);
   };
 };
 

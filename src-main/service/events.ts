@@ -66,7 +66,6 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
   };
 
   const start = () => {
-    last.clear();
     every(intervals.status, async () => emitIfChanged('status', await backend.call('status', {})));
     every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {})));
     every(intervals.adapterRates, async () => emit('adapterRates', await backend.call('adapterRates', {})));
@@ -92,6 +91,18 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
     emit,
     subscribe(listener) {
       listeners.add(listener);
+      // A newcomer (a second window, a reloaded page) gets the current state at once
+      // instead of waiting for the next change.
+      for (const event of ['status', 'leases'] as const) {
+        const text = last.get(event);
+        if (text !== undefined) {
+          try {
+            listener(event, JSON.parse(text) as EventOf<typeof event>);
+          } catch {
+            // see emit
+          }
+        }
+      }
       if (listeners.size === 1 && !closed) start();
       return () => {
         if (!listeners.delete(listener)) return;

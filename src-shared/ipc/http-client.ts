@@ -42,6 +42,9 @@ export class VnetApiError extends Error {
 export function createHttpClient(options: HttpClientOptions): VnetApi {
   const base = options.baseUrl.replace(/\/+$/, '');
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
+  // Latest state pushes, handed to listeners that subscribe later (status, leases, rates, trial).
+  const latest = new Map<EventName, unknown>();
+  const STATE_EVENTS: ReadonlySet<EventName> = new Set(['status', 'leases', 'adapterRates', 'trial']);
   let source: EventSourceLike | undefined;
 
   const call = async (channel: Channel, request: unknown): Promise<unknown> => {
@@ -79,6 +82,7 @@ export function createHttpClient(options: HttpClientOptions): VnetApi {
         } catch {
           return;
         }
+        if (STATE_EVENTS.has(name)) latest.set(name, payload);
         for (const listener of listeners.get(name) ?? []) (listener as (p: unknown) => void)(payload);
       });
     }
@@ -92,11 +96,19 @@ export function createHttpClient(options: HttpClientOptions): VnetApi {
     if (!set) listeners.set(event, (set = new Set()));
     set.add(listener);
     openStream();
+    // Replayed after `on` returns, so the listener may already call the unsubscribe function.
+    if (latest.has(event)) {
+      const payload = latest.get(event);
+      void Promise.resolve().then(() => {
+        if (set.has(listener)) (listener as (p: unknown) => void)(payload);
+      });
+    }
     return () => {
       set.delete(listener);
       if ([...listeners.values()].every((s) => s.size === 0) && source) {
         source.close();
         source = undefined;
+        latest.clear();
       }
     };
   };

@@ -40,17 +40,26 @@ describe('preload', () => {
     await expect(api.plan!({ config: {} })).rejects.toThrow(/config\.networks\[0\]\.name: bad/);
   });
 
-  it('hands pushes only to listeners of that event, and unsubscribes', () => {
+  it('hands pushes only to listeners of that event, replays the latest state, and unsubscribes', async () => {
     const api = exposed.get('vnet') as { on(e: string, l: (p: unknown) => void): () => void };
+    expect(eventListeners.size).toBe(1);
+    const push = (name: string, payload: unknown) => {
+      for (const l of eventListeners) l({}, name, payload);
+    };
     const got: unknown[] = [];
     const off = api.on('trial', (p) => got.push(p));
-    for (const l of eventListeners) {
-      l({}, 'status', []);
-      l({}, 'trial', { trial: null, remainingSeconds: 0 });
-    }
+    push('status', []);
+    push('trial', { trial: null, remainingSeconds: 0 });
+    push('shell', 'rm -rf /');
     expect(got).toEqual([{ trial: null, remainingSeconds: 0 }]);
+    const late: unknown[] = [];
+    api.on('status', (p) => late.push(p));
+    expect(late).toEqual([]);
+    await Promise.resolve();
+    expect(late).toEqual([[]]);
     off();
-    expect(eventListeners.size).toBe(0);
+    push('trial', { trial: null, remainingSeconds: 1 });
+    expect(got).toHaveLength(1);
     expect(() => api.on('shell', () => undefined)).toThrow(new RegExp(EVENT_NAMES.join(', ')));
   });
 });

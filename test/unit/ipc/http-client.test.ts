@@ -90,4 +90,24 @@ describe('createHttpClient', () => {
     offStatus();
     expect(source.closed).toBe(true);
   });
+
+  it('replays the latest state to a listener that subscribes later, after on() returns', async () => {
+    const api = createHttpClient({ baseUrl: '', fetch: fakeFetch(() => ({ status: 200, body: {} })).fetch, EventSource: FakeEventSource });
+    const first: unknown[] = [];
+    api.on('status', (s) => first.push(s));
+    FakeEventSource.last!.fire('status', [{ name: 'vmnet8' }]);
+    FakeEventSource.last!.fire('applyProgress', { step: 1, total: 1, description: 'x', phase: 'done' });
+    const late: unknown[] = [];
+    const progress: unknown[] = [];
+    const off = api.on('status', (s) => {
+      late.push(s);
+      off();
+    });
+    api.on('applyProgress', (p) => progress.push(p));
+    expect(late).toEqual([]);
+    await Promise.resolve();
+    expect(late).toEqual([[{ name: 'vmnet8' }]]);
+    // Progress is a stream of steps, not state: nothing is replayed.
+    expect(progress).toEqual([]);
+  });
 });
