@@ -1,0 +1,113 @@
+// Carrying out a plan through a recording runner: the exact argv sent to the host, the
+// journal written as steps run, and rollback of every step when one fails.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
+import { planSteps, runSteps } from '../../../src-main/engine/core';
+import { RecordingRunner } from '../../../src-main/engine/runner';
+import { readJournal } from '../../../src-main/engine/journal';
+import type { Dirs } from '../../../src-main/paths';
+import { appliedHost, freshHost } from './host-state';
+
+let dirs: Dirs;
+
+beforeEach(() => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-unit-'));
+  dirs = { config: path.join(root, 'config'), state: path.join(root, 'state') };
+  fs.mkdirSync(dirs.state, { recursive: true });
+});
+
+afterEach(() => {
+  fs.rmSync(path.dirname(dirs.state), { recursive: true, force: true });
+});
+
+function config(): Config {
+  return { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24'), natNetwork('vmnet8', '192.168.133.0/24')] };
+}
+
+describe('apply through the runner', () => {
+  it('runs argv arrays (never a shell) in plan order and records what it created', async () => {
+    const runner = new RecordingRunner();
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(true);
+    const conf = (name: string): string => `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
+    expect(runner.lines()).toEqual([
+      'ip link add name vmnet1 type bridge',
+      'ip link set vmnet1 up',
+      'ip addr add 192.168.56.1/24 dev vmnet1',
+      conf('vmnet1'),
+      'ip link add name vmnet8 type bridge',
+      'ip link set vmnet8 up',
+      'ip addr add 192.168.133.1/24 dev vmnet8',
+      'ip addr add 192.168.133.2/24 dev vmnet8',
+      conf('vmnet8'),
+      'nft list table inet vnet_editor',
+      'nft -f -',
+      'nft -j list table inet vnet_editor',
+      'sysctl -q -w net.ipv4.ip_forward=1',
+    ]);
+    expect(runner.commands.find((c) => c.argv[1] === '-f')!.input).toMatch(/^table inet vnet_editor\ndelete table inet vnet_editor\n/m);
+    expect(fs.readFileSync(path.join(dirs.state, 'dhcp', 'vmnet8.conf'), 'utf8')).toMatch(/dhcp-option=option:router,192\.168\.133\.2/);
+    const journal = readJournal(dirs);
+    expect(journal.networks.vmnet8).toEqual({
+      type: 'nat',
+      data: { bridge: true, addresses: ['192.168.133.1/24', '192.168.133.2/24'], dhcp: true },
+    });
+    expect(journal.forwarding).toEqual({ previous: '0' });
+    expect(journal.table?.loaded).toBe(true);
+  });
+
+  it('a failing step rolls back every earlier step, newest first, and names the step and cause', async () => {
+    const runner = new RecordingRunner().respond(['nft', '-f', '-'], (argv, input) =>
+      input?.includes('jump to_vmnet8') ? { code: 1, stderr: 'Error: Could not process rule: No such file or directory' } : {},
+    );
+    const state = freshHost();
+    const progress: string[] = [];
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal, (p) => progress.push(p.phase));
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(
+      /^step 8\/9 "Load the firewall table inet vnet_editor .*" failed: `nft -f -` failed: Error: Could not process rule/,
+    );
+    expect(outcome.error).toMatch(/the changes made so far were rolled back$/);
+    const afterFailure = runner.lines().slice(runner.lines().indexOf('nft -f -') + 1);
+    expect(afterFailure).toEqual([
+      // the ruleset step restores the table as it was (none): delete it
+      'nft -f -',
+      'ip addr del 192.168.133.2/24 dev vmnet8',
+      'ip addr del 192.168.133.1/24 dev vmnet8',
+      'ip link del vmnet8',
+      'ip addr del 192.168.56.1/24 dev vmnet1',
+      'ip link del vmnet1',
+    ]);
+    expect(progress).toContain('rolled-back');
+    // Nothing is left recorded, and no file is left behind.
+    expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
+    expect(fs.readdirSync(dirs.state)).toEqual([]);
+  });
+
+  it('a second run against the applied host does nothing at all', async () => {
+    const runner = new RecordingRunner();
+    const state = appliedHost(config(), dirs);
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome).toEqual({ ok: true, applied: [] });
+    expect(runner.lines()).toEqual([]);
+  });
+
+  it('removal deletes what the journal recorded and forgets the network', async () => {
+    const runner = new RecordingRunner();
+    const state = appliedHost(config(), dirs);
+    const outcome = await runSteps(planSteps({ version: 1, networks: [] }, state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(true);
+    expect(runner.lines().filter((l) => !l.startsWith('kill') && !l.startsWith('ip -j'))).toEqual([
+      'ip link del vmnet1',
+      'ip link del vmnet8',
+      'nft list table inet vnet_editor',
+      'nft -f -',
+      'sysctl -q -w net.ipv4.ip_forward=0',
+    ]);
+    expect(state.journal).toEqual({ version: 1, networks: {} });
+  });
+});

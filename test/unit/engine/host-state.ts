@@ -1,0 +1,65 @@
+// Builds HostState values for planner tests: a fresh host, or the host exactly as a
+// successful apply of a config leaves it.
+import crypto from 'node:crypto';
+import { hasSubnet, type Config } from '../../../src-shared/model';
+import { generateRuleset } from '../../../src-main/engine/nft';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile } from '../../../src-main/engine/dnsmasq';
+import { bridgeAddresses } from '../../../src-main/engine/drivers/routed-plan';
+import type { HostState, LinkState } from '../../../src-main/engine/types';
+import type { Dirs } from '../../../src-main/paths';
+
+export const DIRS: Dirs = { config: '/nonexistent/vnet-config', state: '/nonexistent/vnet-state' };
+export const FINGERPRINT = 'live-table-fingerprint';
+
+function link(name: string, extra: Partial<LinkState> = {}): LinkState {
+  return { name, ifindex: 2, adminUp: true, operState: 'UP', carrier: true, addresses: [], ...extra };
+}
+
+/** A host with an uplink (eth0, default route) and nothing of the app's. */
+export function freshHost(): HostState {
+  return {
+    links: new Map([
+      ['lo', link('lo', { addresses: ['127.0.0.1/8'] })],
+      ['eth0', link('eth0', { addresses: ['10.0.0.5/24'] })],
+    ]),
+    routes: [
+      { dst: 'default', dev: 'eth0', gateway: '10.0.0.1' },
+      { dst: '10.0.0.0/24', dev: 'eth0', scope: 'link' },
+    ],
+    table: { exists: false, rules: {}, portForwards: 0 },
+    dhcp: new Map(),
+    forwarding: '0',
+    foreignDrops: [],
+    listeners: [],
+    dhcpFiles: new Map(),
+    journal: { version: 1, networks: {} },
+  };
+}
+
+/** The host as a successful apply of `config` leaves it. */
+export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
+  const state = freshHost();
+  const routed = config.networks.filter(hasSubnet);
+  let pid = 4000;
+  for (const n of routed) {
+    const addresses = bridgeAddresses(n);
+    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses }));
+    state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
+    state.journal.networks[n.name] = { type: n.type, data: { bridge: true, addresses: [...addresses], dhcp: n.dhcp.enabled } };
+    if (n.dhcp.enabled) {
+      const files = dhcpFiles(dirs, n.name);
+      state.dhcp.set(n.name, [{ network: n.name, pid: pid++, startedAt: 0, confFile: files.conf, fromPidFile: true }]);
+      state.dhcpFiles.set(n.name, { conf: generateDnsmasqConf(n, files), hosts: generateHostsFile(n), any: true });
+    }
+  }
+  if (routed.length > 0) {
+    const text = generateRuleset(routed);
+    state.table = { exists: true, fingerprint: FINGERPRINT, rules: {}, portForwards: 0 };
+    state.journal.table = { loaded: true, textDigest: crypto.createHash('sha256').update(text).digest('hex'), fingerprint: FINGERPRINT };
+  }
+  if (routed.some((n) => n.type === 'nat')) {
+    state.forwarding = '1';
+    state.journal.forwarding = { previous: '0' };
+  }
+  return state;
+}
