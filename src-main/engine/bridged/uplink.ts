@@ -73,7 +73,8 @@ function autoCandidates(network: BridgedNetwork, state: HostState, probe: HostPr
     .filter((l) => l.kind === undefined && probe.hasDevice(l.name) && !probe.isWireless(l.name) && l.carrier && !l.master)
     .map((l) => l.name)
     .sort();
-  const ordered = [...new Set([...(defaultDev ? [defaultDev] : []), ...wired])];
+  // The network's own bridge carries the default route once bridged; it is never a candidate.
+  const ordered = [...new Set([...(defaultDev ? [defaultDev] : []), ...wired])].filter((n) => n !== network.name);
   const exclude = new Set(network.bridge.exclude ?? []);
   return { candidates: ordered.filter((n) => !exclude.has(n)), ...(defaultDev ? { defaultDev } : {}) };
 }
@@ -85,9 +86,14 @@ export function chooseUplink(network: BridgedNetwork, index: number, state: Host
     const problem = uplinkProblem(requested, network, state, ctx, probe);
     return problem ? fail(`cannot bridge ${requested}: ${problem}`) : { ok: true, uplink: requested };
   }
-  // Already bridged: the default route now goes through our own bridge.
+  // Already bridged (the default route now goes through our own bridge), or bridged
+  // before and taken out of it since: the recorded uplink stays the choice.
   const attached = attachedUplink(network, state);
   if (attached) return { ok: true, uplink: attached };
+  const recorded = bridgedData(state.journal.networks[network.name])?.uplink;
+  if (recorded && !(network.bridge.exclude ?? []).includes(recorded) && !uplinkProblem(recorded, network, state, ctx, probe)) {
+    return { ok: true, uplink: recorded };
+  }
   const { candidates, defaultDev } = autoCandidates(network, state, probe);
   const problems: string[] = [];
   for (const name of candidates) {

@@ -116,6 +116,23 @@ describe('bridged network (in namespaces)', () => {
     expect(doctor.stdout).toMatch(/default route goes through vmnet0/);
   });
 
+  it('doctor names an uplink taken out of the bridge, and apply repairs it', () => {
+    lan.host.ip('link', 'set', 'dev', 'eth0', 'nomaster');
+    const doctor = vnet(lan.host, dirs, 'doctor');
+    expect(doctor.code).toBe(1);
+    expect(doctor.stdout + doctor.stderr).toMatch(/eth0 is not a port of vmnet0/);
+    const planned = vnet(lan.host, dirs, 'plan', '--json');
+    expect(planned.code, planned.stderr).toBe(0);
+    const plan = JSON.parse(planned.stdout) as PlanOperation[];
+    expect(plan.map((o) => o.op)).toEqual(['bridged-attach-uplink']);
+    const apply = vnet(lan.host, dirs, 'apply');
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(eth0().master).toBe('vmnet0');
+    expect(vnet(lan.host, dirs, 'doctor').code).toBe(0);
+    expect(JSON.parse(vnet(lan.host, dirs, 'plan', '--json').stdout)).toEqual([]);
+    expect(lan.host.ping(lan.router, 2)).toBe(true);
+  });
+
   it('adapter list shows the bridge as ours and the uplink as risky', () => {
     const r = vnet(lan.host, dirs, 'adapter', 'list', '--json');
     const adapters = new Map(

@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 
 export const repoRoot = path.resolve(__dirname, '../../..');
-const vnetBin = path.join(repoRoot, 'bin', 'vnet.cjs');
+// VNET_TEST_CLI points at a private bundle when other work rebuilds dist/ at the same time.
+const vnetBin = process.env.VNET_TEST_CLI || path.join(repoRoot, 'bin', 'vnet.cjs');
 
 export interface Run {
   code: number;

@@ -164,6 +164,13 @@ describe('bridged plan', () => {
     expect(ops.map((o) => o.op)).toEqual(['bridged-switch-on', 'bridged-attach-uplink']);
   });
 
+  it('"auto" keeps the recorded uplink after it was taken out of the bridge, and plans to put it back', () => {
+    const links = [link('eth0'), link('vmnet0', { kind: 'bridge', addresses: ['192.0.2.10/24'] })];
+    const state = hostState(links, attachedJournal(), 'vmnet0');
+    expect(driver.check(vmnet0(), 0, state, ctxFor(vmnet0()))).toEqual([]);
+    expect(driver.plan(vmnet0(), state, ctxFor(vmnet0())).map((o) => [o.op, o.target])).toEqual([['bridged-attach-uplink', 'eth0']]);
+  });
+
   it('a new uplink: the old one gets its addresses back first', () => {
     const links = [link('eth0', { master: 'vmnet0' }), link('eth1'), link('vmnet0', { kind: 'bridge', addresses: ['192.0.2.10/24'] })];
     const ops = driver.plan(vmnet0({ uplink: 'eth1' }), hostState(links, attachedJournal(), 'vmnet0'), ctxFor(vmnet0({ uplink: 'eth1' })));
