@@ -182,9 +182,24 @@ async function attachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> 
   });
 }
 
+/** What the bridge carries now, as if it had been recorded (used when the journal entry is missing). */
+async function fromHost(runner: CommandRunner, op: PlanOperation): Promise<BridgedData> {
+  const bridge = String(op.details!.bridge);
+  const uplink = op.details!.uplink;
+  if (typeof uplink !== 'string') {
+    const ports = (op.details!.ports as string[] | undefined)?.join(', ') ?? 'none';
+    throw new Error(
+      `the journal has no record of ${bridge}'s uplink and its ports (${ports}) do not tell which one it is; ` +
+        `move ${bridge}'s addresses and routes to the uplink by hand (ip addr/ip route), then run \`vnet down\` again`,
+    );
+  }
+  return { bridge, uplink, addresses: await addressesOf(runner, bridge), routes: await routesOf(runner, bridge), attached: true };
+}
+
 async function detachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> {
   const network = op.network!;
-  const data = dataOf(ctx, network);
+  let data = dataOf(ctx, network);
+  if (!data.uplink && op.details?.fromHost) data = await fromHost(ctx.runner, op);
   if (!data.uplink) return;
   const restored = { ...data };
   await detach(ctx.runner, data);

@@ -105,11 +105,40 @@ export function planBridged(network: BridgedNetwork, state: HostState, ctx: Plan
   return ops;
 }
 
+/**
+ * The journal has no uplink for this network (the state folder was lost), yet the bridge
+ * carries addresses: they are the host's, moved from the uplink. Rather than deleting
+ * them with the bridge, move what the bridge has now back to its uplink port. With
+ * more than one candidate port the step refuses at run time, so nothing is cut off.
+ */
+function liveDetach(name: string, bridge: string, state: HostState): PlanOperation | undefined {
+  const link = state.links.get(bridge);
+  const carriesHost = (link?.addresses.length ?? 0) > 0 || state.routes.some((r) => r.dst === 'default' && r.dev === bridge);
+  if (!link || !carriesHost) return undefined;
+  const ports = [...state.links.values()].filter((l) => l.master === bridge);
+  const hardware = ports.filter((l) => l.kind === undefined);
+  const uplink = ports.length === 1 ? ports[0]!.name : hardware.length === 1 ? hardware[0]!.name : undefined;
+  return {
+    op: 'bridged-detach-uplink',
+    network: name,
+    target: uplink ?? bridge,
+    risky: true,
+    description: uplink
+      ? `Move the addresses and routes of ${bridge} back to its uplink ${uplink} and take it out of the bridge (no journal entry: read from the host)`
+      : `Move the addresses and routes of ${bridge} back to its uplink (no journal entry, and more than one candidate port)`,
+    details: { bridge, fromHost: true, ...(uplink ? { uplink } : { ports: ports.map((p) => p.name) }) },
+  };
+}
+
 export function planBridgedRemoval(name: string, recorded: JournalNetwork, state: HostState): PlanOperation[] {
   const data = bridgedData(recorded) ?? { bridge: name };
   const ops: PlanOperation[] = [];
   const uplinkStillPort = data.uplink !== undefined && state.links.get(data.uplink)?.master === data.bridge;
   if (data.uplink && (data.attached || uplinkStillPort)) ops.push(detachOperation(name, data));
+  else if (!data.uplink) {
+    const live = liveDetach(name, data.bridge, state);
+    if (live) ops.push(live);
+  }
   ops.push({
     op: 'bridged-delete-bridge',
     network: name,

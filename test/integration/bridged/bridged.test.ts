@@ -159,4 +159,16 @@ describe('bridged network (in namespaces)', () => {
     expect(lan.host.ping(lan.router, 2)).toBe(true);
     expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
   });
+
+  it('with the journal lost, down still gives the uplink its addresses and routes back', () => {
+    const apply = vnet(lan.host, dirs, 'apply', '--config', configFile);
+    expect(apply.code, apply.stderr).toBe(0);
+    expect(eth0().master).toBe('vmnet0');
+    fs.rmSync(path.join(dirs.state, 'journal.json'));
+    const r = vnet(lan.host, dirs, 'down');
+    expect(r.code, r.stderr).toBe(0);
+    expect(netState(lan.host, 'eth0')).toEqual(original);
+    expect(lan.host.exec('ip', 'link', 'show', 'dev', 'vmnet0').code).not.toBe(0);
+    expect(lan.host.ping(lan.router, 2)).toBe(true);
+  });
 });
