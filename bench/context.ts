@@ -22,7 +22,7 @@ export interface Settings {
 /** Quick: the whole run stays under 3 minutes on a 2-core machine. Full: more and longer runs for the published table. */
 export function settingsFor(quick: boolean): Settings {
   return quick
-    ? { quick, bringupRounds: 2, applyRounds: 3, throughputRounds: 2, iperfSeconds: 2, dhcpReps: 3, editorReps: 5 }
+    ? { quick, bringupRounds: 2, applyRounds: 3, throughputRounds: 2, iperfSeconds: 2, dhcpReps: 3, editorReps: 3 }
     : { quick, bringupRounds: 5, applyRounds: 7, throughputRounds: 5, iperfSeconds: 8, dhcpReps: 9, editorReps: 15 };
 }
 
