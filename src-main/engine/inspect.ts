@@ -80,6 +80,14 @@ export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]
   );
 }
 
+export async function inspectNeighbours(runner: CommandRunner): Promise<{ address: string; dev: string; mac?: string }[]> {
+  const result = await runner.run(['ip', '-j', '-4', 'neigh', 'show'], { allowFailure: true });
+  if (result.code !== 0) return [];
+  return parseJson<{ dst: string; dev: string; lladdr?: string; state?: string[] }[]>(result.stdout, 'ip neigh')
+    .filter((n) => n.lladdr && !(n.state ?? []).includes('FAILED') && !(n.state ?? []).includes('INCOMPLETE'))
+    .map((n) => ({ address: n.dst, dev: n.dev, mac: n.lladdr }));
+}
+
 type NftItem = Record<string, Record<string, unknown>>;
 
 function stripHandles(value: unknown): unknown {
@@ -210,11 +218,12 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours] = await Promise.all([
     inspectLinks(runner),
     inspectRoutes(runner),
     inspectTable(runner),
     inspectForeignDrops(runner),
+    inspectNeighbours(runner),
   ]);
   return {
     links,
@@ -224,6 +233,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     dhcp: findDhcpProcesses(dirs),
     forwarding: readForwarding(),
     listeners: readListeners(),
+    neighbours,
     dhcpFiles: readDhcpFiles(dirs),
     journal: readJournal(dirs),
   };

@@ -77,6 +77,8 @@ export interface HostState {
   forwarding: string;
   foreignDrops: ForeignDropPolicy[];
   listeners: Listener[];
+  /** IPv4 neighbours (ARP entries) seen on the host's links: guests that talked to the host. */
+  neighbours?: { address: string; dev: string; mac?: string }[];
   /** Contents of the DHCP files in the state folder, by network (undefined when missing). */
   dhcpFiles: Map<string, { conf?: string; hosts?: string; any: boolean }>;
   journal: Journal;

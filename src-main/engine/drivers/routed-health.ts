@@ -2,11 +2,20 @@
 // the network should look like and says, per check, what to do about a difference.
 import fs from 'node:fs';
 import type { RoutedNetwork } from '../../../src-shared/model';
+import { contains, parseCidr, parseIpv4 } from '../../../src-shared/model/ip';
 import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../src-shared/api/types';
 import { dhcpFiles, parseLeases } from '../dnsmasq';
 import { networkChains } from '../nft';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../types';
 import { bridgeAddresses } from './routed-plan';
+
+function leasedAddresses(ctx: PlanContext, network: string): string[] {
+  try {
+    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8')).map((l) => l.address);
+  } catch {
+    return [];
+  }
+}
 
 export function activeLeaseCount(ctx: PlanContext, network: string, now = Date.now()): number {
   let text = '';
@@ -55,7 +64,7 @@ function fixForForeignDrop(drop: ForeignDropPolicy, bridge: string): string {
   return `add accept rules for the bridge to that chain, e.g. \`nft insert rule ${drop.family} ${drop.table} ${drop.chain} iifname "${bridge}" accept\` and the same with oifname`;
 }
 
-export function doctorRouted(network: RoutedNetwork, state: HostState, _ctx: PlanContext): DoctorCheck[] {
+export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): DoctorCheck[] {
   const name = network.name;
   const checks: DoctorCheck[] = [];
   const add = (check: string, ok: boolean, detail: string, fix: string, warnOnly = false): void => {
@@ -184,6 +193,26 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, _ctx: Pla
         );
       }
     });
+  }
+  if (network.type === 'nat') {
+    // A guest with a static address works only with the gateway as its router (VMware's rule too).
+    const known = new Set([
+      ...wanted.map((a) => a.split('/')[0]!),
+      ...network.dhcp.reservations.map((r) => r.address),
+      ...leasedAddresses(ctx, name),
+    ]);
+    const parsed = parseCidr(network.subnet);
+    for (const n of state.neighbours ?? []) {
+      const value = parseIpv4(n.address);
+      if (n.dev !== name || known.has(n.address) || value === undefined || !parsed.ok || !contains(parsed.cidr, value)) continue;
+      checks.push({
+        network: name,
+        check: 'static guest',
+        status: 'warning',
+        detail: `guest ${n.address}${n.mac ? ` (${n.mac})` : ''} uses a static address (no DHCP lease)`,
+        fix: `give it ${network.nat.gateway} as its default gateway${network.nat.dns ? ' and DNS server' : ''}, or it cannot reach the outside`,
+      });
+    }
   }
   for (const drop of state.foreignDrops.filter((d) => d.hook === 'input')) {
     add(

@@ -93,4 +93,16 @@ describe('host adapter off', () => {
     expect(await probe(host, 'tcp', lease8.ip, 22)).toMatch(/^guest8 192\.168\.133\.[12]$/);
     expect(await probe(host, 'tcp', lease1.ip, 22)).toBe('guest1 192.168.56.1');
   });
+
+  it('down NAME removes only that network and keeps the others working', async () => {
+    const r = await vnet(host, dirs, ['down', 'vmnet1']);
+    expect(r.code, r.stderr).toBe(0);
+    const bridges = await host.ipJson<{ ifname: string }[]>('link', 'show', 'type', 'bridge');
+    expect(bridges.map((b) => b.ifname)).toEqual(['vmnet8']);
+    expect(await host.sysctl('net.ipv4.ip_forward')).toBe('1');
+    expect(await probe(guest8, 'tcp', '10.96.0.2', 7000)).toBe('outside 10.96.0.1');
+    const table = await host.must(['nft', 'list', 'table', 'inet', 'vnet_editor']);
+    expect(table).not.toMatch(/vmnet1/);
+    expect(fs.readdirSync(path.join(dirs.state, 'dhcp')).filter((f) => f.startsWith('vmnet1'))).toEqual([]);
+  });
 });

@@ -247,6 +247,42 @@ describe('status and doctor', () => {
   });
 });
 
+describe('guests with static addresses', () => {
+  it('doctor warns and says to use the gateway', async () => {
+    const fixed = await sandbox.guest('static', host, 'vmnet8');
+    await fixed.ip('addr', 'add', '192.168.133.77/24', 'dev', 'eth0');
+    expect((await fixed.exec(['busybox', 'ping', '-c1', '-W2', '192.168.133.1'])).code).toBe(0);
+    const r = await vnet(host, dirs, ['doctor', 'vmnet8']);
+    expect(r.stdout).toMatch(/warning +vmnet8: static guest: guest 192\.168\.133\.77 .*uses a static address/);
+    expect(r.stdout).toMatch(/fix: give it 192\.168\.133\.2 as its default gateway and DNS server/);
+    expect(r.code).toBe(0);
+  });
+});
+
+describe('services', () => {
+  it('lists DHCP and NAT per network', async () => {
+    const services = await json<
+      { network: string; dhcp: { running: boolean; leases: number }; nat?: { running: boolean; portForwards: number } }[]
+    >(['services', '--json']);
+    const vmnet8 = services.find((s) => s.network === 'vmnet8')!;
+    expect(vmnet8.dhcp.running).toBe(true);
+    expect(vmnet8.dhcp.leases).toBeGreaterThanOrEqual(3);
+    expect(vmnet8.nat).toMatchObject({ running: true, portForwards: 4 });
+    expect(services.find((s) => s.network === 'vmnet1')!.nat).toBeUndefined();
+  });
+
+  it('restarting DHCP gives a new server that keeps the leases', async () => {
+    const before = await json<{ network: string; dhcp: { pid: number } }[]>(['services', '--json']);
+    const r = await vnet(host, dirs, ['services', 'restart', 'vmnet8', 'dhcp']);
+    expect(r.code, r.stderr).toBe(0);
+    const after = await json<{ network: string; dhcp: { pid: number; running: boolean } }[]>(['services', '--json']);
+    const pid = (list: { network: string; dhcp: { pid: number } }[], n: string): number => list.find((s) => s.network === n)!.dhcp.pid;
+    expect(pid(after, 'vmnet8')).not.toBe(pid(before, 'vmnet8'));
+    expect(pid(after, 'vmnet1')).toBe(pid(before, 'vmnet1'));
+    expect((await sandbox.dhcp(guest8)).ip).toBe(leases.guest8!.ip);
+  });
+});
+
 describe('down', () => {
   it('leaves no link, table, process or file, and restores forwarding', async () => {
     const r = await vnet(host, dirs, ['down']);
