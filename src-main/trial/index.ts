@@ -11,7 +11,7 @@ import type { Dirs } from '../paths';
 import type { CommandRunner } from '../engine/runner';
 import { restoreSnapshot, takeSnapshot } from '../adapters/switch';
 import { claimTrial, logTrial, readTrial, revertingFile, trialFile, writeTrial, type TrialRecord } from './record';
-import { processAlive, spawnWatchdog, stopWatchdog } from './watchdog-process';
+import { isWatchdog, processAlive, spawnWatchdog, stopWatchdog } from './watchdog-process';
 
 export { type TrialRecord } from './record';
 
@@ -56,7 +56,16 @@ export async function startTrial(
   request: StartApplyTrial | StartAdapterTrial,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<TrialRecord> {
-  if (readTrial(dirs)) throw new Error('another change is waiting to be confirmed; run `vnet confirm` or wait for it to revert first');
+  const existing = readTrial(dirs);
+  if (existing) {
+    const watched = existing.watchdogPid !== undefined && isWatchdog(existing.watchdogPid, existing.id);
+    throw new Error(
+      watched
+        ? `another change (${existing.description}) is waiting to be confirmed; run \`vnet confirm\` or wait for it to revert first`
+        : `an earlier change (${existing.description}) was neither confirmed nor reverted, and its watchdog is gone (after a restart?); ` +
+            'check the host, then run `vnet confirm` to keep it as it is',
+    );
+  }
   fs.mkdirSync(dirs.state, { recursive: true });
   const id = crypto.randomBytes(8).toString('hex');
   const base = {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src-shared/model';
 import { RecordingRunner } from '../../../src-main/engine/runner';
-import { confirmTrial, pendingTrial, revertNow, runWatchdog, tryAdvice, type TrialEngine } from '../../../src-main/trial';
+import { confirmTrial, pendingTrial, revertNow, runWatchdog, startTrial, tryAdvice, type TrialEngine } from '../../../src-main/trial';
 import { readTrial, writeTrial, type TrialRecord } from '../../../src-main/trial/record';
 import { applyAsTrial } from '../../../src-main/trial/apply-trial';
 
@@ -119,6 +119,14 @@ describe('trials', () => {
     } finally {
       delete process.env.VNET_CLI_PATH;
     }
+  });
+
+  it('a second trial is refused while one is pending; an orphaned one says how to get out', async () => {
+    writeTrial(dirs, record({ watchdogPid: 2 ** 22 + 4321 }));
+    await expect(startTrial(dirs, { kind: 'apply', seconds: 5, previousConfig: null, nextConfig: previous })).rejects.toThrow(
+      /neither confirmed nor reverted, and its watchdog is gone.*vnet confirm/,
+    );
+    expect(confirmTrial(dirs)).toBe(true);
   });
 
   it('the advice names --try and confirm', () => {
