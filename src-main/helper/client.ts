@@ -43,7 +43,12 @@ export function helperBackend(options: HelperClientOptions): PrivilegedBackend {
   let nextId = 1;
   const pending = new Map<number, Pending>();
 
-  const attach = (s: net.Socket) => {
+  const attach = (s: net.Socket): net.Socket => {
+    // Two connects raced (a poll and a user action): keep the first connection.
+    if (socket && !socket.destroyed) {
+      s.destroy();
+      return socket;
+    }
     s.setEncoding('utf8');
     const reader = new LineReader(
       (line) => {
@@ -106,8 +111,15 @@ export function helperBackend(options: HelperClientOptions): PrivilegedBackend {
     throw new ApiFailure('unavailable', 'the privileged helper did not start in time; nothing was changed');
   };
 
-  const ready = (): Promise<net.Socket> => {
+  const ready = (background: boolean): Promise<net.Socket> => {
     if (socket && !socket.destroyed) return Promise.resolve(socket);
+    if (background && !connecting) {
+      // Polls only use a helper that is already there (started by the user's own action, or
+      // still running from earlier); they never open a password prompt.
+      return connect(options.socketPath).then(attach, () => {
+        throw new ApiFailure('unavailable', 'the privileged helper is not running yet');
+      });
+    }
     connecting ??= establish().finally(() => {
       connecting = undefined;
     });
@@ -116,7 +128,7 @@ export function helperBackend(options: HelperClientOptions): PrivilegedBackend {
 
   return {
     async call<C extends PrivilegedChannel>(channel: C, request: ParsedRequestOf<C>, context: HandlerContext = {}): Promise<ResponseOf<C>> {
-      const s = await ready();
+      const s = await ready(context.background === true);
       const id = nextId++;
       return new Promise<ResponseOf<C>>((resolve, reject) => {
         pending.set(id, { resolve: resolve as (v: unknown) => void, reject, onProgress: context.onProgress });

@@ -22,6 +22,8 @@ export interface PollIntervals {
   trial: number;
 }
 
+const BACKGROUND = { background: true } as const;
+
 export const DEFAULT_INTERVALS: PollIntervals = { status: 3000, leases: 5000, adapterRates: 2000, trial: 1000 };
 
 export function createEventHub(backend: PrivilegedBackend, intervals: PollIntervals = DEFAULT_INTERVALS): EventHub {
@@ -66,11 +68,11 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
   };
 
   const start = () => {
-    every(intervals.status, async () => emitIfChanged('status', await backend.call('status', {})));
-    every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {})));
-    every(intervals.adapterRates, async () => emit('adapterRates', await backend.call('adapterRates', {})));
+    every(intervals.status, async () => emitIfChanged('status', await backend.call('status', {}, BACKGROUND)));
+    every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {}, BACKGROUND)));
+    every(intervals.adapterRates, async () => emit('adapterRates', await backend.call('adapterRates', {}, BACKGROUND)));
     every(intervals.trial, async () => {
-      const { trial } = await backend.call('getTrial', {});
+      const { trial } = await backend.call('getTrial', {}, BACKGROUND);
       if (trial) {
         activeTrial = trial;
         emit('trial', { trial, remainingSeconds: Math.max(0, Math.ceil((trial.deadline - Date.now()) / 1000)) });

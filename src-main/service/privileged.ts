@@ -45,6 +45,11 @@ export interface HostDeps {
 export interface HandlerContext {
   /** Apply's step-by-step progress, streamed to whoever asked. */
   onProgress?: (p: ApplyProgress) => void;
+  /**
+   * A background poll (live status, rates): it must never be the thing that asks for
+   * the administrator password; it fails quietly until the user's own action elevated.
+   */
+  background?: boolean;
 }
 
 export type PrivilegedHandlers = {

@@ -49,7 +49,8 @@ Runs until interrupted (Ctrl+C).`,
       version: '0.1.0',
       dirs,
       importer: migration,
-      launch: { execPath: process.execPath, script: path.join(here(), 'helper.cjs'), runAsNode: false },
+      // Under the packaged app the CLI runs on Electron in Node mode; the helper does too.
+      launch: { execPath: process.execPath, script: path.join(here(), 'helper.cjs'), runAsNode: process.versions.electron !== undefined },
     });
     const renderer = rendererDir(env);
     const console_ = await startConsole({ dispatcher: door.dispatcher, events: door.events, rendererDir: renderer, port });

@@ -165,6 +165,24 @@ describe('helper socket', () => {
     expect(backend.privilege()).toBe('not-elevated');
   });
 
+  it('never asks for the password from a background poll', async () => {
+    let prompts = 0;
+    const backend = helperBackend({
+      socketPath: '/nonexistent/vnet/helper.sock',
+      elevate: () => {
+        prompts += 1;
+        return { failed: Promise.resolve(new Error('cancelled')) };
+      },
+    });
+    await expect(backend.call('status', {}, { background: true })).rejects.toMatchObject({
+      code: 'unavailable',
+      message: /not running yet/,
+    });
+    expect(prompts).toBe(0);
+    await expect(backend.call('status', {})).rejects.toMatchObject({ message: /Elevation failed: cancelled/ });
+    expect(prompts).toBe(1);
+  });
+
   it('reports cancelled elevation clearly, and nothing runs', async () => {
     const backend = helperBackend({
       socketPath: '/nonexistent/vnet/helper.sock',
