@@ -211,3 +211,49 @@ export function writeConfig(sandbox: Sandbox, name: string, config: unknown): st
   fs.writeFileSync(file, `${JSON.stringify(config, null, 2)}\n`);
   return file;
 }
+
+/** A running `vnet serve` inside a namespace: its URL, token and an API caller (curl in the namespace). */
+export interface Console {
+  port: number;
+  token: string;
+  call(channel: string, payload: unknown, headers?: Record<string, string>): Promise<{ status: number; body: string }>;
+}
+
+export async function startConsole(sandbox: Sandbox, ns: Netns, dirs: VnetDirs): Promise<Console> {
+  const { spawn } = await import('node:child_process');
+  const { cliBundle } = await import('../lib/netns');
+  const child = spawn('ip', ['netns', 'exec', ns.name, process.execPath, cliBundle, 'serve'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+    env: { ...process.env, VNET_CONFIG_DIR: dirs.config, VNET_STATE_DIR: dirs.state },
+  });
+  sandbox.track(child);
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('vnet serve printed no URL')), 30_000);
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = /^(http:\/\/127\.0\.0\.1:\d+\/\?token=\S+)$/m.exec(out)?.[1];
+      if (line) {
+        clearTimeout(timer);
+        resolve(line);
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`vnet serve exited (${code})`)));
+  });
+  const parsed = new URL(url);
+  const port = Number(parsed.port);
+  const token = parsed.searchParams.get('token')!;
+  return {
+    port,
+    token,
+    async call(channel, payload, headers = { Authorization: `Bearer ${token}` }) {
+      const args = ['curl', '-s', '-o', '-', '-w', '\n%{http_code}', '-X', 'POST', '-H', 'Content-Type: application/json'];
+      for (const [k, v] of Object.entries(headers)) args.push('-H', `${k}: ${v}`);
+      args.push('--data-binary', '@-', `http://127.0.0.1:${port}/api/${channel}`);
+      const r = await ns.exec(args, { input: JSON.stringify(payload), timeoutMs: 90_000 });
+      const cut = r.stdout.lastIndexOf('\n');
+      return { status: Number(r.stdout.slice(cut + 1)), body: r.stdout.slice(0, cut) };
+    },
+  };
+}
