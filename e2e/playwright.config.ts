@@ -14,7 +14,8 @@ export default defineConfig<Options>({
   timeout: 150_000,
   // Host changes are real and this machine is shared: give the UI time to show them.
   expect: { timeout: 30_000 },
-  fullyParallel: false,
+  // Every test has its own namespaces and folders, so tests of one file may run side by side.
+  fullyParallel: true,
   // Two workers halve the wall time on 2 cores; each test's namespaces are its own.
   workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,

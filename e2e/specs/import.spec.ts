@@ -63,6 +63,5 @@ test('Import… of a broken settings file says what is wrong and changes nothing
   await editor.screenshot('dialog-import-errors');
   await dialog.getByRole('button', { name: 'Close' }).click();
   await expect(dialog).toBeHidden();
-  await expect(editor.applyButton).toBeDisabled();
-  await expect(editor.networkRow('vmnet1')).toBeVisible();
+  expect((await editor.networkRows()).map((r) => r[0])).toEqual(['vmnet0', 'vmnet1', 'vmnet8']);
 });

@@ -12,8 +12,9 @@ test('the default networks appear when nothing is stored yet', async ({ lab, ope
     ['vmnet1', 'Host-only', '-', 'Connected', 'Enabled', '192.168.56.0/24'],
     ['vmnet8', 'NAT', 'NAT', 'Connected', 'Enabled', '192.168.133.0/24'],
   ]);
-  // Nothing is applied until the user applies: the host has no bridge yet.
+  // Nothing is applied until the user applies: the host has no bridge yet, and Apply is offered.
   expect(await lab.host.ip('-br', 'link', 'show', 'type', 'bridge')).toBe('');
+  await expect(editor.applyButton).toBeEnabled();
   await editor.screenshot('networks-vmnet0-bridged');
   await editor.selectNetwork('vmnet8');
   await expect(editor.info.getByRole('radio', { name: 'NAT', exact: true })).toBeChecked();

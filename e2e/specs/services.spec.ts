@@ -16,6 +16,9 @@ test('the doctor explains a broken network, and Restart brings DHCP back', async
   const editor = await openEditor();
   const topology = await editor.topology();
   await expect(topology.picture).toHaveAccessibleName('Topology: 2 networks, 1 guests with leases');
+  await expect(topology.picture).toContainText(lease.ip);
+  // Every bridge is up: nothing is outlined in the error colour (MUI's light error.main).
+  await expect(topology.picture.locator('rect[stroke="#d32f2f"]')).toHaveCount(0);
   await editor.screenshot('view-topology');
 
   const services = await editor.services();
