@@ -11,6 +11,7 @@ import DialogTitle from '@mui/material/DialogTitle';
 import FormControlLabel from '@mui/material/FormControlLabel';
 import FormGroup from '@mui/material/FormGroup';
 import type { Adapter } from '../../../src-shared/api/types';
+import { uplinkCandidates } from '../state/uplinks';
 
 interface Props {
   exclude: string[];
@@ -21,7 +22,7 @@ interface Props {
 
 export function AutomaticSettingsDialog({ exclude, adapters, onOk, onCancel }: Props) {
   const [excluded, setExcluded] = useState(new Set(exclude));
-  const candidates = adapters.filter((a) => a.kind === 'physical' || a.kind === 'wireless');
+  const candidates = uplinkCandidates(adapters);
   // Exclusions naming adapters that are not present now stay listed, so they are not dropped silently.
   const names = [...new Set([...candidates.map((a) => a.name), ...exclude])];
   const toggle = (name: string, allowed: boolean) => {

@@ -18,6 +18,7 @@ import { SelectableTable } from '../components/SelectableTable';
 import { errorsUnder, fieldError, otherErrors, validateWith } from '../state/validation';
 import { fieldsFromSubnet } from '../state/draft';
 import { PortForwardDialog } from './PortForwardDialog';
+import { uplinkCandidates } from '../state/uplinks';
 
 interface Props {
   config: Config;
@@ -37,7 +38,7 @@ export function NatSettingsDialog({ config, networkIndex, adapters, onOk, onCanc
   const errors = validateWith(config, base, nat);
   const invalid = errorsUnder(errors, base).length > 0;
   const { subnetIp, mask } = fieldsFromSubnet(network.subnet);
-  const uplinks = adapters.filter((a) => a.kind === 'physical' || a.kind === 'wireless' || a.name === nat.uplink);
+  const uplinks = uplinkCandidates(adapters);
   const rest = otherErrors(errors, base, [
     [...base, 'gateway'],
     [...base, 'uplink'],
@@ -86,6 +87,9 @@ export function NatSettingsDialog({ config, networkIndex, adapters, onOk, onCanc
                   {a.name}
                 </option>
               ))}
+              {nat.uplink !== 'auto' && !uplinks.some((a) => a.name === nat.uplink) && (
+                <option value={nat.uplink}>{nat.uplink} (not present)</option>
+              )}
             </Field>
             <FormControlLabel
               control={<Switch checked={nat.dns} onChange={(event) => setNat({ ...nat, dns: event.target.checked })} />}

@@ -18,6 +18,7 @@ import { fieldError, type ValidationError } from '../state/validation';
 import { AutomaticSettingsDialog } from './AutomaticSettingsDialog';
 import { DhcpSettingsDialog } from './DhcpSettingsDialog';
 import { NatSettingsDialog } from './NatSettingsDialog';
+import { uplinkCandidates } from '../state/uplinks';
 
 interface Props {
   config: Config;
@@ -64,7 +65,7 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
   const subnetOn = subnetProblem ? subnetErrorField(subnetProblem, shownFields.mask) : undefined;
   const routed = network.type !== 'bridged';
   const bridgedUplink = network.type === 'bridged' ? network.bridge.uplink : 'auto';
-  const uplinks = adapters.filter((a) => a.kind === 'physical' || a.kind === 'wireless');
+  const uplinks = uplinkCandidates(adapters, network.name);
 
   return (
     <Paper variant="outlined" component="section" aria-labelledby="vmnet-information" sx={{ p: 1.5 }}>

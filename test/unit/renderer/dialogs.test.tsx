@@ -16,6 +16,8 @@ import { renderWithHost } from './render';
 import { sampleAdapters } from './fake-host';
 
 afterEach(cleanup);
+// MUI under jsdom is slow on a busy machine; these tests click through whole dialogs.
+vi.setConfig({ testTimeout: 90_000 });
 
 const NAT = 2;
 function config(): Config {
@@ -110,6 +112,8 @@ describe('NAT settings dialog', () => {
     await user.type(screen.getByLabelText('Virtual machine port'), '22');
     await user.click(within(screen.getByRole('dialog', { name: 'Map Incoming Port' })).getByRole('button', { name: 'OK' }));
     expect(within(table).getByText('2222')).toBeTruthy();
+    // The new forward is selected, so Remove and Properties… act on it.
+    expect(disabled(screen.getByRole('button', { name: 'Properties…' }))).toBe(false);
 
     await user.click(within(table).getByText('web server'));
     await user.click(screen.getByRole('button', { name: 'Remove' }));

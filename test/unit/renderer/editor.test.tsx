@@ -1,7 +1,7 @@
 // @vitest-environment jsdom
 // The whole editor against a fake window.vnet: staging, Apply with the plan and
 // step-by-step progress, trials, Cancel, host errors, and the views beyond VMware.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../../src-renderer/src/App';
@@ -9,6 +9,8 @@ import type { NatNetwork } from '../../../src-shared/model';
 import { createFakeHost, type FakeHost } from './fake-host';
 
 afterEach(cleanup);
+// MUI under jsdom is slow on a busy machine; these tests click through whole dialogs.
+vi.setConfig({ testTimeout: 90_000 });
 
 const valueOf = (element: HTMLElement) => (element as HTMLInputElement).value;
 const disabled = (element: HTMLElement) => (element as HTMLButtonElement).disabled;

@@ -6,6 +6,7 @@ import { topologyLayout } from '../../../src-renderer/src/state/topology';
 import { sparkPoints } from '../../../src-renderer/src/components/Sparkline';
 import { importKind } from '../../../src-renderer/src/editor/importExport';
 import { progressByStep } from '../../../src-renderer/src/editor/ApplyDialog';
+import { uplinkCandidates } from '../../../src-renderer/src/state/uplinks';
 import { sampleAdapters, sampleLeases } from './fake-host';
 
 describe('words', () => {
@@ -37,6 +38,18 @@ describe('small pure helpers', () => {
   it('scales sparkline points to the box', () => {
     expect(sparkPoints([0, 10], 100, 22, 10)).toBe('0.0,21.0 100.0,1.0');
     expect(sparkPoints([], 100, 22, 10)).toBe('');
+  });
+
+  it('offers wired, wireless and veth adapters as uplinks, not bridges or their ports', () => {
+    const adapters = [
+      ...sampleAdapters,
+      { ...sampleAdapters[1]!, name: 'veth0', kind: 'veth' as const },
+      { ...sampleAdapters[1]!, name: 'eth2', master: 'br-other' },
+      { ...sampleAdapters[1]!, name: 'eth3', master: 'vmnet0' },
+      { ...sampleAdapters[1]!, name: 'lo', kind: 'loopback' as const },
+    ];
+    expect(uplinkCandidates(adapters).map((a) => a.name)).toEqual(['eth0', 'eth1', 'wlan0', 'veth0']);
+    expect(uplinkCandidates(adapters, 'vmnet0').map((a) => a.name)).toContain('eth3');
   });
 
   it('tells import formats apart', () => {
