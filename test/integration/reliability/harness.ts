@@ -5,7 +5,7 @@
 // Faults, by environment variable (N counts host-changing commands, from 1):
 //   VNE_CRASH_BEFORE=N  SIGKILL this process just before command N runs
 //   VNE_CRASH_AFTER=N   SIGKILL this process just after command N finished
-//   VNE_FAIL_AT=N       command N fails (as if the tool had exited 1), so apply rolls back
+//   VNE_FAIL_AT=N       command N fails (the runner throws), so apply rolls back
 //   VNE_NFT_REJECT=1    the first ruleset load gets a line the kernel refuses appended
 // Prints one JSON line: the result plus timestamps (ms) of the failure and of the end.
 import fs from 'node:fs';
@@ -40,9 +40,8 @@ class FaultRunner implements CommandRunner {
     if (this.faults.crashBefore === n) process.kill(process.pid, 'SIGKILL');
     if (this.faults.failAt === n) {
       this.failedAt = Date.now();
-      const result = { code: 1, stdout: '', stderr: 'injected failure' };
-      if (opts.allowFailure) return result;
-      throw new CommandError(argv, result);
+      // Thrown even for commands allowed to exit non-zero, as a runner that cannot start the tool does.
+      throw new CommandError(argv, { code: 1, stdout: '', stderr: 'injected failure' });
     }
     let input = opts.input;
     if (this.faults.nftReject && !this.rejected && argv[0] === 'nft' && input?.includes('table inet vnet_editor {')) {
