@@ -16,6 +16,9 @@ import { toApiError } from './errors';
 import type { EventHub } from './events';
 import type { LocalChannel, LocalHandlers } from './local';
 
+/** After these, live status is polled at once so the editor sees the change. */
+const CHANGES_HOST: ReadonlySet<Channel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService']);
+
 export interface Dispatcher {
   call(channel: unknown, payload: unknown): Promise<Envelope<unknown>>;
 }
@@ -45,6 +48,7 @@ export function createDispatcher(options: { local: LocalHandlers; backend: Privi
       });
       if (channel === 'confirmTrial' && (result as ResponseOf<'confirmTrial'>).confirmed) events?.trialEnded('confirmed');
       if (channel === 'revertTrial' && (result as ResponseOf<'revertTrial'>).reverted) events?.trialEnded('reverted');
+      if (CHANGES_HOST.has(channel)) events?.refresh();
       return result as ResponseOf<C>;
     }
     const handler = local[channel as LocalChannel] as (r: unknown) => Promise<unknown>;

@@ -10,6 +10,8 @@ export interface EventHub {
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   /** Adds a listener; polling starts with the first and stops with the last. */
   subscribe(listener: EventListener): () => void;
+  /** Polls status and leases now (after a change), instead of at the next tick. */
+  refresh(): void;
   /** Tells the trial poller how the current trial ended, when this process ended it. */
   trialEnded(outcome: 'confirmed' | 'reverted'): void;
   close(): void;
@@ -52,7 +54,8 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
   };
 
   // One poll at a time per kind: a slow helper must not pile up requests.
-  const every = (ms: number, poll: () => Promise<void>) => {
+  const refreshers: (() => void)[] = [];
+  const every = (ms: number, poll: () => Promise<void>, refreshable = false) => {
     let busy = false;
     const tick = () => {
       if (busy || closed) return;
@@ -65,11 +68,12 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
     };
     tick();
     timers.push(setInterval(tick, ms));
+    if (refreshable) refreshers.push(tick);
   };
 
   const start = () => {
-    every(intervals.status, async () => emitIfChanged('status', await backend.call('status', {}, BACKGROUND)));
-    every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {}, BACKGROUND)));
+    every(intervals.status, async () => emitIfChanged('status', await backend.call('status', {}, BACKGROUND)), true);
+    every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {}, BACKGROUND)), true);
     every(intervals.adapterRates, async () => emit('adapterRates', await backend.call('adapterRates', {}, BACKGROUND)));
     every(intervals.trial, async () => {
       const { trial } = await backend.call('getTrial', {}, BACKGROUND);
@@ -87,6 +91,7 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
 
   const stop = () => {
     for (const timer of timers.splice(0)) clearInterval(timer);
+    refreshers.splice(0);
   };
 
   return {
@@ -110,6 +115,9 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
         if (!listeners.delete(listener)) return;
         if (listeners.size === 0) stop();
       };
+    },
+    refresh() {
+      for (const tick of refreshers) tick();
     },
     trialEnded(outcome) {
       endedBy = outcome;

@@ -140,7 +140,7 @@ export function createPrivilegedHandlers(host: HostDeps): PrivilegedHandlers {
         return {
           ok: true,
           ...(result.trial ? { trial: result.trial } : {}),
-          ...(result.warnings.length ? { error: result.warnings.join('; ') } : {}),
+          ...(result.warnings.length ? { warnings: result.warnings } : {}),
         };
       } catch (error) {
         if (error instanceof ApiFailure) throw error;

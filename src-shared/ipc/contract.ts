@@ -81,7 +81,14 @@ export const channels = {
   /** Switches a host adapter on or off; risky ones (default route, bridged uplink) should use trySeconds. */
   setAdapter: {
     request: z.strictObject({ name: InterfaceName, up: z.boolean(), trySeconds: TrialSeconds.optional() }),
-    response: z.object({ ok: z.boolean(), error: z.string().optional(), trial: TrialStateSchema.optional() }),
+    response: z.object({
+      ok: z.boolean(),
+      /** Why switching failed (ok false). */
+      error: z.string().optional(),
+      /** Done, but something could not be put back (e.g. a saved route), in plain words. */
+      warnings: z.array(z.string()).optional(),
+      trial: TrialStateSchema.optional(),
+    }),
   },
   adapterRates: { request: Empty, response: z.array(AdapterRatesSchema) },
   listServices: { request: Empty, response: z.array(ServiceStatusSchema) },

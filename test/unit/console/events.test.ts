@@ -1,0 +1,96 @@
+// Pushes: polling only while someone listens, status only on change, current state for
+// newcomers, trial countdown and how it ended, refresh after a change.
+import { afterEach, describe, expect, it } from 'vitest';
+import { createEventHub, type EventHub } from '../../../src-main/service/events';
+import type { PrivilegedBackend } from '../../../src-main/service/backend';
+import type { NetworkStatus, TrialState } from '../../../src-shared/api/types';
+
+const network = (name: string, up: boolean): NetworkStatus => ({
+  name,
+  type: 'hostonly',
+  up,
+  bridge: { exists: up, up, ports: [] },
+  addresses: [],
+  leases: 0,
+  problems: [],
+});
+
+function fakeBackend() {
+  const state = { statusCalls: 0, status: [network('vmnet1', false)], trial: null as TrialState | null, background: [] as boolean[] };
+  const backend: PrivilegedBackend = {
+    async call(channel, _request, context) {
+      state.background.push(context?.background === true);
+      if (channel === 'status') {
+        state.statusCalls += 1;
+        return state.status as never;
+      }
+      if (channel === 'getTrial') return { trial: state.trial } as never;
+      return [] as never;
+    },
+    privilege: () => 'root',
+    close() {},
+  };
+  return { backend, state };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const slow = { status: 10_000, leases: 10_000, adapterRates: 10_000, trial: 10_000 };
+
+describe('event hub', () => {
+  let hub: EventHub | undefined;
+  afterEach(() => hub?.close());
+
+  it('polls only while someone listens, in the background, and emits status only when it changes', async () => {
+    const { backend, state } = fakeBackend();
+    hub = createEventHub(backend, { status: 20, leases: 1000, adapterRates: 1000, trial: 1000 });
+    await sleep(60);
+    expect(state.statusCalls).toBe(0);
+    const got: unknown[] = [];
+    const off = hub.subscribe((event, payload) => event === 'status' && got.push(payload));
+    await sleep(100);
+    expect(state.statusCalls).toBeGreaterThan(2);
+    expect(got).toEqual([[network('vmnet1', false)]]);
+    state.status = [network('vmnet1', true)];
+    await sleep(60);
+    expect(got).toEqual([[network('vmnet1', false)], [network('vmnet1', true)]]);
+    expect(state.background.every(Boolean)).toBe(true);
+    off();
+    const calls = state.statusCalls;
+    await sleep(60);
+    expect(state.statusCalls).toBe(calls);
+  });
+
+  it('gives a newcomer the current status at once, and polls again on refresh', async () => {
+    const { backend, state } = fakeBackend();
+    hub = createEventHub(backend, slow);
+    hub.subscribe(() => undefined);
+    await sleep(20);
+    const late: unknown[] = [];
+    hub.subscribe((event, payload) => event === 'status' && late.push(payload));
+    expect(late).toEqual([[network('vmnet1', false)]]);
+    state.status = [network('vmnet1', true)];
+    hub.refresh();
+    await sleep(20);
+    expect(late).toHaveLength(2);
+  });
+
+  it('counts a trial down and says how it ended', async () => {
+    const { backend, state } = fakeBackend();
+    hub = createEventHub(backend, { ...slow, trial: 20 });
+    const trial: { trial: TrialState | null; remainingSeconds: number; outcome?: string }[] = [];
+    hub.subscribe((event, payload) => event === 'trial' && trial.push(payload as (typeof trial)[number]));
+    state.trial = { deadline: Date.now() + 30_000, seconds: 30 };
+    await sleep(60);
+    expect(trial.at(-1)).toMatchObject({ trial: { seconds: 30 }, remainingSeconds: 30 });
+    hub.trialEnded('confirmed');
+    state.trial = null;
+    await sleep(60);
+    expect(trial.at(-1)).toEqual({ trial: null, remainingSeconds: 0, outcome: 'confirmed' });
+    // A trial whose deadline passed without this process ending it was reverted by the watchdog.
+    state.trial = { deadline: Date.now() + 30, seconds: 5 };
+    await sleep(60);
+    state.trial = null;
+    await sleep(60);
+    expect(trial.at(-1)).toEqual({ trial: null, remainingSeconds: 0, outcome: 'reverted' });
+  });
+});
