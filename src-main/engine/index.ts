@@ -262,7 +262,12 @@ export async function restartService(opts: EngineOptions, network: string, servi
 /** The host's routes that the app does not own, for defaultConfig(). */
 export async function takenRoutes(opts: EngineOptions): Promise<Cidr[]> {
   const routes = await inspectRoutes(runnerOf(opts));
-  const own = new Set(Object.keys(readJournal(opts.dirs).networks));
+  // A bridged network's bridge carries the host's LAN routes, which are taken like any other.
+  const own = new Set(
+    Object.entries(readJournal(opts.dirs).networks)
+      .filter(([, recorded]) => recorded.type !== 'bridged')
+      .map(([name]) => name),
+  );
   const taken: Cidr[] = [];
   for (const route of routes) {
     if (route.dst === 'default' || (route.dev && own.has(route.dev))) continue;

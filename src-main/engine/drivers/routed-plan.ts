@@ -144,9 +144,17 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
   return ops;
 }
 
-/** Interfaces whose routes belong to the app (its networks' bridges, desired or recorded). */
+/**
+ * Interfaces whose routes belong to the app (its networks' bridges, desired or recorded).
+ * A bridged network's bridge is not one of them: the routes on it are the host's LAN routes moved from the uplink.
+ */
 export function ownInterfaces(state: HostState, ctx: PlanContext): Set<string> {
-  return new Set([...ctx.config.networks.map((n) => n.name), ...Object.keys(state.journal.networks)]);
+  return new Set([
+    ...ctx.config.networks.filter((n) => n.type !== 'bridged').map((n) => n.name),
+    ...Object.entries(state.journal.networks)
+      .filter(([, recorded]) => recorded.type !== 'bridged')
+      .map(([name]) => name),
+  ]);
 }
 
 export function checkRouted(network: RoutedNetwork, index: number, state: HostState, ctx: PlanContext): ValidationError[] {

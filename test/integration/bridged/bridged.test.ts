@@ -82,6 +82,21 @@ describe('bridged network (in namespaces)', () => {
     expect(lan.host.ping(lan.router, 2)).toBe(true);
   });
 
+  it('a host-only subnet overlapping the LAN behind the bridge is refused (the LAN routes are not the app\'s)', () => {
+    const file = path.join(dirs.root, 'overlap.json');
+    const hostonly = {
+      name: 'vmnet1',
+      type: 'hostonly',
+      subnet: `${lan.prefix}.0/24`,
+      hostAdapter: { enabled: true, address: `${lan.prefix}.200` },
+      dhcp: { enabled: false, rangeStart: `${lan.prefix}.201`, rangeEnd: `${lan.prefix}.210` },
+    };
+    fs.writeFileSync(file, JSON.stringify({ version: 1, networks: [{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'auto' } }, hostonly] }));
+    const r = vnet(lan.host, dirs, 'plan', '--config', file);
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/^networks\[1\]\.subnet: .*/m);
+  });
+
   it('a second plan is empty', () => {
     const r = vnet(lan.host, dirs, 'plan', '--json');
     expect(r.code, r.stderr).toBe(0);
