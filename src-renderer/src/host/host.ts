@@ -40,8 +40,8 @@ export interface EditorHost {
   leases(): Promise<Lease[]>;
   doctor(network?: string): Promise<DoctorCheck[]>;
   adapters(): Promise<Adapter[]>;
-  /** Switches an adapter; with `trySeconds` it is a trial and the returned state counts down. */
-  setAdapter(name: string, up: boolean, trySeconds?: number): Promise<TrialState | undefined>;
+  /** Switches an adapter; with `trySeconds` it is a trial whose state counts down. Warnings: what could not be put back. */
+  setAdapter(name: string, up: boolean, trySeconds?: number): Promise<{ trial?: TrialState; warnings: string[] }>;
   /** Current traffic per adapter, for when rates are not pushed. */
   rates(): Promise<AdapterRates[]>;
   services(): Promise<ServiceStatus[]>;

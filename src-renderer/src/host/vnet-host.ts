@@ -25,7 +25,9 @@ export function hostFromVnet(api: VnetApi): EditorHost {
     setAdapter: async (name, up, trySeconds) => {
       const result = await api.setAdapter(trySeconds ? { name, up, trySeconds } : { name, up });
       if (!result.ok) throw new Error(result.error ?? `Could not switch ${name} ${up ? 'on' : 'off'}.`);
-      return result.trial;
+      // Older hosts send no warnings.
+      const warnings = (result as { warnings?: string[] }).warnings ?? [];
+      return result.trial ? { trial: result.trial, warnings } : { warnings };
     },
     rates: () => api.adapterRates(),
     services: () => api.listServices(),

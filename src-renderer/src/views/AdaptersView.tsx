@@ -82,9 +82,11 @@ export function AdaptersView({ adapters }: { adapters: Live<Adapter[]> }) {
     try {
       // Switching off a risky adapter is a trial: if the connection to this editor is lost, the host switches it back on.
       const risky = !up && switchOffRisk(adapter) !== undefined;
-      const started = await host.setAdapter(adapter.name, up, risky ? TRIAL_SECONDS : undefined);
+      const { trial: started, warnings } = await host.setAdapter(adapter.name, up, risky ? TRIAL_SECONDS : undefined);
       if (started) setTrial(started);
-      setError(undefined);
+      setError(
+        warnings.length > 0 ? new Error(`${adapter.name} was switched ${up ? 'on' : 'off'}, but: ${warnings.join('; ')}`) : undefined,
+      );
     } catch (e) {
       setError(e);
     } finally {

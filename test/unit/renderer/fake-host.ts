@@ -131,6 +131,8 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
   const listeners = new Map<string, Set<Listener>>();
   const calls: { channel: string; request: unknown }[] = [];
   let stored = options.config ?? defaultConfig();
+  // A copy per fake host, so switching an adapter in one test does not leak into the next.
+  const adapters = structuredClone(options.adapters ?? sampleAdapters);
   let trial: { backup: Config; state: TrialState } | undefined;
   const record = (channel: Channel, request?: unknown) => {
     calls.push({ channel, request });
@@ -252,11 +254,10 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
     },
     async listAdapters() {
       record('listAdapters');
-      return options.adapters ?? sampleAdapters;
+      return structuredClone(adapters);
     },
     async setAdapter(request) {
       record('setAdapter', request);
-      const adapters = options.adapters ?? sampleAdapters;
       const adapter = adapters.find((a) => a.name === request.name);
       if (!adapter) return { ok: false, error: `there is no adapter named ${request.name}` };
       adapter.adminUp = request.up;
