@@ -82,7 +82,7 @@ describe('bridged network (in namespaces)', () => {
     expect(lan.host.ping(lan.router, 2)).toBe(true);
   });
 
-  it('a host-only subnet overlapping the LAN behind the bridge is refused (the LAN routes are not the app\'s)', () => {
+  it("a host-only subnet overlapping the LAN behind the bridge is refused (the LAN routes are not the app's)", () => {
     const file = path.join(dirs.root, 'overlap.json');
     const hostonly = {
       name: 'vmnet1',
@@ -91,7 +91,10 @@ describe('bridged network (in namespaces)', () => {
       hostAdapter: { enabled: true, address: `${lan.prefix}.200` },
       dhcp: { enabled: false, rangeStart: `${lan.prefix}.201`, rangeEnd: `${lan.prefix}.210` },
     };
-    fs.writeFileSync(file, JSON.stringify({ version: 1, networks: [{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'auto' } }, hostonly] }));
+    fs.writeFileSync(
+      file,
+      JSON.stringify({ version: 1, networks: [{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'auto' } }, hostonly] }),
+    );
     const r = vnet(lan.host, dirs, 'plan', '--config', file);
     expect(r.code, r.stdout + r.stderr).toBe(2);
     expect(r.stderr).toMatch(/^networks\[1\]\.subnet: .*/m);
