@@ -28,8 +28,10 @@ How each entry is measured (all inside network namespaces the bench creates and 
   VMware's NAT daemon, VirtualBox NAT and docker-proxy forward. 1,000 vs 1: the same forward while 1,000 exist.
 - **dhcp-lease-ms**: a new machine (fresh random MAC) on the first network runs \`busybox udhcpc -q\`; time from its start
   (the DISCOVER) until it exits with a lease. Baseline: the same against libvirt's network.
-- **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` in a
-  fresh browser context; timed until the "Virtual networks" table shows vmnet8 and the "Add Network…" button is enabled
-  (the editor has its data and takes input). Baseline: the same browser loading a blank page with one button.
+- **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` (with
+  VMware's three default networks stored) in a fresh browser context; timed from navigation until the "Virtual networks"
+  table shows vmnet8 and the "Add Network…" button is enabled (the editor has its data and takes input). Baseline: the same
+  browser loading a blank page with one button from a tiny server in the same namespace — the floor of any page load
+  (a new renderer process, one request, one paint). Chromium's own start-up is paid before any timing.
 `;
 }

@@ -1,15 +1,17 @@
 // Time until the editor is interactive in Chromium, loaded from `vnet serve` (the web
 // console) running in a namespace of the bench. "Interactive" means: the "Virtual networks"
-// table shows the vmnet8 row (the config came from the API and was rendered) and the
+// table shows the vmnet8 row (the stored config came from the API and was rendered) and the
 // "Add Network…" button is enabled. Baseline: the same browser loading a blank page with
 // one button from a tiny HTTP server in the same namespace (the floor of any page load).
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type * as Playwright from 'playwright-core';
 import type { BenchCase, BenchContext, Outcome } from '../context';
+import { checkedConfig } from '../configs';
+import { defaultConfig } from '../../src-shared/model';
 import { alternate } from '../harness';
 import { Netns } from '../netns';
 import { waitFor, type Daemon } from '../proc';
@@ -95,6 +97,9 @@ export const editorCase: BenchCase = {
     cleanup.add(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
     const env = { ...process.env, VNET_CONFIG_DIR: path.join(dir, 'config'), VNET_STATE_DIR: path.join(dir, 'state') };
 
+    // A host that has been set up before: VMware's three default networks stored (not applied; loading the editor changes nothing).
+    mkdirSync(env.VNET_CONFIG_DIR, { recursive: true });
+    writeFileSync(path.join(env.VNET_CONFIG_DIR, 'networks.json'), `${JSON.stringify(checkedConfig(defaultConfig()), null, 2)}\n`);
     const serve = ns.daemon(cleanup, process.execPath, [path.join(repoRoot, 'bin', 'vnet.cjs'), 'serve'], { env });
     const editorUrl = await firstUrl(serve, consoleUrl, 'vnet serve to print its URL');
     const blankFile = path.join(dir, 'blank-server.cjs');
