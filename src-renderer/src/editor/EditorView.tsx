@@ -174,6 +174,10 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           rowKey={(n, i) => `${i}`}
           selected={selected}
           onSelect={(index) => dispatch({ type: 'select', index })}
+          onActivate={(index) => {
+            dispatch({ type: 'select', index });
+            setOpen({ dialog: 'rename' });
+          }}
           maxHeight={170}
           empty="No virtual networks. Add Network… creates one."
         />

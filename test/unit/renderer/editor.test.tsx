@@ -83,6 +83,20 @@ describe('networks editor', () => {
     expect(screen.getByText('prefix /31 is not allowed; use a prefix from /8 to /30')).toBeTruthy();
   });
 
+  it('picks networks with the keyboard', async () => {
+    const { user, table } = await openEditor();
+    const rows = within(table).getAllByRole('row').slice(1);
+    expect(document.activeElement).toBe(rows[2]);
+    await user.keyboard('{ArrowUp}');
+    expect(document.activeElement).toBe(rows[1]);
+    expect((screen.getByRole('radio', { name: 'Host-only' }) as HTMLInputElement).checked).toBe(true);
+    await user.keyboard('{ArrowUp}');
+    expect((screen.getByRole('radio', { name: 'Bridged' }) as HTMLInputElement).checked).toBe(true);
+    expect(rows[0]!.getAttribute('aria-selected')).toBe('true');
+    await user.keyboard('{Enter}');
+    expect(screen.getByRole('dialog', { name: 'Rename Network' })).toBeTruthy();
+  });
+
   it('lets the defaults be applied when nothing is stored yet', async () => {
     await openEditor(createFakeHost({ stored: false }));
     expect(screen.getByText('Default settings, not applied yet')).toBeTruthy();
