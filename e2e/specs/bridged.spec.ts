@@ -58,7 +58,7 @@ test('a bridged change runs as a trial: not kept it is undone by itself; kept it
   await expect.poll(() => uplinkState(lab), { timeout: 60_000 }).toEqual(before);
   await expect.poll(() => lab.storedConfig().networks.map((n) => n.name), { timeout: 30_000 }).toEqual(['vmnet1']);
   // The editor should then show the host's settings again (without vmnet0).
-  await expect.soft(editor.networkRow('vmnet0'), 'the editor still lists the reverted vmnet0').toHaveCount(0);
+  await expect.soft(editor.networkRow('vmnet0'), 'the editor still lists the reverted vmnet0').toHaveCount(0, { timeout: 10_000 });
   await editor.page.reload();
   await editor.waitUntilLoaded();
   await expect(editor.networkRow('vmnet0')).toHaveCount(0);
@@ -100,9 +100,9 @@ test('Revert in the countdown puts the uplink back at once', async ({ lab, openE
   expect((await uplinkState(lab)).master).toBe('vmnet0');
   await trial.revert();
   // The editor should say so, and no longer list vmnet0.
-  await expect.soft(editor.notice('The previous settings were put back.')).toBeVisible();
+  await expect.soft(editor.notice('The previous settings were put back.')).toBeVisible({ timeout: 10_000 });
   await expect.poll(() => uplinkState(lab), { timeout: 60_000 }).toEqual(before);
   expect(await lab.host.ip('-br', 'link', 'show', 'type', 'bridge')).not.toContain('vmnet0');
   expect(lab.storedConfig().networks.map((n) => n.name)).toEqual(['vmnet1']);
-  await expect.soft(editor.networkRow('vmnet0'), 'the editor still lists the reverted vmnet0').toHaveCount(0);
+  await expect.soft(editor.networkRow('vmnet0'), 'the editor still lists the reverted vmnet0').toHaveCount(0, { timeout: 10_000 });
 });
