@@ -115,7 +115,7 @@ describe('rollback latency of a trial', () => {
       expect(await snapshot(host, dirs)).not.toEqual(before);
       // Poll until the host is back where it was; the first equal snapshot bounds the latency from above.
       let backAt = 0;
-      for (const limit = trial.deadline + 60_000; Date.now() < limit; ) {
+      for (const limit = trial.deadline + 60_000; Date.now() < limit;) {
         if (Date.now() >= trial.deadline) {
           const now = await snapshot(host, dirs);
           if (JSON.stringify(now) === JSON.stringify(before)) {
