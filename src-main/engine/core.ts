@@ -178,7 +178,8 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
   // First remove what the journal says we created for networks no longer wanted (or changing driver).
   for (const [name, recorded] of Object.entries(state.journal.networks)) {
     const desired = wanted.get(name);
-    if (desired && driverFor(desired.type) === driverFor(recorded.type)) continue;
+    // Host-only ⇄ NAT is a change within one driver (same executor), not a removal.
+    if (desired && driverFor(desired.type)?.execute === driverFor(recorded.type)?.execute) continue;
     const driver = driverFor(recorded.type);
     if (!driver) {
       warnings.push(`network ${name} was created as ${recorded.type}, which this version cannot remove; it was left as it is`);

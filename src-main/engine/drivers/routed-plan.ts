@@ -58,10 +58,18 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (!record.bridge || state.journal.networks[name]?.type !== network.type) {
       // Left by an earlier run whose state folder was lost, or a type change: take it over.
       ops.push(
-        op(name, 'adopt-bridge', name, `Take over the existing bridge ${name}`, {
-          type: network.type,
-          addresses: actual.filter((a) => desired.includes(a)),
-        }),
+        op(
+          name,
+          'adopt-bridge',
+          name,
+          record.bridge
+            ? `Make ${name} a ${network.type === 'nat' ? 'NAT' : 'host-only'} network, keeping its bridge`
+            : `Take over the existing bridge ${name}`,
+          {
+            type: network.type,
+            addresses: actual.filter((a) => desired.includes(a)),
+          },
+        ),
       );
     }
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));

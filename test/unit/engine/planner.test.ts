@@ -137,6 +137,21 @@ describe('planner', () => {
   });
 });
 
+describe('planner changes network types', () => {
+  it('host-only to NAT keeps the bridge, adds the gateway and restarts DHCP', () => {
+    const before: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] };
+    const after: Config = { version: 1, networks: [natNetwork('vmnet1', '192.168.56.0/24')] };
+    expect(ops(after, appliedHost(before))).toEqual([
+      'adopt-bridge vmnet1',
+      'add-address vmnet1 192.168.56.2/24',
+      'stop-dhcp vmnet1',
+      'start-dhcp vmnet1',
+      'load-ruleset',
+      'set-forwarding',
+    ]);
+  });
+});
+
 describe('planner repairs drift', () => {
   it('a dead DHCP server is started again', () => {
     const state = appliedHost(config());
