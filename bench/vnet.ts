@@ -8,6 +8,7 @@ import type { Cleanup } from './cleanup';
 import { checkedConfig } from './configs';
 import type { Netns } from './netns';
 import type { RunResult } from './proc';
+import { stampedRun, type StampedRun } from './explain';
 
 export class VnetHost {
   private configs = 0;
@@ -48,6 +49,12 @@ export class VnetHost {
   /** Wall time (ms) of `vnet apply --config FILE` as a fresh process. */
   timedApply(configFile: string): Promise<number> {
     return this.ns.timedExec(process.execPath, [this.vnetBin, 'apply', '--config', configFile], { env: this.env, timeoutMs: 120_000 });
+  }
+
+  /** A run with every output line time-stamped, to see where the time goes (not used for the numbers). */
+  stamped(args: readonly string[]): Promise<StampedRun> {
+    const [cmd, argv] = this.ns.argv(process.execPath, [this.vnetBin, ...args]);
+    return stampedRun(cmd, argv, this.env);
   }
 
   /** Wall time (ms) of `vnet down` (all networks) as a fresh process. */

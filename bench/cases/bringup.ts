@@ -13,6 +13,7 @@ import { makeResult, type BenchResult, type SkippedEntry } from '../results';
 import { alternationOrder } from '../stats';
 import { hostWithUplink, UPLINK } from '../topology';
 import { VnetHost } from '../vnet';
+import { explainRun } from '../explain';
 
 interface Side {
   label: string;
@@ -61,11 +62,21 @@ async function checkDown(side: Side): Promise<void> {
   }
 }
 
-async function oursSide(ctx: BenchContext): Promise<Side> {
+async function oursSide(ctx: BenchContext): Promise<Side & { explain: () => Promise<void> }> {
   const { host } = await hostWithUplink(ctx.cleanup, 'o');
   const vnet = VnetHost.create(ctx.cleanup, host, ctx.repoRoot);
   const config = vnet.writeConfig(tenNatNetworks(UPLINK.hostIf));
   return {
+    // Not part of the numbers: one more bring-up and teardown with time-stamped steps, for the log.
+    explain: async () => {
+      for (const line of explainRun(
+        'bring-up: where vnet apply of ten networks spends its time',
+        await vnet.stamped(['apply', '--config', config]),
+      ))
+        ctx.log(line);
+      for (const line of explainRun('teardown: where vnet down of ten networks spends its time', await vnet.stamped(['down'])))
+        ctx.log(line);
+    },
     label: 'vnet',
     host,
     firstBridge: 'vnbench0',
@@ -125,7 +136,8 @@ export const bringupCase: BenchCase = {
     const { log, settings } = ctx;
     const skipped: SkippedEntry[] = [];
     const results: BenchResult[] = [];
-    const sides: Side[] = [await oursSide(ctx)];
+    const ours = await oursSide(ctx);
+    const sides: Side[] = [ours];
 
     let libvirtMissing = await ensureLibvirtInstalled(log);
     if (libvirtMissing === null) {
@@ -161,6 +173,8 @@ export const bringupCase: BenchCase = {
         log(`  round ${round + 1}/${rounds}  ${sides[i]!.label} teardown: ${ms.toFixed(0)} ms`);
       }
     }
+
+    await ours.explain();
 
     if (libvirtMissing === null) {
       results.push(
