@@ -79,6 +79,25 @@ export interface HostProblem {
 export function describeHostError(error: unknown): HostProblem {
   const message = error instanceof Error ? error.message : typeof error === 'string' ? error : 'The host did not answer.';
   const text = message.toLowerCase();
+  // The API's failure code (VnetApiError) says more than the words when present.
+  const code = error !== null && typeof error === 'object' && 'code' in error ? (error as { code: unknown }).code : undefined;
+  if (code === 'unavailable' && /helper/.test(text) && !/elevat/.test(text)) {
+    return {
+      message,
+      advice:
+        'The privileged helper that changes networks is not running. Try again and enter your password when asked, or run "vnet serve" as root.',
+    };
+  }
+  if (code === 'unavailable' && /desktop app/.test(text)) return { message, advice: 'Use the upload and download buttons in the browser.' };
+  if (code === 'unavailable' && !/cancel|elevat|password/.test(text)) {
+    return {
+      message,
+      advice: 'The editor lost its connection to the host. Check that "vnet serve" (or the app) is still running, then reload.',
+    };
+  }
+  if (code === 'invalid') {
+    return { message, advice: 'The host refused the request as malformed; nothing was changed. Reload the editor and try again.' };
+  }
   if (/cancel|not authori[sz]ed|dismissed|elevation|permission denied|eacces|eperm|password/.test(text)) {
     return {
       message,

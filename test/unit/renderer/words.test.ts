@@ -25,6 +25,14 @@ describe('words', () => {
     expect(describeHostError(new Error('the web console cannot be reached (Failed to fetch)')).advice).toMatch(/lost its connection/);
     expect(describeHostError(new Error('Step 2 failed; rolled back')).advice).toMatch(/put back as it was/);
     expect(describeHostError('something odd').message).toBe('something odd');
+    const gone = Object.assign(new Error('the web console cannot be reached (Failed to fetch)'), { code: 'unavailable' });
+    expect(describeHostError(gone).advice).toMatch(/lost its connection/);
+    const helper = Object.assign(new Error('the privileged helper is not running yet'), { code: 'unavailable' });
+    expect(describeHostError(helper).advice).toMatch(/privileged helper that changes networks is not running/);
+    const elevation = Object.assign(new Error('Elevation failed: User did not grant permission.'), { code: 'unavailable' });
+    expect(describeHostError(elevation).advice).toMatch(/administrator rights/);
+    const invalid = Object.assign(new Error('invalid plan request'), { code: 'invalid' });
+    expect(describeHostError(invalid).advice).toMatch(/nothing was changed/);
   });
 });
 
