@@ -189,10 +189,10 @@ describe('port forwards', () => {
     expect((await vnet(host, dirs, ['apply', '--config', configFile])).code).toBe(0);
     const before = await json<{ name: string; dhcp: { pid: number } }[]>(['status', '--json']);
     // A connection opened through a forward before a change must survive the change.
-    const conn = outside.spawn(['socat', '-T', '30', '-', 'TCP:10.99.0.1:8081'], 'pipe');
+    const conn = outside.spawn(['socat', '-T', '600', '-', 'TCP:10.99.0.1:8081'], 'pipe');
     let received = '';
     conn.stdout?.on('data', (d: Buffer) => (received += d.toString()));
-    await waitFor('the held connection', () => received.includes('web-hold'));
+    await waitFor('the held connection', () => received.includes('web-hold'), 30_000);
 
     vmnet8.nat.portForwards.push({ protocol: 'tcp', hostPort: 2222, guestAddress: leases.guest8!.ip, guestPort: 22 });
     fs.writeFileSync(configFile, JSON.stringify(config));
@@ -203,7 +203,7 @@ describe('port forwards', () => {
     const after = await json<{ name: string; dhcp: { pid: number } }[]>(['status', '--json']);
     expect(after.map((s) => s.dhcp.pid)).toEqual(before.map((s) => s.dhcp.pid));
     conn.stdin?.write('still here\n');
-    await waitFor('the echo over the old connection', () => received.includes('still here'));
+    await waitFor('the echo over the old connection', () => received.includes('still here'), 30_000);
     expect(conn.exitCode).toBeNull();
     conn.kill();
   });
