@@ -5,7 +5,8 @@
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
-export const SESSION_COOKIE = 'vnet_session';
+/** Cookies ignore ports: one name per console port, so two consoles do not sign each other out. */
+export const sessionCookieName = (port: number) => `vnet_session_${port}`;
 
 export function newSecret(): string {
   return crypto.randomBytes(24).toString('base64url');
@@ -90,21 +91,28 @@ export class Guard {
     return { ok: true, session };
   }
 
-  /** A request is authenticated by its session cookie, or by `Authorization: Bearer TOKEN` (scripts). */
+  /**
+   * A request is authenticated by its session cookie, or by `Authorization: Bearer TOKEN`
+   * (scripts). A wrong bearer token counts as a guess; an unknown session cookie does not
+   * (sessions are far too long to guess, and a stale one is just a restarted console).
+   */
   checkSession(req: IncomingMessage): Verdict {
-    const session = parseCookies(req.headers.cookie).get(SESSION_COOKIE);
+    const session = parseCookies(req.headers.cookie).get(sessionCookieName(this.options.port));
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (session === undefined && bearer === undefined) {
       return { ok: false, status: 401, reason: 'not signed in; open the URL `vnet serve` printed (it carries the token)' };
     }
-    const locked = this.locked();
-    if (locked) return locked;
     if (session !== undefined && [...this.sessions].some((s) => sameSecret(s, session))) return { ok: true };
-    if (bearer !== undefined && sameSecret(bearer, this.options.token)) return { ok: true };
-    return this.fail('the session is not valid (the console was restarted?); open the URL `vnet serve` printed');
+    if (bearer !== undefined) {
+      const locked = this.locked();
+      if (locked) return locked;
+      if (sameSecret(bearer, this.options.token)) return { ok: true };
+      return this.fail('wrong token');
+    }
+    return { ok: false, status: 401, reason: 'the session is not valid (the console was restarted?); open the URL `vnet serve` printed' };
   }
 
   sessionCookie(session: string): string {
-    return `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${sessionCookieName(this.options.port)}=${session}; HttpOnly; SameSite=Strict; Path=/`;
   }
 }

@@ -113,7 +113,7 @@ describe('web console in Chromium', () => {
     expect(response?.status()).toBe(200);
     expect(page.url()).toBe(url.replace(/\?token=.*$/, ''));
     const cookies = await page.context().cookies();
-    expect(cookies).toEqual([expect.objectContaining({ name: 'vnet_session', httpOnly: true, sameSite: 'Strict' })]);
+    expect(cookies).toEqual([expect.objectContaining({ name: `vnet_session_${new URL(url).port}`, httpOnly: true, sameSite: 'Strict' })]);
     expect(await page.title()).toBe('Virtual Network Editor');
     await page.waitForFunction(() => window.vnet !== undefined, undefined, { timeout: 20_000 });
   });

@@ -113,7 +113,7 @@ describe('web console', () => {
     expect(reply.status).toBe(303);
     expect(reply.headers.location).toBe('/');
     const setCookie = String(reply.headers['set-cookie']?.[0]);
-    expect(setCookie).toMatch(/^vnet_session=[A-Za-z0-9_-]{32}; /);
+    expect(setCookie).toMatch(new RegExp(`^vnet_session_${server.port}=[A-Za-z0-9_-]{32}; `));
     expect(setCookie).toMatch(/HttpOnly/);
     expect(setCookie).toMatch(/SameSite=Strict/);
     expect(setCookie).not.toContain(server.token);
@@ -129,7 +129,7 @@ describe('web console', () => {
         .status,
     ).toBe(401);
     expect((await request(server.port, { path: '/api/events' })).status).toBe(401);
-    expect((await request(server.port, { path: '/', headers: { cookie: 'vnet_session=forged' } })).status).toBe(401);
+    expect((await request(server.port, { path: '/', headers: { cookie: `vnet_session_${server.port}=forged` } })).status).toBe(401);
     expect((await request(server.port, { path: '/?token=wrong' })).status).toBe(401);
   });
 
@@ -158,7 +158,7 @@ describe('web console', () => {
   it('refuses WebSocket upgrades without a session, from foreign Origins or Hosts', async () => {
     const host = `127.0.0.1:${server.port}`;
     expect(await upgrade(server.port, { Host: host })).toMatch(/^HTTP\/1\.1 401/);
-    expect(await upgrade(server.port, { Host: host, Cookie: 'vnet_session=forged' })).toMatch(/^HTTP\/1\.1 401/);
+    expect(await upgrade(server.port, { Host: host, Cookie: `vnet_session_${server.port}=forged` })).toMatch(/^HTTP\/1\.1 401/);
     expect(await upgrade(server.port, { Host: host, Cookie: cookie, Origin: 'http://evil.example' })).toMatch(/^HTTP\/1\.1 403/);
     expect(await upgrade(server.port, { Host: `evil.example:${server.port}`, Cookie: cookie })).toMatch(/^HTTP\/1\.1 403/);
     expect(await upgrade(server.port, { Host: host, Cookie: cookie })).toMatch(/^HTTP\/1\.1 404/);
@@ -246,6 +246,30 @@ describe('web console', () => {
 });
 
 describe('token guessing', () => {
+  it('does not count stale session cookies as guesses', async () => {
+    const door = fakeFrontDoor();
+    const server = await startConsole({
+      dispatcher: door.dispatcher,
+      events: door.events,
+      rendererDir: '/nonexistent',
+      port: 0,
+      maxFailures: 2,
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        expect((await request(server.port, { path: '/', headers: { cookie: `vnet_session_${server.port}=stale${i}` } })).status).toBe(401);
+      }
+      expect((await request(server.port, { path: `/?token=${server.token}` })).status).toBe(303);
+      // Bearer tokens are guesses, though.
+      for (const t of ['a', 'b'])
+        expect((await request(server.port, { path: '/', headers: { authorization: `Bearer ${t}` } })).status).toBe(401);
+      expect((await request(server.port, { path: '/', headers: { authorization: `Bearer ${server.token}` } })).status).toBe(429);
+    } finally {
+      await server.close();
+      door.events.close();
+    }
+  });
+
   it('locks token checks after repeated wrong tokens', async () => {
     const door = fakeFrontDoor();
     const server = await startConsole({
