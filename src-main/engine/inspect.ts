@@ -200,6 +200,9 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
     if (!confArg) continue;
     const confFile = confArg.slice('--conf-file='.length);
     if (path.basename(path.dirname(confFile)) !== 'dhcp' || !confFile.endsWith('.conf')) continue;
+    // A dnsmasq run from another folder whose config still exists is someone else's (or another
+    // copy of the app's): never ours to stop. Orphans of a deleted state folder have lost their config.
+    if (path.dirname(confFile) !== ourDir && fs.existsSync(confFile)) continue;
     if (processNetns(pid) !== myNetns) continue;
     const start = processStartTicks(pid);
     if (start === undefined) continue;

@@ -129,6 +129,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'remove-address': {
       const address = str(op.target);
+      // Deleting a bridge's first address would take its other addresses (the NAT gateway)
+      // along unless the kernel promotes them; slashes keep dotted names intact for sysctl.
+      await runner.run(['sysctl', '-q', '-w', `net/ipv4/conf/${name}/promote_secondaries=1`], { allowFailure: true });
       await runner.run(['ip', 'addr', 'del', address, 'dev', name]);
       ctx.record((j) => {
         const r = recordOf(j, name);

@@ -174,6 +174,18 @@ export function checkRouted(network: RoutedNetwork, index: number, state: HostSt
       message: `an interface named "${network.name}" already exists on this host and is not a bridge (${link.kind ?? 'a device'}); choose another name`,
     });
   }
+  if (link && link.kind === 'bridge' && !routedRecord(state.journal.networks[network.name]).bridge) {
+    // A bridge the journal does not know is taken over only when it looks like ours (state folder
+    // lost): no address the app would not give it. Anything else belongs to someone else.
+    const desired = bridgeAddresses(network);
+    const foreign = link.addresses.filter((a) => !desired.includes(a));
+    if (foreign.length > 0) {
+      errors.push({
+        path: ['networks', index, 'name'],
+        message: `a bridge named "${network.name}" already exists on this host with addresses this app did not give it (${foreign.join(', ')}); it is not the app's to take over, so choose another name`,
+      });
+    }
+  }
   const subnet = subnetCidr(network);
   const own = ownInterfaces(state, ctx);
   for (const route of state.routes) {
