@@ -1,12 +1,12 @@
 // The Services view and the doctor: a network broken behind the app's back (its DHCP
-// server killed, its firewall table deleted) is explained with the fix; Restart mends it.
+// server killed, its firewall table deleted) is explained with the fix; Restart mends each.
 // Also the Topology picture of the same host.
 import fs from 'node:fs';
 import { dhcpFiles } from '../../src-main/engine/dnsmasq';
 import { hostOnlyAndNat } from '../lib/configs';
 import { expect, test } from '../lib/fixtures';
 
-test('the doctor explains a broken network, and Restart brings DHCP back', async ({ lab, openEditor }) => {
+test('the doctor explains a broken network, and Restart brings DHCP and NAT back', async ({ lab, openEditor }) => {
   await lab.natHost();
   lab.storeConfig(hostOnlyAndNat());
   await lab.applyStored();
@@ -48,5 +48,9 @@ test('the doctor explains a broken network, and Restart brings DHCP back', async
   await services.checkAgain();
   await expect(services.finding('vmnet8', /NAT/)).toContainText('Fix:');
   await editor.screenshot('view-services-nat-broken');
-  expect(lease.ip).toMatch(/^192\.168\.133\./);
+  await services.restart('vmnet8', 'NAT');
+  await expect(services.row('vmnet8', 'NAT')).toContainText('Running');
+  await services.checkAgain();
+  await expect(services.allPassed).toBeVisible();
+  expect(await lab.host.must(['nft', 'list', 'table', 'inet', 'vnet_editor'])).toContain('masquerade');
 });
