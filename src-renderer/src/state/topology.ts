@@ -51,12 +51,16 @@ export function topologyLayout(config: Config, status: NetworkStatus[] | undefin
   const uplinks = [...uplinkNames];
   const uplinkWidth = 150;
   const uplinkGap = uplinks.length > 0 ? (width - uplinks.length * uplinkWidth) / (uplinks.length + 1) : 0;
+  const columnsLeft = (width - columns * COLUMN) / 2;
   uplinks.forEach((name, i) => {
     const adapter = adapters.find((a) => a.name === name);
+    // An uplink bridged by a network sits straight above that network's column.
+    const bridgedBy = config.networks.findIndex((n) => live.some((s) => s.name === n.name && s.uplink === name && n.type === 'bridged'));
+    const x = bridgedBy >= 0 ? columnsLeft + bridgedBy * COLUMN + (COLUMN - uplinkWidth) / 2 : uplinkGap + i * (uplinkWidth + uplinkGap);
     nodes.push({
       id: `uplink:${name}`,
       kind: 'uplink',
-      x: uplinkGap + i * (uplinkWidth + uplinkGap),
+      x,
       y: 70,
       width: uplinkWidth,
       height: 48,
@@ -73,7 +77,7 @@ export function topologyLayout(config: Config, status: NetworkStatus[] | undefin
     if (!adapter?.master) edges.push({ from: `uplink:${name}`, to: 'host' });
   }
 
-  const left = (width - columns * COLUMN) / 2;
+  const left = columnsLeft;
   config.networks.forEach((network, i) => {
     const state = live.find((s) => s.name === network.name);
     const x = left + i * COLUMN + 10;

@@ -9,6 +9,11 @@ import { useLive, type Live } from '../host/context';
 import { HostErrorAlert } from '../components/HostErrorAlert';
 import { topologyLayout, type TopologyNode } from '../state/topology';
 
+/** The host and the outside span the picture: lines meet them straight from above or below. */
+function wide(node: TopologyNode): boolean {
+  return node.kind === 'host' || node.kind === 'outside';
+}
+
 function center(node: TopologyNode): { x: number; y: number } {
   return { x: node.x + node.width / 2, y: node.y + node.height / 2 };
 }
@@ -20,9 +25,12 @@ export function TopologyView({ config, adapters }: { config: Config | undefined;
   if (!config) return <Typography sx={{ p: 2 }}>Loading…</Typography>;
   const layout = topologyLayout(config, status.value, leases.value ?? [], adapters.value ?? []);
   const byId = new Map(layout.nodes.map((n) => [n.id, n]));
+  // Opaque fills: a bridged uplink's line runs behind the host box, as the uplink is no longer the host's own port.
   const fill = (node: TopologyNode) =>
     node.kind === 'host' || node.kind === 'outside'
-      ? theme.palette.action.selected
+      ? theme.palette.mode === 'dark'
+        ? theme.palette.grey[900]
+        : theme.palette.grey[100]
       : node.kind === 'guest'
         ? theme.palette.background.default
         : theme.palette.background.paper;
@@ -57,9 +65,9 @@ export function TopologyView({ config, adapters }: { config: Config | undefined;
           return (
             <g key={`${edge.from}->${edge.to}`}>
               <line
-                x1={from.kind === 'host' || from.kind === 'outside' ? b.x : a.x}
+                x1={wide(from) ? b.x : a.x}
                 y1={y1}
-                x2={b.x}
+                x2={wide(to) && !wide(from) ? a.x : b.x}
                 y2={y2}
                 stroke={theme.palette.text.secondary}
                 strokeDasharray={edge.dashed ? '4 4' : undefined}
