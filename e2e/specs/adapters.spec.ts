@@ -36,4 +36,18 @@ test('an adapter switched off and on in the Adapters view stops and restores tra
   await expect(warning).toBeHidden();
   await expect(adapters.switchOf('up0')).toBeChecked();
   expect(await lab.ping(lab.host, OUTSIDE.outside)).toBe(true);
+
+  // "Switch off" runs as a trial: the link really goes down, and Revert brings it and its default route back.
+  await adapters.switchOf('up0').click();
+  await warning.getByRole('button', { name: 'Switch off' }).click();
+  const trial = adapters.trialDialog();
+  await trial.waitOpen();
+  await editor.screenshot('dialog-adapter-trial');
+  expect(await lab.host.ip('-br', 'link', 'show', 'dev', 'up0')).toMatch(/^up0@\S+\s+DOWN/);
+  expect(await lab.ping(lab.host, OUTSIDE.outside)).toBe(false);
+  await trial.revert();
+  await expect.poll(async () => (await lab.host.ip('-br', 'link', 'show', 'dev', 'up0')).split(/\s+/)[1], { timeout: 30_000 }).toBe('UP');
+  await expect.poll(() => lab.host.ip('route', 'show', 'default'), { timeout: 30_000 }).toContain(`default via ${OUTSIDE.outside} dev up0`);
+  expect(await lab.ping(lab.host, OUTSIDE.outside)).toBe(true);
+  await expect(adapters.switchOf('up0')).toBeChecked();
 });
