@@ -83,7 +83,9 @@ export function elevate(launch: HelperLaunch, deps: ElevateDeps = {}): Elevation
             .trim()
             .split('\n')
             .pop();
-          resolve(new ElevationError(`${error.message}; nothing was changed${detail ? ` (${detail.slice(0, 200)})` : ''}`));
+          // Without a graphical polkit agent (a bare terminal, ssh) pkexec cannot ask: say what works instead.
+          const hint = /agent/i.test(error.message) ? '; without a desktop session, run it as root instead (e.g. `sudo vnet serve`)' : '';
+          resolve(new ElevationError(`${error.message}; nothing was changed${detail ? ` (${detail.slice(0, 200)})` : ''}${hint}`));
         } else resolve(new ElevationError('the privileged helper stopped'));
       });
     }),

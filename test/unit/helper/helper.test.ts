@@ -233,6 +233,18 @@ describe('elevation', () => {
     expect((await elevation.failed).message).toMatch(/User did not grant permission.*nothing was changed/);
   });
 
+  it('says what to do when no polkit agent can ask for the password', async () => {
+    const elevation = elevate(
+      { execPath: '/usr/bin/node', script: '/opt/vnet/dist/helper.cjs', runAsNode: false },
+      {
+        exists: () => false,
+        sudoExec: ((_c: string, _o: unknown, callback: (e?: Error) => void) =>
+          callback(new Error('No polkit authentication agent found.'))) as never,
+      },
+    );
+    expect((await elevation.failed).message).toMatch(/agent found.*nothing was changed.*sudo vnet serve/);
+  });
+
   it('runs pkexec on the installed launcher directly when the polkit action is installed', async () => {
     const spawned: string[][] = [];
     const elevation = elevate(
