@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Cleanup } from './cleanup';
 import type { Log } from './harness';
 import type { Netns } from './netns';
-import { run, waitFor, type Daemon } from './proc';
+import { run, sleep, waitFor, type Daemon } from './proc';
 
 /** Debian 12 package → a file it installs. libvirt 9 drives its NAT rules with iptables (nft backend). */
 export const LIBVIRT_PACKAGES: Record<string, string> = {
@@ -195,7 +195,13 @@ export class LibvirtSandbox {
 
   async destroyAll(): Promise<void> {
     if (this.daemon.exited()) return;
-    for (const name of await this.activeNetworks()) await this.virsh(['net-destroy', name]);
+    try {
+      for (const name of await this.activeNetworks()) await this.virsh(['net-destroy', name]);
+    } catch (error) {
+      // A libvirtd that died meanwhile has nothing left to destroy; its dnsmasq processes go with the namespace.
+      await sleep(200);
+      if (!this.daemon.exited()) throw error;
+    }
   }
 
   /** Defines a network from XML text (persistent, not started, never autostarted). */

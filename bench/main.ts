@@ -4,7 +4,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { runAllOnSignal, withCleanup } from './cleanup';
+import { interrupted, runAllOnSignal, withCleanup } from './cleanup';
 import { errorText, settingsFor, type BenchCase, type BenchContext } from './context';
 import { applyCase } from './cases/apply';
 import { bringupCase } from './cases/bringup';
@@ -73,6 +73,7 @@ async function main(): Promise<number> {
   log(`bench: ${settings.quick ? 'quick' : 'full'} run: ${JSON.stringify(settings)}`);
   for (const benchCase of CASES) {
     if (only && !only.has(benchCase.id)) continue;
+    if (interrupted()) break;
     const caseStart = Date.now();
     try {
       const outcome = await withCleanup((cleanup) => {
@@ -88,6 +89,8 @@ async function main(): Promise<number> {
     log(`${benchCase.id}: ${((Date.now() - caseStart) / 1000).toFixed(1)} s`);
   }
 
+  // Interrupted: the signal handler finishes the cleanup and exits; a partial run writes nothing.
+  if (interrupted()) return new Promise<number>(() => undefined);
   const order = (name: string): number => ENTRY_ORDER.indexOf(name);
   results.sort((a, b) => order(a.name) - order(b.name));
   skipped.sort((a, b) => order(a.name) - order(b.name));

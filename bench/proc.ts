@@ -65,7 +65,9 @@ export interface Daemon {
 
 /** Starts a long-lived process; `stop` sends SIGTERM, then SIGKILL after two seconds. */
 export function startDaemon(cmd: string, args: readonly string[], opts: { env?: NodeJS.ProcessEnv } = {}): Daemon {
-  const child: ChildProcess = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Its own process group: Ctrl-C reaches only the bench, which then stops daemons in order (libvirtd must
+  // still answer while its networks are destroyed).
+  const child: ChildProcess = spawn(cmd, args, { env: opts.env ?? process.env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let out = '';
   const keep = (chunk: Buffer): void => {
     out = (out + chunk.toString('utf8')).slice(-65536);
