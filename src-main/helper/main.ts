@@ -22,6 +22,7 @@ async function main(): Promise<void> {
     ownerUid: user.uid,
     ...(user.gid !== undefined ? { ownerGid: user.gid } : {}),
     idleMs: Number(process.env.VNET_HELPER_IDLE_MS) || 60_000,
+    firstConnectionMs: 120_000,
     onIdle: () => void helper.close().then(() => process.exit(0)),
   });
   // The app waits for this line (sudo-prompt only shows output at exit; the socket appearing is the signal).

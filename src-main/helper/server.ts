@@ -69,8 +69,10 @@ export interface HelperServerOptions {
   /** The user the helper serves: owner of the socket folder. */
   ownerUid: number;
   ownerGid?: number;
-  /** Exit after this long without any connection (first connection included). */
+  /** Exit after this long once the last connection closed. */
   idleMs?: number;
+  /** Exit after this long if no one connects at all (the app connects right after starting it). */
+  firstConnectionMs?: number;
   onIdle?: () => void;
 }
 
@@ -93,12 +95,12 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
   const serial = serialQueue();
   let connections = 0;
   let idleTimer: NodeJS.Timeout | undefined;
-  const armIdle = () => {
-    if (!options.idleMs || !options.onIdle) return;
+  const armIdle = (ms: number | undefined) => {
+    if (!ms || !options.onIdle) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
       if (connections === 0) options.onIdle?.();
-    }, options.idleMs);
+    }, ms);
   };
 
   const server = net.createServer((socket) => {
@@ -119,7 +121,7 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
     socket.on('error', () => undefined);
     socket.on('close', () => {
       connections -= 1;
-      if (connections === 0) armIdle();
+      if (connections === 0) armIdle(options.idleMs);
     });
   });
   await new Promise<void>((resolve, reject) => {
@@ -128,7 +130,7 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
   });
   fs.chmodSync(options.socketPath, 0o600);
   fs.chownSync(options.socketPath, options.ownerUid, options.ownerGid ?? -1);
-  armIdle();
+  armIdle(options.firstConnectionMs ?? options.idleMs);
   return {
     server,
     close: () =>

@@ -155,6 +155,7 @@ describe('privileged helper with an unprivileged web console', () => {
   });
 
   it('exits once its last client has gone', async () => {
+    expect(helper.exitCode).toBeNull();
     process.kill(-serve.pid!, 'SIGTERM');
     await waitFor('the helper to exit', () => helper.exitCode !== null, 30_000);
     expect(helper.exitCode).toBe(0);
