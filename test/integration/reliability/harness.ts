@@ -2,6 +2,7 @@
 // the real engine through a command runner which can crash or fail on purpose:
 //   node harness.cjs apply FILE            the engine facade's applyConfig
 //   node harness.cjs service CHANNEL JSON  the service dispatcher the GUI and web console use
+//   node harness.cjs service --batch       many {channel, payload} requests (a JSON array on stdin)
 // Faults, by environment variable (N counts host-changing commands, from 1):
 //   VNE_CRASH_BEFORE=N  SIGKILL this process just before command N runs
 //   VNE_CRASH_AFTER=N   SIGKILL this process just after command N finished
@@ -104,6 +105,14 @@ async function main(): Promise<void> {
       launch: { execPath: process.execPath, script: '/nonexistent', runAsNode: false },
     });
     try {
+      if (args[0] === '--batch') {
+        // Many requests, one after the other, from a JSON array of {channel, payload} on stdin.
+        const requests = JSON.parse(fs.readFileSync(0, 'utf8')) as { channel: unknown; payload: unknown }[];
+        const envelopes = [];
+        for (const r of requests) envelopes.push(await door.dispatcher.call(r.channel, r.payload));
+        process.stdout.write(`${JSON.stringify({ envelopes, started, finishedAt: Date.now() })}\n`);
+        return;
+      }
       const payload = args[1] === '-' ? JSON.parse(fs.readFileSync(0, 'utf8')) : JSON.parse(args[1] ?? '{}');
       const envelope = await door.dispatcher.call(args[0], payload);
       process.stdout.write(`${JSON.stringify({ envelope, started, finishedAt: Date.now() })}\n`);

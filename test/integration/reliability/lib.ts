@@ -23,12 +23,19 @@ export async function buildHarness(sandbox: Sandbox): Promise<string> {
   return out;
 }
 
+export interface Envelope {
+  ok: boolean;
+  result?: unknown;
+  error?: { code: string; message: string; errors?: { path: (string | number)[]; message: string }[] };
+}
+
 export interface HarnessRun extends Result {
   /** The JSON line the harness printed (undefined when it was killed first). */
   json?: {
     result?: { ok: boolean; error?: string; applied: unknown[] };
     thrown?: string;
-    envelope?: { ok: boolean; result?: unknown; error?: { code: string; message: string } };
+    envelope?: Envelope;
+    envelopes?: Envelope[];
     started: number;
     failedAt?: number;
     finishedAt: number;
