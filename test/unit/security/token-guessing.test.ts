@@ -1,0 +1,40 @@
+// How fast can anyone guess the web console's token? The Guard's doubling lock, driven by
+// a fake clock through an hour of non-stop guessing: the guesses it lets through, and the
+// right token refused while locked. (Host, Origin, WebSocket and cookie checks over real
+// HTTP are in test/unit/console/console.test.ts.)
+import { describe, expect, it } from 'vitest';
+import { Guard, newSecret } from '../../../src-main/console/auth';
+
+describe('token guessing against the web console', () => {
+  it('an hour of non-stop guessing gets only a few dozen tries at a 192-bit token', () => {
+    let now = 0;
+    const token = newSecret();
+    const guard = new Guard({ token, port: 4321, now: () => now });
+    let tries = 0;
+    let longestLock = 0;
+    while (now < 3_600_000) {
+      const verdict = guard.exchangeToken(`guess-${tries}`);
+      if (verdict.ok) throw new Error('a wrong token was accepted');
+      if (verdict.status === 429) {
+        const seconds = Number(/try again in (\d+) s/.exec(verdict.reason)![1]);
+        longestLock = Math.max(longestLock, seconds);
+        // The right token is refused too while the lock holds.
+        expect(guard.exchangeToken(token).ok).toBe(false);
+        now += seconds * 1000;
+      } else {
+        expect(verdict.status).toBe(401);
+        tries += 1;
+        now += 10; // as fast as the attacker can send them
+      }
+    }
+    console.log(
+      `[reliability] token guessing: ${tries} guesses in one hour (longest lock ${longestLock} s), token of ${Buffer.from(token, 'base64url').length * 8} bits`,
+    );
+    expect(Buffer.from(token, 'base64url').length * 8).toBe(192);
+    expect(tries).toBeLessThan(40);
+    expect(longestLock).toBe(300);
+    // After the lock, the right token still works (the owner is never locked out for good).
+    now += 300_000;
+    expect(guard.exchangeToken(token).ok).toBe(true);
+  });
+});
