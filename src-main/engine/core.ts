@@ -54,6 +54,10 @@ function driverSteps(type: Network['type'], ops: PlanOperation[]): Step[] {
 export function sharedSteps(networks: readonly Network[], state: HostState): Step[] {
   const steps: Step[] = [];
   const covered = rulesetNetworks(networks);
+  const wantForwarding = covered.some((n) => n.type === 'nat');
+  // What forwarding was before the app: from the journal, else from the table (state folder lost).
+  const recordedBefore = state.journal.forwarding?.previous ?? state.table.forwardingBefore;
+  const forwardingBefore = wantForwarding ? (recordedBefore ?? state.forwarding) : undefined;
   if (covered.length === 0) {
     if (state.table.exists) {
       steps.push({
@@ -66,7 +70,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
       });
     }
   } else {
-    const text = generateRuleset(covered);
+    const text = generateRuleset(covered, forwardingBefore === undefined ? {} : { forwardingBefore });
     const recorded = state.journal.table;
     const stale = !state.table.exists || recorded?.textDigest !== digest(text) || recorded?.fingerprint !== state.table.fingerprint;
     if (stale) {
@@ -82,9 +86,8 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
       });
     }
   }
-  const wantForwarding = covered.some((n) => n.type === 'nat');
   if (wantForwarding && state.forwarding !== '1') {
-    const previous = state.journal.forwarding?.previous ?? state.forwarding;
+    const previous = forwardingBefore ?? state.forwarding;
     steps.push({
       operation: {
         op: 'set-forwarding',
@@ -94,8 +97,8 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
       },
       run: (ctx) => setForwarding(ctx, '1', previous, state.forwarding),
     });
-  } else if (!wantForwarding && state.journal.forwarding) {
-    const previous = state.journal.forwarding.previous;
+  } else if (!wantForwarding && recordedBefore !== undefined && (state.journal.forwarding || recordedBefore !== state.forwarding)) {
+    const previous = recordedBefore;
     steps.push({
       operation: {
         op: 'restore-forwarding',

@@ -9,7 +9,7 @@ import type { CommandRunner } from './runner';
 import { readJournal } from './journal';
 import { dhcpDir } from './dnsmasq';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
-import { PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
+import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import type { DhcpProcess, ForeignDropPolicy, HostState, LinkState, Listener, RouteState, TableState } from './types';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
@@ -120,7 +120,9 @@ export async function inspectTable(runner: CommandRunner): Promise<TableState> {
     if (item.rule) rules[String(item.rule.chain)] = (rules[String(item.rule.chain)] ?? 0) + 1;
     if (item.map && item.map.name === PORT_FORWARD_MAP) portForwards = Array.isArray(item.map.elem) ? item.map.elem.length : 0;
   }
-  return { exists: true, fingerprint: tableFingerprint(items), rules, portForwards };
+  const table = items.find((item) => item.table)?.table;
+  const forwardingBefore = forwardingBeforeFromComment(typeof table?.comment === 'string' ? table.comment : undefined);
+  return { exists: true, fingerprint: tableFingerprint(items), rules, portForwards, ...(forwardingBefore ? { forwardingBefore } : {}) };
 }
 
 /** Base chains of other tables on the forward/input path that drop by default (Docker, firewalld…). */

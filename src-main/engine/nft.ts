@@ -40,7 +40,23 @@ function chain(name: string, lines: string[], hook?: string): string {
  * The whole ruleset for the given host-only and NAT networks. Returns text for
  * `nft -f -`: the first two lines make the delete safe when the table does not exist yet.
  */
-export function generateRuleset(networks: readonly RoutedNetwork[]): string {
+export interface RulesetOptions {
+  /**
+   * net.ipv4.ip_forward before the app switched it on. Kept in the table's comment as
+   * well as in the journal, so that `down` can restore it even after the state folder is lost.
+   */
+  forwardingBefore?: string;
+}
+
+const FORWARDING_MARK = 'IPv4 forwarding before vnet: ';
+
+/** Reads the forwarding value kept in the table comment, if any. */
+export function forwardingBeforeFromComment(comment: string | undefined): string | undefined {
+  const match = comment === undefined ? null : new RegExp(`${FORWARDING_MARK}([01])`).exec(comment);
+  return match ? match[1] : undefined;
+}
+
+export function generateRuleset(networks: readonly RoutedNetwork[], options: RulesetOptions = {}): string {
   const nat = networks.filter((n) => n.type === 'nat');
   const forwards = nat.flatMap((n) =>
     n.nat.portForwards
@@ -48,7 +64,8 @@ export function generateRuleset(networks: readonly RoutedNetwork[]): string {
       .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort),
   );
   const body: string[] = [];
-  body.push('\tcomment "Virtual Network Editor (vnet): generated, replaced as a whole on every apply; do not edit"');
+  const mark = options.forwardingBefore === undefined ? '' : `; ${FORWARDING_MARK}${options.forwardingBefore}`;
+  body.push(`\tcomment "Virtual Network Editor (vnet): generated, replaced as a whole on every apply; do not edit${mark}"`);
 
   // Port forwards: one map keyed by protocol and host port, so a packet costs one lookup however many forwards exist.
   const mapLines = [

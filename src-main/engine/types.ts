@@ -64,6 +64,8 @@ export interface TableState {
   rules: Record<string, number>;
   /** Elements in the port-forward map. */
   portForwards: number;
+  /** net.ipv4.ip_forward before the app switched it on, as kept in the table's comment. */
+  forwardingBefore?: string;
 }
 
 /** Everything the planner, status and doctor know about the host. */

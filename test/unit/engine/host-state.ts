@@ -53,8 +53,9 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
     }
   }
   if (routed.length > 0) {
-    const text = generateRuleset(routed);
-    state.table = { exists: true, fingerprint: FINGERPRINT, rules: {}, portForwards: 0 };
+    const nat = routed.some((n) => n.type === 'nat');
+    const text = generateRuleset(routed, nat ? { forwardingBefore: '0' } : {});
+    state.table = { exists: true, fingerprint: FINGERPRINT, rules: {}, portForwards: 0, ...(nat ? { forwardingBefore: '0' } : {}) };
     state.journal.table = { loaded: true, textDigest: crypto.createHash('sha256').update(text).digest('hex'), fingerprint: FINGERPRINT };
   }
   if (routed.some((n) => n.type === 'nat')) {

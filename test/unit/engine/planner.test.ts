@@ -212,6 +212,23 @@ describe('planner repairs drift', () => {
     expect(plan.steps.map((s) => s.operation.op)).toEqual(['adopt-bridge', 'adopt-bridge', 'load-ruleset']);
   });
 
+  it('with the state folder lost, forwarding is still restored from the value kept in the table', () => {
+    const state = appliedHost(config());
+    state.journal = { version: 1, networks: {} };
+    expect(state.table.forwardingBefore).toBe('0');
+    const plan = planSteps({ version: 1, networks: [] }, state, DIRS);
+    expect(plan.steps.map((s) => s.operation.op)).toEqual(['delete-ruleset', 'restore-forwarding']);
+    expect(plan.steps[1]!.operation.details).toEqual({ value: '0' });
+  });
+
+  it('forwarding that was already on before the app is left on', () => {
+    const state = appliedHost(config());
+    state.journal.forwarding = { previous: '1' };
+    state.table.forwardingBefore = '1';
+    const plan = planSteps({ version: 1, networks: [] }, state, DIRS);
+    expect(plan.steps.at(-1)!.operation).toMatchObject({ op: 'restore-forwarding', details: { value: '1' } });
+  });
+
   it('a foreign address on our bridge is left alone', () => {
     const state = appliedHost(config());
     state.links.get('vmnet1')!.addresses.push('10.1.1.1/24');
