@@ -1,7 +1,8 @@
 // docs/performance.md: the README's Performance section, written from a run's results.
 import type { ResultsFile } from './results';
 
-export function performanceDoc(file: ResultsFile, table: string): string {
+/** `analysis` (optional): what limits the missed targets, kept in bench/analysis.md and appended as is. */
+export function performanceDoc(file: ResultsFile, table: string, analysis = ''): string {
   const m = file.machine;
   return `## Performance
 
@@ -34,5 +35,5 @@ How each entry is measured (all inside network namespaces the bench creates and 
   table shows vmnet8 and the "Add Network…" button is enabled (the editor has its data and takes input). Baseline: the same
   browser loading a blank page with one button from a tiny server in the same namespace — the floor of any page load
   (a new renderer process, one request, one paint). Chromium's own start-up is paid before any timing.
-`;
+${analysis.trim() ? `\n${analysis.trim()}\n` : ''}`;
 }
