@@ -107,6 +107,7 @@ describe('rollback latency of a trial', () => {
     const reps = 3;
     const byLog: number[] = [];
     const observed: number[] = [];
+    const wakeUps: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
       const before: HostSnapshot = await snapshot(host, dirs);
       const r = await vnet(host, dirs, ['apply', '--config', fileB, '--try', '5']);
@@ -136,6 +137,8 @@ describe('rollback latency of a trial', () => {
       }
       expect(reverted, fs.readFileSync(logFile, 'utf8')).not.toBeNull();
       byLog.push(Date.parse(reverted![1]!) - trial.deadline);
+      const reverting = new RegExp(`^(\\S+) trial ${trial.id} reverting`, 'm').exec(fs.readFileSync(logFile, 'utf8'));
+      wakeUps.push(Date.parse(reverting![1]!) - trial.deadline);
       observed.push(backAt - trial.deadline);
       expect(await snapshot(host, dirs)).toEqual(before);
     }
@@ -143,7 +146,8 @@ describe('rollback latency of a trial', () => {
     const o = stats(observed);
     console.log(
       `[reliability] trial rollback from deadline: ${reps} runs; revert done (trial.log) median ${l.median} ms, worst ${l.worst} ms; ` +
-        `host seen equal to the snapshot median ${o.median} ms, worst ${o.worst} ms (Cockpit 7 s, nmstate 60 s, netplan 120 s are their deadlines)`,
+        `host seen equal to the snapshot median ${o.median} ms, worst ${o.worst} ms; watchdog started reverting after ${wakeUps.join(', ')} ms ` +
+        `(Cockpit 7 s, nmstate 60 s, netplan 120 s are their deadlines)`,
     );
   }, 600_000);
 });
