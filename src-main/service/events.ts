@@ -1,7 +1,7 @@
 // Pushes to the editor: live status, new leases, adapter rates, apply progress and the
 // trial countdown. Polling runs only while someone listens (a window is open, a
 // browser holds the event stream) and emits status and leases only when they change.
-import type { EventName, EventOf } from '../../src-shared/ipc/contract';
+import type { EventName, EventOf, TrialOutcomeKind } from '../../src-shared/ipc/contract';
 import type { PrivilegedBackend } from './backend';
 
 export type EventListener = <E extends EventName>(event: E, payload: EventOf<E>) => void;
@@ -26,6 +26,9 @@ export interface PollIntervals {
 
 const BACKGROUND = { background: true } as const;
 
+/** Trial polls to wait for the host's recorded outcome before guessing it (hosts that record none). */
+const OUTCOME_GRACE_TICKS = 3;
+
 export const DEFAULT_INTERVALS: PollIntervals = { status: 3000, leases: 5000, adapterRates: 2000, trial: 1000 };
 
 export function createEventHub(backend: PrivilegedBackend, intervals: PollIntervals = DEFAULT_INTERVALS): EventHub {
@@ -34,6 +37,9 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
   const last = new Map<EventName, string>();
   let activeTrial: { deadline: number } | undefined;
   let endedBy: 'confirmed' | 'reverted' | undefined;
+  /** The outcome already pushed for the active trial (`reverting` is pushed once, then the final one). */
+  let announced: TrialOutcomeKind | undefined;
+  let silentTicks = 0;
   let closed = false;
 
   const emit: EventHub['emit'] = (event, payload) => {
@@ -76,16 +82,34 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
     every(intervals.leases, async () => emitIfChanged('leases', await backend.call('leases', {}, BACKGROUND)), true);
     every(intervals.adapterRates, async () => emit('adapterRates', await backend.call('adapterRates', {}, BACKGROUND)));
     every(intervals.trial, async () => {
-      const { trial } = await backend.call('getTrial', {}, BACKGROUND);
+      const { trial, ended } = await backend.call('getTrial', {}, BACKGROUND);
       if (trial) {
         activeTrial = trial;
+        announced = undefined;
         emit('trial', { trial, remainingSeconds: Math.max(0, Math.ceil((trial.deadline - Date.now()) / 1000)) });
-      } else if (activeTrial) {
-        const outcome = endedBy ?? (Date.now() >= activeTrial.deadline ? 'reverted' : 'confirmed');
-        activeTrial = undefined;
-        endedBy = undefined;
-        emit('trial', { trial: null, remainingSeconds: 0, outcome });
+        return;
       }
+      if (!activeTrial) return;
+      // The host records how the trial ended; only an outcome for the trial we counted down counts.
+      const recorded = ended && ended.deadline === activeTrial.deadline ? ended : undefined;
+      let outcome = recorded?.outcome;
+      if (!outcome) {
+        // A host that records no outcome: what this process did, else guess from the clock.
+        // A record that vanished early is not proof of "kept" (a Revert elsewhere also removes
+        // it), so wait a few ticks for an outcome before guessing.
+        if (!endedBy && !ended && ++silentTicks < OUTCOME_GRACE_TICKS) return;
+        outcome = endedBy ?? (Date.now() >= activeTrial.deadline ? 'reverted' : 'confirmed');
+      }
+      if (outcome === 'reverting') {
+        if (announced !== 'reverting') emit('trial', { trial: null, remainingSeconds: 0, outcome });
+        announced = 'reverting';
+        return;
+      }
+      activeTrial = undefined;
+      endedBy = undefined;
+      announced = undefined;
+      silentTicks = 0;
+      emit('trial', { trial: null, remainingSeconds: 0, outcome, ...(recorded?.error ? { error: recorded.error } : {}) });
     });
   };
 

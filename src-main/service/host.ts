@@ -3,7 +3,16 @@
 import * as engine from '../engine';
 import { ExecRunner, type EngineOptions } from '../engine';
 import { listAdapters, switchAdapter, AdapterRateMeter } from '../adapters';
-import { abandonTrial, confirmTrial, pendingTrial, revertNow, startTrial, trialApplied, type TrialEngine } from '../trial';
+import {
+  abandonTrial,
+  confirmTrial,
+  lastTrialOutcome,
+  pendingTrial,
+  revertNow,
+  startTrial,
+  trialApplied,
+  type TrialEngine,
+} from '../trial';
 import { ConfigStore } from '../store/config-store';
 import type { Dirs } from '../paths';
 import type { HostDeps } from './privileged';
@@ -36,6 +45,10 @@ export function realHostDeps(dirs: Dirs): HostDeps {
     pendingTrial: () => {
       const pending = pendingTrial(dirs);
       return pending ? { deadline: pending.deadline, seconds: pending.seconds } : undefined;
+    },
+    trialOutcome: () => {
+      const last = lastTrialOutcome(dirs);
+      return last && { outcome: last.outcome, deadline: last.deadline, at: last.at, ...(last.error ? { error: last.error } : {}) };
     },
     confirmTrial: () => confirmTrial(dirs),
     revertTrial: () => revertNow(dirs, trialEngine, runner),

@@ -30,6 +30,8 @@ export interface HostDeps {
   plan(config: Config): Promise<PlanResult>;
   apply(config: Config, options: { trySeconds?: number; onProgress?: (p: ApplyProgress) => void }): Promise<ApplyResult>;
   pendingTrial(): TrialState | undefined;
+  /** How the last trial ended (`reverting` while a revert runs); absent in hosts that do not record it. */
+  trialOutcome?(): ResponseOf<'getTrial'>['ended'];
   confirmTrial(): boolean;
   revertTrial(): Promise<boolean>;
   status(): Promise<NetworkStatus[]>;
@@ -108,7 +110,10 @@ export function createPrivilegedHandlers(host: HostDeps): PrivilegedHandlers {
     plan: ({ config }) => host.plan(config),
     apply: ({ config, trySeconds }, { onProgress }) => host.apply(config, { trySeconds, onProgress }),
     async getTrial() {
-      return { trial: host.pendingTrial() ?? null };
+      const trial = host.pendingTrial() ?? null;
+      // Read after the pending trial: if the record vanished in between, its outcome is already written.
+      const ended = host.trialOutcome?.();
+      return ended ? { trial, ended } : { trial };
     },
     async confirmTrial() {
       return { confirmed: host.confirmTrial() };

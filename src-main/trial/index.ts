@@ -10,10 +10,22 @@ import type { Config } from '../../src-shared/model';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from '../engine/runner';
 import { restoreSnapshot, takeSnapshot } from '../adapters/switch';
-import { claimTrial, logTrial, readTrial, revertingFile, trialFile, writeTrial, type TrialRecord } from './record';
+import {
+  claimTrial,
+  confirmingFile,
+  logTrial,
+  readOutcome,
+  readTrial,
+  revertingFile,
+  trialFile,
+  writeOutcome,
+  writeTrial,
+  type TrialOutcome,
+  type TrialRecord,
+} from './record';
 import { isWatchdog, processAlive, spawnWatchdog, stopWatchdog } from './watchdog-process';
 
-export { type TrialRecord } from './record';
+export { type TrialOutcome, type TrialOutcomeKind, type TrialRecord } from './record';
 
 /** What a revert needs from the engine: put back a stored config and take down networks. */
 export interface TrialEngine {
@@ -120,6 +132,8 @@ export function trialApplied(dirs: Dirs, id: string): TrialState {
 export function abandonTrial(dirs: Dirs, id: string): void {
   const record = readTrial(dirs);
   if (!record || record.id !== id) return;
+  // Recorded first: the host is already back as it was, and a watcher must not read the disappearance as "kept".
+  writeOutcome(dirs, record, 'reverted');
   fs.rmSync(trialFile(dirs), { force: true });
   stopWatchdog(record.watchdogPid, id);
   logTrial(dirs, `trial ${id} abandoned (the change failed and was rolled back)`);
@@ -131,11 +145,17 @@ export function pendingTrial(dirs: Dirs): (TrialState & { description: string; k
   return record ? { ...toState(record), description: record.description, kind: record.kind } : undefined;
 }
 
+/** How the last trial ended, or 'reverting' while a revert runs; undefined when no trial ended yet. */
+export function lastTrialOutcome(dirs: Dirs): TrialOutcome | undefined {
+  return readOutcome(dirs);
+}
+
 /** Keeps the change: removes the record and stops the watchdog. False when nothing was pending. */
 export function confirmTrial(dirs: Dirs): boolean {
-  const claimed = `${trialFile(dirs)}.confirmed`;
+  const claimed = confirmingFile(dirs);
   const record = claimTrial(dirs, claimed);
   if (!record) return false;
+  writeOutcome(dirs, record, 'confirmed');
   fs.rmSync(claimed, { force: true });
   stopWatchdog(record.watchdogPid, record.id);
   logTrial(dirs, `trial ${record.id} confirmed`);
@@ -166,10 +186,13 @@ export async function revertNow(dirs: Dirs, engine: TrialEngine, runner: Command
   if (!record) return false;
   stopWatchdog(record.watchdogPid, record.id);
   logTrial(dirs, `trial ${record.id} reverting (${record.description})`);
+  // While the revert runs, trial.reverting.json itself says "reverting" (see readOutcome).
   try {
     await revertRecord(dirs, record, engine, runner);
+    writeOutcome(dirs, record, 'reverted');
     logTrial(dirs, `trial ${record.id} reverted`);
   } catch (error) {
+    writeOutcome(dirs, record, 'revert-failed', (error as Error).message);
     logTrial(dirs, `trial ${record.id} revert failed: ${(error as Error).message}`);
     throw error;
   } finally {

@@ -2,6 +2,7 @@
 // put the host back without the process that started the trial. While the watchdog is
 // reverting, the record is renamed to trial.reverting.json; that rename is what decides
 // a race between `vnet confirm` and the deadline (only one of them can win it).
+// trial.outcome.json tells watchers (the editor's countdown) how the last trial ended.
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../../src-shared/model';
@@ -35,6 +36,52 @@ export function trialFile(dirs: Dirs): string {
 
 export function revertingFile(dirs: Dirs): string {
   return path.join(dirs.state, 'trial.reverting.json');
+}
+
+/** How the last trial ended (or that it is being reverted), for whoever watches the countdown. */
+export function outcomeFile(dirs: Dirs): string {
+  return path.join(dirs.state, 'trial.outcome.json');
+}
+
+/** The name `vnet confirm` renames the record to while it stops the watchdog. */
+export function confirmingFile(dirs: Dirs): string {
+  return `${trialFile(dirs)}.confirmed`;
+}
+
+export type TrialOutcomeKind = 'confirmed' | 'reverting' | 'reverted' | 'revert-failed';
+
+export interface TrialOutcome {
+  id: string;
+  /** The trial's deadline, which is how a watcher that only saw the countdown tells its trial apart. */
+  deadline: number;
+  outcome: TrialOutcomeKind;
+  /** Epoch ms at which this outcome was recorded. */
+  at: number;
+  /** revert-failed: why, in plain words. */
+  error?: string;
+}
+
+export function writeOutcome(dirs: Dirs, record: TrialRecord, outcome: TrialOutcomeKind, error?: string): void {
+  const entry: TrialOutcome = { id: record.id, deadline: record.deadline, outcome, at: Date.now(), ...(error ? { error } : {}) };
+  writeFileAtomic(outcomeFile(dirs), `${JSON.stringify(entry, null, 2)}\n`, { mode: 0o600 });
+}
+
+/**
+ * How the last trial ended. A claimed record (being confirmed or reverted) wins over the
+ * outcome file, so there is no moment between the claim and the outcome's write in which a
+ * watcher sees neither a pending trial nor an outcome.
+ */
+export function readOutcome(dirs: Dirs): TrialOutcome | undefined {
+  const reverting = readTrial(dirs, revertingFile(dirs));
+  if (reverting) return { id: reverting.id, deadline: reverting.deadline, outcome: 'reverting', at: Date.now() };
+  const confirming = readTrial(dirs, confirmingFile(dirs));
+  if (confirming) return { id: confirming.id, deadline: confirming.deadline, outcome: 'confirmed', at: Date.now() };
+  try {
+    return JSON.parse(fs.readFileSync(outcomeFile(dirs), 'utf8')) as TrialOutcome;
+  } catch {
+    // Missing (no trial ended yet) or unreadable: no outcome to tell.
+    return undefined;
+  }
 }
 
 export function trialLog(dirs: Dirs): string {

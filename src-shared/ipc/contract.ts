@@ -43,6 +43,20 @@ const TrialSeconds = z.number().int().min(5).max(600);
 
 const Empty = z.strictObject({});
 
+/** How a trial ends: kept, being put back, put back, or putting it back failed. */
+export const TrialOutcomeSchema = z.enum(['confirmed', 'reverting', 'reverted', 'revert-failed']);
+export type TrialOutcomeKind = z.output<typeof TrialOutcomeSchema>;
+
+/** How the last trial ended; `deadline` tells which trial (a watcher only knows the countdown it saw). */
+export const TrialEndedSchema = z.object({
+  outcome: TrialOutcomeSchema,
+  deadline: z.number(),
+  /** Epoch ms at which the outcome was recorded. */
+  at: z.number(),
+  /** revert-failed: why. */
+  error: z.string().optional(),
+});
+
 /** Where the web console or the editor got an import from: a path on the host, or a file's text. */
 const ImportRequest = z
   .strictObject({
@@ -68,8 +82,8 @@ export const channels = {
   plan: { request: z.strictObject({ config: ConfigPayload }), response: PlanResultSchema },
   /** Makes the host match the config and stores it; with trySeconds, reverts unless confirmed. */
   apply: { request: z.strictObject({ config: ConfigPayload, trySeconds: TrialSeconds.optional() }), response: ApplyResultSchema },
-  /** The pending trial, if any. */
-  getTrial: { request: Empty, response: z.object({ trial: TrialStateSchema.nullable() }) },
+  /** The pending trial, if any, and how the last one ended (`reverting` while a revert runs). */
+  getTrial: { request: Empty, response: z.object({ trial: TrialStateSchema.nullable(), ended: TrialEndedSchema.optional() }) },
   /** Keeps a trial change. `confirmed` is false when nothing was pending. */
   confirmTrial: { request: Empty, response: z.object({ confirmed: z.boolean() }) },
   /** Reverts a trial change now. `reverted` is false when nothing was pending. */
@@ -140,8 +154,10 @@ export type ResponseOf<C extends Channel> = z.output<(typeof channels)[C]['respo
 export const TrialEventSchema = z.object({
   trial: TrialStateSchema.nullable(),
   remainingSeconds: z.number(),
-  /** Set once, when a trial ends. */
-  outcome: z.enum(['confirmed', 'reverted']).optional(),
+  /** Set when a trial ends: `reverting` first when it is put back, then `reverted` (or `revert-failed`). */
+  outcome: TrialOutcomeSchema.optional(),
+  /** revert-failed: why. */
+  error: z.string().optional(),
 });
 
 /**

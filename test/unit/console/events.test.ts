@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createEventHub, type EventHub } from '../../../src-main/service/events';
 import type { PrivilegedBackend } from '../../../src-main/service/backend';
 import type { NetworkStatus, TrialState } from '../../../src-shared/api/types';
+import type { ResponseOf } from '../../../src-shared/ipc/contract';
 
 const network = (name: string, up: boolean): NetworkStatus => ({
   name,
@@ -16,7 +17,13 @@ const network = (name: string, up: boolean): NetworkStatus => ({
 });
 
 function fakeBackend() {
-  const state = { statusCalls: 0, status: [network('vmnet1', false)], trial: null as TrialState | null, background: [] as boolean[] };
+  const state = {
+    statusCalls: 0,
+    status: [network('vmnet1', false)],
+    trial: null as TrialState | null,
+    ended: undefined as ResponseOf<'getTrial'>['ended'],
+    background: [] as boolean[],
+  };
   const backend: PrivilegedBackend = {
     async call(channel, _request, context) {
       state.background.push(context?.background === true);
@@ -24,7 +31,7 @@ function fakeBackend() {
         state.statusCalls += 1;
         return state.status as never;
       }
-      if (channel === 'getTrial') return { trial: state.trial } as never;
+      if (channel === 'getTrial') return (state.ended ? { trial: state.trial, ended: state.ended } : { trial: state.trial }) as never;
       return [] as never;
     },
     privilege: () => 'root',
@@ -90,7 +97,46 @@ describe('event hub', () => {
     state.trial = { deadline: Date.now() + 30, seconds: 5 };
     await sleep(60);
     state.trial = null;
-    await sleep(60);
+    // A host that records no outcome: a few polls' grace, then the clock decides.
+    await sleep(200);
     expect(trial.at(-1)).toEqual({ trial: null, remainingSeconds: 0, outcome: 'reverted' });
+  });
+
+  it('a Revert made elsewhere before the deadline is announced as reverting, then reverted — never as kept', async () => {
+    const { backend, state } = fakeBackend();
+    hub = createEventHub(backend, { ...slow, trial: 20 });
+    const trial: { trial: TrialState | null; remainingSeconds: number; outcome?: string; error?: string }[] = [];
+    hub.subscribe((event, payload) => event === 'trial' && trial.push(payload as (typeof trial)[number]));
+    const deadline = Date.now() + 30_000;
+    // An outcome left over from an earlier trial must not be taken for this one.
+    state.ended = { outcome: 'confirmed', deadline: deadline - 99_000, at: Date.now() - 99_000 };
+    state.trial = { deadline, seconds: 30 };
+    await sleep(60);
+    // The revert claimed the record (trial.reverting.json) and is still running.
+    state.trial = null;
+    state.ended = { outcome: 'reverting', deadline, at: Date.now() };
+    await sleep(200);
+    const ends = trial.filter((t) => t.trial === null);
+    expect(ends).toEqual([{ trial: null, remainingSeconds: 0, outcome: 'reverting' }]);
+    state.ended = { outcome: 'reverted', deadline, at: Date.now() };
+    await sleep(60);
+    expect(trial.filter((t) => t.trial === null).map((t) => t.outcome)).toEqual(['reverting', 'reverted']);
+    // Nothing more once it is over.
+    await sleep(60);
+    expect(trial.filter((t) => t.trial === null)).toHaveLength(2);
+  });
+
+  it('a revert that fails is announced with its reason', async () => {
+    const { backend, state } = fakeBackend();
+    hub = createEventHub(backend, { ...slow, trial: 20 });
+    const trial: { trial: TrialState | null; outcome?: string; error?: string }[] = [];
+    hub.subscribe((event, payload) => event === 'trial' && trial.push(payload as (typeof trial)[number]));
+    const deadline = Date.now() + 30_000;
+    state.trial = { deadline, seconds: 30 };
+    await sleep(60);
+    state.trial = null;
+    state.ended = { outcome: 'revert-failed', deadline, at: Date.now(), error: 'dnsmasq would not start' };
+    await sleep(60);
+    expect(trial.at(-1)).toMatchObject({ trial: null, outcome: 'revert-failed', error: 'dnsmasq would not start' });
   });
 });

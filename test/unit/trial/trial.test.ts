@@ -6,7 +6,16 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Config } from '../../../src-shared/model';
 import { RecordingRunner } from '../../../src-main/engine/runner';
-import { confirmTrial, pendingTrial, revertNow, runWatchdog, startTrial, tryAdvice, type TrialEngine } from '../../../src-main/trial';
+import {
+  confirmTrial,
+  lastTrialOutcome,
+  pendingTrial,
+  revertNow,
+  runWatchdog,
+  startTrial,
+  tryAdvice,
+  type TrialEngine,
+} from '../../../src-main/trial';
 import { readTrial, writeTrial, type TrialRecord } from '../../../src-main/trial/record';
 import { applyAsTrial } from '../../../src-main/trial/apply-trial';
 
@@ -65,6 +74,45 @@ describe('trials', () => {
     expect(await watching).toBe('confirmed');
     expect(calls).toEqual([]);
     expect(confirmTrial(dirs)).toBe(false);
+    expect(lastTrialOutcome(dirs)).toMatchObject({ id: 'abc', outcome: 'confirmed' });
+  });
+
+  it('a revert is recorded as reverting while it runs, then reverted — never as confirmed', async () => {
+    const deadline = Date.now() + 60_000;
+    // An earlier trial's outcome is still on disk.
+    writeTrial(dirs, record({ id: 'old', deadline: deadline - 1 }));
+    expect(confirmTrial(dirs)).toBe(true);
+    writeTrial(dirs, record({ deadline }));
+    let release!: () => void;
+    const seen: unknown[] = [];
+    const engine: TrialEngine = {
+      restoreConfig: () => new Promise<void>((resolve) => (release = resolve)),
+      down: async () => {
+        // The record is gone from trial.json as soon as the revert starts…
+        seen.push(pendingTrial(dirs), lastTrialOutcome(dirs));
+      },
+    };
+    const reverting = revertNow(dirs, engine, new RecordingRunner());
+    await new Promise((r) => setTimeout(r, 20));
+    // …and whoever asks meanwhile is told it is being reverted, for this trial's deadline.
+    expect(seen).toEqual([undefined, expect.objectContaining({ id: 'abc', deadline, outcome: 'reverting' })]);
+    expect(lastTrialOutcome(dirs)).toMatchObject({ id: 'abc', outcome: 'reverting' });
+    release();
+    expect(await reverting).toBe(true);
+    expect(lastTrialOutcome(dirs)).toMatchObject({ id: 'abc', deadline, outcome: 'reverted' });
+    expect(fs.existsSync(path.join(dir, 'trial.reverting.json'))).toBe(false);
+  });
+
+  it('a revert that fails is recorded with its reason', async () => {
+    writeTrial(dirs, record());
+    const engine: TrialEngine = {
+      restoreConfig: async () => {
+        throw new Error('dnsmasq would not start');
+      },
+      down: async () => undefined,
+    };
+    await expect(revertNow(dirs, engine, new RecordingRunner())).rejects.toThrow('dnsmasq would not start');
+    expect(lastTrialOutcome(dirs)).toMatchObject({ outcome: 'revert-failed', error: 'dnsmasq would not start' });
   });
 
   it('while the change is being made, the watchdog waits; if the applier dies, it reverts at once', async () => {
