@@ -34,6 +34,8 @@ export interface EditorHost {
   apply(config: Config, options?: { trySeconds?: number }): Promise<ApplyResult>;
   /** The trial waiting for Keep or Revert, if any (e.g. after the window was reloaded). */
   pendingTrial(): Promise<TrialState | null>;
+  /** The pending trial and how the last one ended (`reverting` while the host puts things back). */
+  trialStatus(): Promise<ResponseOf<'getTrial'>>;
   confirm(): Promise<void>;
   revert(): Promise<void>;
   status(): Promise<NetworkStatus[]>;

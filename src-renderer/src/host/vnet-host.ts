@@ -12,6 +12,7 @@ export function hostFromVnet(api: VnetApi): EditorHost {
     plan: (config) => api.plan({ config }),
     apply: (config, options) => api.apply(options?.trySeconds ? { config, trySeconds: options.trySeconds } : { config }),
     pendingTrial: async () => (await api.getTrial()).trial,
+    trialStatus: () => api.getTrial(),
     confirm: async () => {
       await api.confirmTrial();
     },

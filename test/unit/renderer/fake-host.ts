@@ -3,7 +3,7 @@
 // trials, leases, adapters with traffic), and records what the editor asked for.
 import { defaultConfig, validateConfig, type Config } from '../../../src-shared/model';
 import type { VnetApi } from '../../../src-shared/ipc/api';
-import type { Channel, EventName, EventOf } from '../../../src-shared/ipc/contract';
+import type { Channel, EventName, EventOf, ResponseOf, TrialOutcomeKind } from '../../../src-shared/ipc/contract';
 import type {
   Adapter,
   AdapterRates,
@@ -39,6 +39,10 @@ export interface FakeHost extends VnetApi {
   emit<E extends EventName>(event: E, payload: EventOf<E>): void;
   listenerCount(event: EventName): number;
   options: FakeHostOptions;
+  /** The host's watchdog claims the pending trial and starts putting things back (`reverting`). */
+  startWatchdogRevert(options?: { silent?: boolean }): void;
+  /** The watchdog finished: the backup is back; `silent` skips the pushed event (a lost event). */
+  finishWatchdogRevert(options?: { silent?: boolean; error?: string }): void;
 }
 
 export const sampleAdapters: Adapter[] = [
@@ -134,6 +138,11 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
   // A copy per fake host, so switching an adapter in one test does not leak into the next.
   const adapters = structuredClone(options.adapters ?? sampleAdapters);
   let trial: { backup: Config; state: TrialState } | undefined;
+  let reverting: { backup: Config; state: TrialState } | undefined;
+  let ended: ResponseOf<'getTrial'>['ended'];
+  const end = (state: TrialState, outcome: TrialOutcomeKind, error?: string) => {
+    ended = { outcome, deadline: state.deadline, at: Date.now(), ...(error ? { error } : {}) };
+  };
   const record = (channel: Channel, request?: unknown) => {
     calls.push({ channel, request });
     const failure = options.fail?.[channel];
@@ -205,11 +214,27 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
     },
     async getTrial() {
       record('getTrial');
-      return { trial: trial?.state ?? null };
+      return ended ? { trial: trial?.state ?? null, ended } : { trial: trial?.state ?? null };
+    },
+    startWatchdogRevert({ silent } = {}) {
+      if (!trial) throw new Error('no trial to revert');
+      reverting = trial;
+      trial = undefined;
+      end(reverting.state, 'reverting');
+      if (!silent) emit('trial', { trial: null, remainingSeconds: 0, outcome: 'reverting' });
+    },
+    finishWatchdogRevert({ silent, error } = {}) {
+      if (!reverting) throw new Error('no revert running');
+      if (!error) stored = reverting.backup;
+      end(reverting.state, error ? 'revert-failed' : 'reverted', error);
+      reverting = undefined;
+      if (!silent)
+        emit('trial', { trial: null, remainingSeconds: 0, outcome: error ? 'revert-failed' : 'reverted', ...(error ? { error } : {}) });
     },
     async confirmTrial() {
       record('confirmTrial');
       const confirmed = trial !== undefined;
+      if (trial) end(trial.state, 'confirmed');
       trial = undefined;
       if (confirmed) emit('trial', { trial: null, remainingSeconds: 0, outcome: 'confirmed' });
       return { confirmed };
@@ -218,6 +243,7 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
       record('revertTrial');
       const reverted = trial !== undefined;
       if (trial) stored = trial.backup;
+      if (trial) end(trial.state, 'reverted');
       trial = undefined;
       if (reverted) emit('trial', { trial: null, remainingSeconds: 0, outcome: 'reverted' });
       return { reverted };
