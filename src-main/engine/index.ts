@@ -194,7 +194,15 @@ export async function down(opts: EngineOptions, names?: string[]): Promise<PlanO
   const runner = runnerOf(opts);
   return withLock(opts.dirs, async () => {
     const state = await inspectHost(runner, opts.dirs);
-    const stored = storedConfig(opts.dirs)?.networks ?? [];
+    let stored: Network[];
+    try {
+      stored = storedConfig(opts.dirs)?.networks ?? [];
+    } catch (error) {
+      // A damaged stored config: taking everything down needs only the journal; taking down
+      // some networks would need the others' config to keep their firewall rules.
+      if (names && names.length > 0) throw error;
+      stored = [];
+    }
     // A network of the stored config whose bridge exists but is not in the journal (state folder lost) is still ours.
     const recordedFor = (name: string): JournalNetwork | undefined => {
       const recorded = state.journal.networks[name];
