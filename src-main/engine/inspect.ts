@@ -120,8 +120,8 @@ export async function inspectTable(runner: CommandRunner): Promise<TableState> {
     if (item.rule) rules[String(item.rule.chain)] = (rules[String(item.rule.chain)] ?? 0) + 1;
     if (item.map && item.map.name === PORT_FORWARD_MAP) portForwards = Array.isArray(item.map.elem) ? item.map.elem.length : 0;
   }
-  const table = items.find((item) => item.table)?.table;
-  const forwardingBefore = forwardingBeforeFromComment(typeof table?.comment === 'string' ? table.comment : undefined);
+  const map = items.find((item) => item.map && item.map.name === PORT_FORWARD_MAP)?.map;
+  const forwardingBefore = forwardingBeforeFromComment(typeof map?.comment === 'string' ? map.comment : undefined);
   return { exists: true, fingerprint: tableFingerprint(items), rules, portForwards, ...(forwardingBefore ? { forwardingBefore } : {}) };
 }
 

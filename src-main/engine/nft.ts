@@ -42,7 +42,7 @@ function chain(name: string, lines: string[], hook?: string): string {
  */
 export interface RulesetOptions {
   /**
-   * net.ipv4.ip_forward before the app switched it on. Kept in the table's comment as
+   * net.ipv4.ip_forward before the app switched it on. Kept in the port-forward map's comment as
    * well as in the journal, so that `down` can restore it even after the state folder is lost.
    */
   forwardingBefore?: string;
@@ -64,13 +64,14 @@ export function generateRuleset(networks: readonly RoutedNetwork[], options: Rul
       .sort((a, b) => a.protocol.localeCompare(b.protocol) || a.hostPort - b.hostPort),
   );
   const body: string[] = [];
+  body.push('\tcomment "Virtual Network Editor (vnet): generated, replaced as a whole on every apply; do not edit"');
+  // Kept on the map because `nft -j` (1.0.x) does not report table comments.
   const mark = options.forwardingBefore === undefined ? '' : `; ${FORWARDING_MARK}${options.forwardingBefore}`;
-  body.push(`\tcomment "Virtual Network Editor (vnet): generated, replaced as a whole on every apply; do not edit${mark}"`);
 
   // Port forwards: one map keyed by protocol and host port, so a packet costs one lookup however many forwards exist.
   const mapLines = [
     '\t\ttype inet_proto . inet_service : ipv4_addr . inet_service',
-    '\t\tcomment "port forwards: protocol . host port : guest address . guest port"',
+    `\t\tcomment "port forwards: protocol . host port : guest address . guest port${mark}"`,
   ];
   if (forwards.length > 0) {
     const elements = forwards.map((f) => `\t\t\t${f.protocol} . ${f.hostPort} : ${f.guestAddress} . ${f.guestPort}`);

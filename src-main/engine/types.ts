@@ -64,7 +64,7 @@ export interface TableState {
   rules: Record<string, number>;
   /** Elements in the port-forward map. */
   portForwards: number;
-  /** net.ipv4.ip_forward before the app switched it on, as kept in the table's comment. */
+  /** net.ipv4.ip_forward before the app switched it on, as kept in the port-forward map's comment. */
   forwardingBefore?: string;
 }
 
