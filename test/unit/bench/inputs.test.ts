@@ -31,7 +31,7 @@ describe('bench configs', () => {
       dhcp: { enabled: true, rangeStart: '192.168.100.128', rangeEnd: '192.168.100.254' },
       nat: { gateway: '192.168.100.2', uplink: 'up0', dns: true, portForwards: [] },
     });
-    expect(config.networks[9]!.subnet).toBe('192.168.109.0/24');
+    expect(config.networks[9]).toMatchObject({ name: 'vnbench9', subnet: '192.168.109.0/24' });
   });
 
   it('libvirt networks equivalent to ours: same subnet, host address, DHCP range, NAT', () => {
