@@ -198,8 +198,18 @@ export class EditorPage {
       await button.click();
       return;
     }
-    const chooser = this.page.waitForEvent('filechooser');
+    // The browser's Import… asks: a file, or a settings folder.
     await button.click();
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByRole('menuitem', { name: /^Settings file/ }).click();
     await (await chooser).setFiles(file);
+  }
+
+  /** Import… of a VMware settings folder (the browser's folder picker; Chromium takes a directory path). */
+  async importFolder(folder: string): Promise<void> {
+    await this.page.getByRole('button', { name: 'Import…' }).click();
+    const chooser = this.page.waitForEvent('filechooser');
+    await this.page.getByRole('menuitem', { name: /^VMware settings folder/ }).click();
+    await (await chooser).setFiles(folder);
   }
 }

@@ -1,23 +1,27 @@
-// Import…: VMware Workstation's `networking` file (from an /etc/vmware settings folder)
-// becomes staged networks, the same as `vnet import` makes of it; applied, the host has them.
+// Import…: VMware Workstation's settings folder (/etc/vmware: networking, vmnetN/nat/nat.conf,
+// vmnetN/dhcpd/dhcpd.conf) becomes staged networks, the same as `vnet import --from vmware DIR`
+// makes of it; applied, the host has them, reservations and port forwards included.
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Config } from '../../src-shared/model';
+import type { Config, NatNetwork } from '../../src-shared/model';
 import { expect, test } from '../lib/fixtures';
 import { repoRoot } from '../lib/lab';
 
 const VMWARE_FOLDER = path.join(repoRoot, 'test', 'fixtures', 'vmware', 'etc-vmware');
 
-test('Import… of VMware settings stages their networks, and Apply makes them real', async ({ lab, openEditor }) => {
+test('Import… of a VMware settings folder stages its networks, and Apply makes them real', async ({ lab, openEditor }) => {
   await lab.bareHost();
-  const networkingFile = path.join(VMWARE_FOLDER, 'networking');
-  const cli = await lab.cli('import', '--from', 'vmware', networkingFile);
+  const cli = await lab.cli('import', '--from', 'vmware', VMWARE_FOLDER);
   expect(cli.code, cli.stderr).toBe(0);
   const expected = JSON.parse(cli.stdout) as Config;
+  // The folder's dhcpd.conf and nat.conf add to what the networking file says.
+  const vmnet8 = expected.networks.find((n) => n.name === 'vmnet8') as NatNetwork;
+  expect(vmnet8.dhcp.reservations.map((r) => r.address)).toContain('172.16.160.70');
+  expect(vmnet8.nat.portForwards.map((f) => `${f.protocol}/${f.hostPort}`)).toEqual(expect.arrayContaining(['tcp/8443', 'udp/5353']));
 
   const editor = await openEditor();
-  await editor.importFile(networkingFile);
-  await expect(editor.notice(/^Imported networking\./)).toBeVisible();
+  await editor.importFolder(VMWARE_FOLDER);
+  await expect(editor.notice(/^Imported etc-vmware\./)).toBeVisible();
   const rows = await editor.networkRows();
   expect(rows.map((r) => [r[0], r[1], r[5]])).toEqual(
     expected.networks.map((n) => [
@@ -29,9 +33,8 @@ test('Import… of VMware settings stages their networks, and Apply makes them r
   await editor.screenshot('networks-imported');
   await editor.selectNetwork('vmnet8');
   const nat = await editor.natSettings();
-  await expect(nat.forwards.getByRole('row')).toHaveCount(
-    1 + (expected.networks[3] as { nat: { portForwards: unknown[] } }).nat.portForwards.length,
-  );
+  await expect(nat.forwards.getByRole('row')).toHaveCount(1 + vmnet8.nat.portForwards.length);
+  await expect(nat.forwards).toContainText('8443');
   await nat.cancel();
 
   // This host has no uplink to bridge: remove vmnet0 before applying, as a person would.
@@ -45,11 +48,16 @@ test('Import… of VMware settings stages their networks, and Apply makes them r
   const addresses = await lab.host.ip('-4', '-br', 'addr', 'show', 'type', 'bridge');
   expect(addresses).toMatch(/vmnet2\s+\S+\s+10\.20\.30\.1\/24/);
   expect(addresses).toMatch(/vmnet8\s+\S+\s+172\.16\.160\.1\/24/);
-  // The imported reservation is served by the real DHCP server.
+  // The imported reservations (networking's and dhcpd.conf's) are served by the real DHCP server.
   const web = await lab.guest('web', 'vmnet8', '52:54:00:12:34:56');
   expect((await lab.dhcp(web)).ip).toBe('172.16.160.50');
-  // And the imported port forward is in the firewall.
-  expect(await lab.host.must(['nft', 'list', 'ruleset'])).toMatch(/8080.*172\.16\.160\.50/);
+  const db = await lab.guest('db', 'vmnet8', '00:0c:29:4f:8e:21');
+  expect((await lab.dhcp(db)).ip).toBe('172.16.160.70');
+  // And the imported port forwards (networking's and nat.conf's) are in the firewall.
+  const ruleset = await lab.host.must(['nft', 'list', 'ruleset']);
+  expect(ruleset).toMatch(/8080.*172\.16\.160\.50/);
+  expect(ruleset).toMatch(/8443.*172\.16\.160\.50/);
+  expect(ruleset).toMatch(/5353.*172\.16\.160\.50/);
 });
 
 test('Import… of a broken settings file says what is wrong and changes nothing', async ({ lab, openEditor }) => {

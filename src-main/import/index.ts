@@ -1,6 +1,6 @@
 // Migration in and out: VMware Workstation and libvirt settings in, version-1 config out.
 // The CLI (`vnet import`, `vnet export`) and the GUI's Import…/Export… use these.
-export { importVmware } from './vmware';
+export { importVmware, importVmwareFiles } from './vmware';
 export { importLibvirt } from './libvirt';
 export { exportConfig } from './export';
 export { ImportError } from './errors';

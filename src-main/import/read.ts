@@ -1,5 +1,9 @@
 // File access shared by the importers, so every unreadable input is reported the same way.
+// A SettingsReader lets the VMware importer read a folder on disk (`vnet import DIR`) or
+// one the browser sent as {relativePath: text} (the web console's folder import) with
+// the same code.
 import fs from 'node:fs';
+import path from 'node:path';
 import { ImportError, describeReadError } from './errors';
 
 /** Largest settings file an importer reads; VMware's and libvirt's files are a few KB. */
@@ -16,12 +20,49 @@ export function readText(file: string): string {
     if (error instanceof ImportError) throw error;
     throw new ImportError(file, undefined, `cannot read: ${describeReadError(error)}`);
   }
-  const text = data.toString('utf8');
-  // A NUL byte or undecodable bytes mean a binary file was given by mistake.
+  return checkedText(data.toString('utf8'), file);
+}
+
+/** The text, unless it holds a NUL byte or undecodable bytes: a binary file given by mistake. */
+function checkedText(text: string, file: string): string {
   // eslint-disable-next-line no-control-regex
   const bad = text.search(/[\u0000\ufffd]/u);
   if (bad >= 0) throw new ImportError(file, lineAt(text, bad), 'is not a text file (binary data)');
   return text;
+}
+
+/** How an importer reaches a settings folder and its files. */
+export interface SettingsReader {
+  readText(file: string): string;
+  isFolder(file: string): boolean;
+  exists(file: string): boolean;
+  join(folder: string, relative: string): string;
+}
+
+export const diskReader: SettingsReader = { readText, isFolder, exists, join: (folder, relative) => path.join(folder, relative) };
+
+/**
+ * A folder held in memory: FILES maps paths relative to the folder ("vmnet8/nat/nat.conf")
+ * to their text, and ROOT names the folder in messages ("etc-vmware"). Paths are joined
+ * with "/" whatever the host, as the browser sends them.
+ */
+export function memoryReader(root: string, files: Readonly<Record<string, string>>): SettingsReader {
+  const relative = (file: string): string | undefined =>
+    file === root ? '' : file.startsWith(`${root}/`) ? file.slice(root.length + 1) : undefined;
+  const has = (file: string) => {
+    const rel = relative(file);
+    return rel !== undefined && rel !== '' && Object.prototype.hasOwnProperty.call(files, rel);
+  };
+  return {
+    readText(file) {
+      if (!has(file)) throw new ImportError(file, undefined, 'cannot read: no such file in the folder');
+      if (files[relative(file)!]!.length > MAX_BYTES) throw new ImportError(file, undefined, 'is too large to be a settings file');
+      return checkedText(files[relative(file)!]!, file);
+    },
+    isFolder: (file) => relative(file) === '',
+    exists: (file) => relative(file) === '' || has(file),
+    join: (folder, rel) => `${folder}/${rel}`,
+  };
 }
 
 export function isFolder(file: string): boolean {

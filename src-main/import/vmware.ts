@@ -3,7 +3,6 @@
 // port forwards) and dhcpd.conf (range, lease time, reservations) are read too.
 // VMware regenerates those two files from `networking`, so where they disagree the
 // networking file wins; everything they add is merged in without duplicates.
-import path from 'node:path';
 import {
   DEFAULT_LEASE_SECONDS,
   LABEL_MAX,
@@ -19,7 +18,7 @@ import {
 } from '../../src-shared/model';
 import type { ImportResult } from '../../src-shared/api/types';
 import { ImportError } from './errors';
-import { exists, isFolder, readText } from './read';
+import { diskReader, memoryReader, type SettingsReader } from './read';
 import { clampLease, dropRepeatedForwards, finish, fitRange, hostnameFrom, parseSubnet, tidyNetwork } from './assemble';
 import {
   parseDhcpdConf,
@@ -41,16 +40,22 @@ interface Extras {
 }
 
 /** First existing file among the places Workstation (vmnetN/nat/nat.conf) and Fusion (vmnetN/nat.conf) keep it. */
-function findFile(folder: string, candidates: string[]): string | undefined {
-  return candidates.map((c) => path.join(folder, c)).find((f) => exists(f));
+function findFile(reader: SettingsReader, folder: string, candidates: string[]): string | undefined {
+  return candidates.map((c) => reader.join(folder, c)).find((f) => reader.exists(f));
 }
 
-function readExtras(folder: string, n: number): Extras {
+/** The files besides `networking` that `vnet import --from vmware DIR` reads, relative to the folder. */
+export const VMWARE_EXTRA_FILES = {
+  nat: (n: number) => [`vmnet${n}/nat/nat.conf`, `vmnet${n}/nat.conf`],
+  dhcpd: (n: number) => [`vmnet${n}/dhcpd/dhcpd.conf`, `vmnet${n}/dhcpd.conf`],
+};
+
+function readExtras(reader: SettingsReader, folder: string, n: number): Extras {
   const extras: Extras = {};
-  const natFile = findFile(folder, [`vmnet${n}/nat/nat.conf`, `vmnet${n}/nat.conf`]);
-  if (natFile) extras.nat = { conf: parseNatConf(readText(natFile), natFile), file: natFile };
-  const dhcpFile = findFile(folder, [`vmnet${n}/dhcpd/dhcpd.conf`, `vmnet${n}/dhcpd.conf`]);
-  if (dhcpFile) extras.dhcpd = { conf: parseDhcpdConf(readText(dhcpFile), dhcpFile), file: dhcpFile };
+  const natFile = findFile(reader, folder, VMWARE_EXTRA_FILES.nat(n));
+  if (natFile) extras.nat = { conf: parseNatConf(reader.readText(natFile), natFile), file: natFile };
+  const dhcpFile = findFile(reader, folder, VMWARE_EXTRA_FILES.dhcpd(n));
+  if (dhcpFile) extras.dhcpd = { conf: parseDhcpdConf(reader.readText(dhcpFile), dhcpFile), file: dhcpFile };
   return extras;
 }
 
@@ -232,7 +237,12 @@ function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: strin
   return { ...base, type: 'hostonly' };
 }
 
-function toConfig(networking: NetworkingFile, file: string, folder: string | undefined, notes: string[]): Config {
+function toConfig(
+  networking: NetworkingFile,
+  file: string,
+  folder: { reader: SettingsReader; path: string } | undefined,
+  notes: string[],
+): Config {
   const networks: Network[] = [];
   const numbers = [...networking.vmnets.keys()];
   const defaultBridge = networking.defaultBridge?.value;
@@ -275,7 +285,7 @@ function toConfig(networking: NetworkingFile, file: string, folder: string | und
       notes.push(`${name}: has settings but no subnet (VNET_${n}_HOSTONLY_SUBNET); left out`);
       continue;
     }
-    const extras = folder ? readExtras(folder, n) : {};
+    const extras = folder ? readExtras(folder.reader, folder.path, n) : {};
     const network = routedNetwork(n, lines, extras, file, notes);
     tidyNetwork(network, notes);
     networks.push(network);
@@ -289,13 +299,21 @@ function toConfig(networking: NetworkingFile, file: string, folder: string | und
  * Imports VMware Workstation's network settings from its `networking` file or from
  * the folder holding it (usually /etc/vmware), where nat.conf and dhcpd.conf are read too.
  */
-export function importVmware(source: string): ImportResult {
-  const folder = isFolder(source) ? source : undefined;
-  const file = folder ? path.join(folder, 'networking') : source;
-  if (folder && !exists(file))
+export function importVmware(source: string, reader: SettingsReader = diskReader): ImportResult {
+  const folder = reader.isFolder(source) ? source : undefined;
+  const file = folder ? reader.join(folder, 'networking') : source;
+  if (folder && !reader.exists(file))
     throw new ImportError(folder, undefined, 'has no "networking" file; is this VMware\'s settings folder (/etc/vmware)?');
-  const networking = parseNetworking(readText(file), file);
+  const networking = parseNetworking(reader.readText(file), file);
   const notes = [...networking.notes];
-  const config = toConfig(networking, file, folder, notes);
+  const config = toConfig(networking, file, folder ? { reader, path: folder } : undefined, notes);
   return finish(config, notes, file);
+}
+
+/**
+ * The same import from a settings folder the browser sent: FILES maps paths relative to
+ * the folder ("networking", "vmnet8/nat/nat.conf") to their text; FOLDER names it in messages.
+ */
+export function importVmwareFiles(files: Readonly<Record<string, string>>, folder = 'the uploaded folder'): ImportResult {
+  return importVmware(folder, memoryReader(folder, files));
 }

@@ -14,6 +14,8 @@ import { ApiFailure } from './errors';
 export interface Importer {
   importVmware(file: string): Promise<ImportResult> | ImportResult;
   importLibvirt(file: string): Promise<ImportResult> | ImportResult;
+  /** A VMware settings folder sent as {relativePath: text}, read like `vnet import --from vmware DIR`. */
+  importVmwareFiles?(files: Readonly<Record<string, string>>, folder?: string): Promise<ImportResult> | ImportResult;
   /** The config as networks.json text. */
   exportConfig(config: Config): string;
 }
@@ -35,6 +37,11 @@ export interface LocalOptions {
 export async function runImport(importer: Importer, request: ParsedRequestOf<'importConfig'>): Promise<ImportResult> {
   const read = (file: string) => (request.from === 'vmware' ? importer.importVmware(file) : importer.importLibvirt(file));
   if (request.path !== undefined) return read(request.path);
+  // A folder stays in memory: nothing is written, and its paths were checked by the contract.
+  if (request.files !== undefined) {
+    if (!importer.importVmwareFiles) throw new ApiFailure('unavailable', 'this host cannot import a settings folder');
+    return importer.importVmwareFiles(request.files, folderName(request.fileName));
+  }
   // mkdtemp creates the folder 0700: nobody else can swap the file before it is read.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-import-'));
   try {
@@ -54,6 +61,12 @@ export async function runImport(importer: Importer, request: ParsedRequestOf<'im
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The sent folder's name for messages: its last part, without anything that looks like a path. */
+function folderName(name: string | undefined): string {
+  const last = (name ?? '').split(/[\\/]/).filter(Boolean).pop()?.slice(0, 100);
+  return last && last !== '..' && last !== '.' ? last : 'the uploaded folder';
 }
 
 export function createLocalHandlers(options: LocalOptions): LocalHandlers {

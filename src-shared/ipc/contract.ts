@@ -57,16 +57,54 @@ export const TrialEndedSchema = z.object({
   error: z.string().optional(),
 });
 
-/** Where the web console or the editor got an import from: a path on the host, or a file's text. */
+/**
+ * Files of a VMware settings folder a browser may send, relative to the folder: exactly what
+ * `vnet import --from vmware DIR` reads (Workstation's vmnetN/nat/nat.conf and
+ * vmnetN/dhcpd/dhcpd.conf, and Fusion's vmnetN/nat.conf and vmnetN/dhcpd.conf).
+ */
+export const VMWARE_FOLDER_FILE = /^(networking|vmnet\d{1,3}\/(nat\/nat\.conf|nat\.conf|dhcpd\/dhcpd\.conf|dhcpd\.conf))$/;
+/** Bounds for a sent folder: VMware's files are a few KB each; the whole must fit a console request. */
+export const FOLDER_LIMITS = { files: 128, fileBytes: 256 * 1024, totalBytes: LIMITS.fileBytes } as const;
+
+/** Why PATH cannot be a file of a sent settings folder; undefined when it can. */
+export function folderFileProblem(path: string): string | undefined {
+  if (path.startsWith('/') || path.split(/[\\/]/).includes('..')) return 'must be a path inside the folder (no "..", not absolute)';
+  if (!VMWARE_FOLDER_FILE.test(path))
+    return "is not one of VMware's settings files (networking, vmnetN/nat/nat.conf, vmnetN/dhcpd/dhcpd.conf)";
+  return undefined;
+}
+
+/** A VMware settings folder as {relativePath: text}. */
+const FolderFiles = z.record(z.string().max(64), z.string().max(FOLDER_LIMITS.fileBytes)).superRefine((files, ctx) => {
+  const paths = Object.keys(files);
+  if (paths.length === 0) ctx.addIssue({ code: 'custom', message: "the folder holds none of VMware's settings files" });
+  if (paths.length > FOLDER_LIMITS.files) ctx.addIssue({ code: 'custom', message: `at most ${FOLDER_LIMITS.files} files` });
+  for (const path of paths.slice(0, FOLDER_LIMITS.files + 1)) {
+    const problem = folderFileProblem(path);
+    if (problem) ctx.addIssue({ code: 'custom', path: [path.slice(0, 64)], message: `"${path.slice(0, 64)}" ${problem}` });
+  }
+  const total = Object.values(files).reduce((sum, text) => sum + text.length, 0);
+  if (total > FOLDER_LIMITS.totalBytes) ctx.addIssue({ code: 'custom', message: `at most ${FOLDER_LIMITS.totalBytes} bytes in all` });
+});
+
+/** Where the web console or the editor got an import from: a path on the host, a file's text, or a folder's files. */
 const ImportRequest = z
   .strictObject({
     from: z.enum(['vmware', 'libvirt']),
     path: z.string().min(1).max(LIMITS.path).optional(),
     content: z.string().max(LIMITS.fileBytes).optional(),
-    /** Name of the uploaded file, for messages only. */
+    /** A VMware settings folder's files (vmware only). */
+    files: FolderFiles.optional(),
+    /** Name of the uploaded file or folder, for messages only. */
     fileName: z.string().max(255).optional(),
   })
-  .refine((r) => (r.path === undefined) !== (r.content === undefined), { message: 'give either path or content, not both' });
+  .refine((r) => [r.path, r.content, r.files].filter((x) => x !== undefined).length === 1, {
+    message: 'give one of path, content or files',
+  })
+  .refine((r) => r.files === undefined || r.from === 'vmware', {
+    message: 'files (a settings folder) can only be imported from vmware',
+    path: ['files'],
+  });
 
 export const channels = {
   /** The stored config, or VMware's defaults (moved off taken subnets) when none is stored. */

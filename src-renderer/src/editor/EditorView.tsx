@@ -5,6 +5,8 @@ import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
+import Menu from '@mui/material/Menu';
+import MenuItem from '@mui/material/MenuItem';
 import DialogActions from '@mui/material/DialogActions';
 import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
@@ -21,7 +23,7 @@ import { isDirty, type EditorAction, type EditorState } from '../state/editor';
 import { validateDraft } from '../state/validation';
 import { TYPE_WORDS, dhcpWord, externalConnection, hostConnection, subnetWord } from '../state/words';
 import { ApplyDialog } from './ApplyDialog';
-import { exportConfig, importFile } from './importExport';
+import { exportConfig, importFile, importFolder, type PickedFile } from './importExport';
 import { NetworkInfo } from './NetworkInfo';
 import { AddNetworkDialog, RenameNetworkDialog } from './NetworkNameDialog';
 import { TrialDialog } from './TrialDialog';
@@ -53,6 +55,10 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
   const [error, setError] = useState<unknown>(undefined);
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const fileInput = useRef<HTMLInputElement>(null);
+  const folderInput = useRef<HTMLInputElement | null>(null);
+  const importButton = useRef<HTMLButtonElement>(null);
+  // The browser's Import… asks: one file, or a VMware settings folder (whose nat.conf and dhcpd.conf matter).
+  const [importMenu, setImportMenu] = useState(false);
   const { draft, selected } = state;
   const errors = draft ? validateDraft(draft) : [];
   const dirty = isDirty(state);
@@ -121,11 +127,20 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
     }
   };
 
+  const onImportFolder = async (files: readonly PickedFile[]) => {
+    try {
+      const outcome = await importFolder(host, files);
+      staged(outcome.config, outcome.folder, outcome.notes);
+    } catch (e) {
+      setError(e);
+    }
+  };
+
   const onImport = async () => {
     try {
       const info = await host.appInfo();
       if (!info.nativeDialogs) {
-        fileInput.current?.click();
+        setImportMenu(true);
         return;
       }
       const picked = await host.openImportFile();
@@ -231,9 +246,34 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
         <Button size="small" onClick={() => void onRestoreDefaults()}>
           Restore Defaults
         </Button>
-        <Button size="small" onClick={() => void onImport()}>
+        <Button
+          size="small"
+          ref={importButton}
+          aria-haspopup="menu"
+          aria-expanded={importMenu}
+          aria-controls={importMenu ? 'import-menu' : undefined}
+          onClick={() => void onImport()}
+        >
           Import…
         </Button>
+        <Menu id="import-menu" anchorEl={importButton.current} open={importMenu} onClose={() => setImportMenu(false)}>
+          <MenuItem
+            onClick={() => {
+              setImportMenu(false);
+              fileInput.current?.click();
+            }}
+          >
+            Settings file… (VMware networking, libvirt XML, networks.json)
+          </MenuItem>
+          <MenuItem
+            onClick={() => {
+              setImportMenu(false);
+              folderInput.current?.click();
+            }}
+          >
+            VMware settings folder… (/etc/vmware)
+          </MenuItem>
+        </Menu>
         <Button size="small" onClick={() => void onExport()}>
           Export…
         </Button>
@@ -247,6 +287,22 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
             const file = event.target.files?.[0];
             event.target.value = '';
             if (file) void onImportFile(file);
+          }}
+        />
+        <input
+          // webkitdirectory (not in React's types) makes the browser pick a whole folder.
+          ref={(element) => {
+            folderInput.current = element;
+            element?.setAttribute('webkitdirectory', '');
+          }}
+          type="file"
+          hidden
+          multiple
+          aria-label="Import settings folder"
+          onChange={(event) => {
+            const files = [...(event.target.files ?? [])];
+            event.target.value = '';
+            if (files.length > 0) void onImportFolder(files);
           }}
         />
         <Box sx={{ flex: 1 }}>

@@ -50,6 +50,8 @@ export interface EditorHost {
   restartService(network: string, service: 'dhcp' | 'nat'): Promise<void>;
   /** Converts an uploaded VMware `networking` file or libvirt network XML. */
   importConfig(from: ImportSource, text: string, fileName?: string): Promise<ImportResult>;
+  /** Converts a VMware settings folder sent as {relativePath: text} (networking, vmnetN/nat/nat.conf, vmnetN/dhcpd/dhcpd.conf). */
+  importFolder(folder: string, files: Record<string, string>): Promise<ImportResult>;
   appInfo(): Promise<AppInfo>;
   /** Desktop: native Open dialog then import; null when cancelled. */
   openImportFile(): Promise<{ result: ImportResult; path: string } | null>;

@@ -36,6 +36,7 @@ export function hostFromVnet(api: VnetApi): EditorHost {
       await api.restartService({ network, service });
     },
     importConfig: (from, content, fileName) => api.importConfig(fileName ? { from, content, fileName } : { from, content }),
+    importFolder: (folder, files) => api.importConfig({ from: 'vmware', files, fileName: folder }),
     appInfo: () => (info ??= api.appInfo()),
     openImportFile: () => api.openImportFile(),
     saveExportFile: (config) => api.saveExportFile({ config }),

@@ -3,7 +3,16 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CHANNELS, channels, events, EVENT_NAMES, parseRequest, PRIVILEGED_CHANNELS, type Channel } from '../../../src-shared/ipc/contract';
+import {
+  CHANNELS,
+  channels,
+  events,
+  EVENT_NAMES,
+  FOLDER_LIMITS,
+  parseRequest,
+  PRIVILEGED_CHANNELS,
+  type Channel,
+} from '../../../src-shared/ipc/contract';
 import { CHANNEL_NAMES, EVENT_NAME_LIST } from '../../../src-shared/ipc/names';
 import { boundsProblem, LIMITS } from '../../../src-shared/ipc/bounds';
 
@@ -143,6 +152,35 @@ describe('IPC contract', () => {
     expect(parseRequest('importConfig', { from: 'vmware' }).ok).toBe(false);
     expect(parseRequest('importConfig', { from: 'vmware', path: '/etc/vmware', content: 'x' }).ok).toBe(false);
     expect(parseRequest('importConfig', { from: 'hyperv', path: '/x' }).ok).toBe(false);
+  });
+
+  it('accepts a VMware settings folder only as its own files, relative, bounded', () => {
+    const folder = (files: Record<string, string>, from = 'vmware') =>
+      parseRequest('importConfig', { from, files, fileName: 'etc-vmware' });
+    expect(folder({ networking: 'x', 'vmnet8/nat/nat.conf': 'y', 'vmnet8/dhcpd/dhcpd.conf': 'z', 'vmnet1/dhcpd.conf': '' }).ok).toBe(true);
+    for (const bad of [
+      '../networking',
+      '/etc/vmware/networking',
+      'vmnet8/../../etc/shadow',
+      'vmnet8/nat/../../networking',
+      'notes.txt',
+      'vmnet8/nat/nat.conf.bak',
+      'vmnet1234/nat/nat.conf',
+      'vmnet8\\..\\x',
+    ]) {
+      const result = folder({ networking: 'x', [bad]: 'y' });
+      expect(result.ok, bad).toBe(false);
+    }
+    const outside = folder({ '../networking': 'x' });
+    expect(!outside.ok && outside.message).toMatch(/inside the folder/);
+    expect(folder({}).ok).toBe(false);
+    expect(folder({ networking: 'x' }, 'libvirt').ok).toBe(false);
+    expect(folder({ networking: 'x'.repeat(FOLDER_LIMITS.fileBytes + 1) }).ok).toBe(false);
+    const many = Object.fromEntries(Array.from({ length: 6 }, (_, i) => [`vmnet${i}/nat/nat.conf`, 'x'.repeat(FOLDER_LIMITS.fileBytes)]));
+    expect(folder({ networking: 'x', ...many }).ok).toBe(false);
+    const lots = Object.fromEntries(Array.from({ length: FOLDER_LIMITS.files + 1 }, (_, i) => [`vmnet${i}/nat/nat.conf`, '']));
+    expect(folder(lots).ok).toBe(false);
+    expect(parseRequest('importConfig', { from: 'vmware', files: { networking: 'x' }, content: 'x' }).ok).toBe(false);
   });
 
   it('measures nesting, lists, text and total size', () => {
