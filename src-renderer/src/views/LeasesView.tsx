@@ -107,7 +107,12 @@ export function LeasesView({ state, dispatch }: Props) {
                       size="small"
                       variant="outlined"
                       disabled={!target || reserved}
-                      aria-label={`Reserve this address ${lease.address} for ${lease.mac}`}
+                      // The name says what the button shows: a reserved lease's button is a disabled "Reserved".
+                      aria-label={
+                        reserved
+                          ? `Address ${lease.address} is reserved for ${lease.mac}`
+                          : `Reserve this address ${lease.address} for ${lease.mac}`
+                      }
                       onClick={() => setReserving(lease)}
                     >
                       {reserved ? 'Reserved' : 'Reserve this address'}

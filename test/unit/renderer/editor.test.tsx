@@ -237,7 +237,10 @@ describe('views beyond VMware', () => {
     expect(valueOf(within(dialog).getByLabelText('MAC address'))).toBe('52:54:00:12:34:56');
     expect(valueOf(within(dialog).getByLabelText('Hostname'))).toBe('web');
     await user.click(within(dialog).getByRole('button', { name: 'OK' }));
-    expect(within(row).getByRole('button', { name: /Reserve this address/ }).textContent).toBe('Reserved');
+    const reserved = within(row).getByRole('button', { name: /^Address 192\.168\.133\.130 is reserved for / });
+    expect(reserved.textContent).toBe('Reserved');
+    expect((reserved as HTMLButtonElement).disabled).toBe(true);
+    expect(within(row).queryByRole('button', { name: /Reserve this address/ })).toBeNull();
     expect(screen.getByRole('tab', { name: 'Networks •' })).toBeTruthy();
   });
 
