@@ -34,16 +34,7 @@ export const applyCase: BenchCase = {
       ctx.settings.applyRounds,
       ctx.log,
     );
-    // Not part of the numbers: where one apply spends its time, against a CLI process that does nothing.
-    const idle: number[] = [];
-    for (let i = 0; i < 3; i++) idle.push((await vnet.stamped(['--help'])).totalMs);
-    ctx.log(`apply: a fresh \`vnet --help\` (Node start-up and loading the CLI) takes ${median(idle).toFixed(0)} ms here`);
-    for (const line of explainRun(
-      'apply: where one apply of 1,000 forwards spends its time',
-      await vnet.stamped(['apply', '--config', thousand]),
-    ))
-      ctx.log(line);
-    await vnet.cli(['down']);
+    if (!ctx.settings.quick) await explainApply(ctx, vnet, thousand);
     return {
       skipped: [],
       results: [
@@ -63,4 +54,17 @@ async function checkForwards(vnet: VnetHost, expected: number): Promise<void> {
   const parsed = JSON.parse(stdout) as { nftables: { map?: { elem?: unknown[] } }[] };
   const elements = parsed.nftables.find((x) => x.map)?.map?.elem?.length ?? 0;
   if (elements !== expected) throw new Error(`after vnet apply the port forward map holds ${elements} forwards, expected ${expected}`);
+}
+
+/** Not part of the numbers: where one apply spends its time, against a CLI process that does nothing (full runs only). */
+async function explainApply(ctx: BenchContext, vnet: VnetHost, config: string): Promise<void> {
+  const idle: number[] = [];
+  for (let i = 0; i < 3; i++) idle.push((await vnet.stamped(['--help'])).totalMs);
+  ctx.log(`apply: a fresh \`vnet --help\` (Node start-up and loading the CLI) takes ${median(idle).toFixed(0)} ms here`);
+  for (const line of explainRun(
+    'apply: where one apply of 1,000 forwards spends its time',
+    await vnet.stamped(['apply', '--config', config]),
+  ))
+    ctx.log(line);
+  await vnet.cli(['down']);
 }

@@ -174,7 +174,7 @@ export const bringupCase: BenchCase = {
       }
     }
 
-    await ours.explain();
+    if (!settings.quick) await ours.explain();
 
     if (libvirtMissing === null) {
       results.push(
