@@ -58,6 +58,8 @@ describe('apply --try and confirm (in namespaces)', () => {
     expect(fs.existsSync(stored())).toBe(false);
     expect(lan.host.ping(lan.router, 2)).toBe(true);
     expect(fs.readFileSync(path.join(dirs.state, 'trial.log'), 'utf8')).toMatch(/reverted/);
+    // What the editor's countdown reads: the watchdog's revert, finished (not "confirmed").
+    expect(JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.outcome.json'), 'utf8'))).toMatchObject({ outcome: 'reverted' });
     const confirm = vnet(lan.host, dirs, 'confirm');
     expect(confirm.code).toBe(1);
     expect(confirm.stderr).toContain('nothing is waiting to be confirmed');
@@ -88,6 +90,7 @@ describe('apply --try and confirm (in namespaces)', () => {
     const { deadline } = JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.json'), 'utf8')) as { deadline: number };
     const confirm = vnet(lan.host, dirs, 'confirm');
     expect(confirm.code, confirm.stderr).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.outcome.json'), 'utf8'))).toMatchObject({ outcome: 'confirmed' });
     await sleep(Math.max(0, deadline - Date.now()) + 1000);
     expect(master()).toBe('vmnet0');
     expect(noProcessesLeft()).toBe(true);
