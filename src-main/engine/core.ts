@@ -10,6 +10,7 @@ import { driverFor } from './drivers';
 import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { inspectTable } from './inspect';
 import { dhcpDir } from './dnsmasq';
+import { fixForForeignDrop } from './drivers/routed-health';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 
@@ -197,10 +198,24 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
       return;
     }
     errors.push(...driver.check(network, index, state, ctx));
+    warnings.push(...(driver.warnings?.(network, state, ctx) ?? []));
     steps.push(...driverSteps(network.type, driver.plan(network, state, ctx)));
   });
   steps.push(...sharedSteps(config.networks, state));
+  warnings.push(...foreignDropWarnings(config, state));
   return { steps, warnings, errors };
+}
+
+/** A foreign chain dropping forwarded traffic by default blocks NAT guests; say so before the apply, with doctor's fix. */
+function foreignDropWarnings(config: Config, state: HostState): string[] {
+  const nat = config.networks.filter((n) => n.type === 'nat' && driverFor(n.type));
+  if (nat.length === 0) return [];
+  return state.foreignDrops
+    .filter((d) => d.hook === 'forward')
+    .map(
+      (d) =>
+        `chain ${d.chain} of table ${d.family} ${d.table} (not ours) has ${d.what} on forwarded traffic: it can block the guests of ${nat.map((n) => n.name).join(', ')}; to fix: ${nat.map((n) => fixForForeignDrop(d, n.name)).join('; ')}`,
+    );
 }
 
 /** Plan for taking networks down: each one's removal, then the shared parts for what stays. */

@@ -47,6 +47,7 @@ import { bridgeAddresses } from './drivers/routed-plan';
 import { stopDnsmasq } from './drivers/routed-exec';
 import type { JournalNetwork, PlanContext } from './types';
 import { readJournal } from './journal';
+import { resetCrashHistory } from './dhcp-crashes';
 import { TABLE_FAMILY, TABLE_NAME } from './nft';
 import { applyAsTrial } from '../trial/apply-trial';
 
@@ -98,7 +99,12 @@ async function applyNow(config: Config, opts: EngineOptions): Promise<ApplyResul
     if (plan.errors.length > 0) throw new ConfigError(plan.errors);
     const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
     if (outcome.ok) new ConfigStore(opts.dirs).write(config);
-    return { ok: outcome.ok, applied: outcome.applied, ...(outcome.error ? { error: outcome.error } : {}) };
+    return {
+      ok: outcome.ok,
+      applied: outcome.applied,
+      ...(outcome.error ? { error: outcome.error } : {}),
+      ...(plan.warnings.length > 0 ? { warnings: plan.warnings } : {}),
+    };
   });
 }
 
@@ -252,6 +258,8 @@ export async function restartService(opts: EngineOptions, network: string, servi
   await withLock(opts.dirs, async () => {
     const state = await inspectHost(runner, opts.dirs);
     if (service === 'dhcp') {
+      // An explicit restart by the user clears the crash history (and so the "gave up" state).
+      resetCrashHistory(opts.dirs, network);
       // Stopping it first makes the next plan start a fresh one.
       const ctx = { runner, dirs: opts.dirs, record: () => undefined, onUndo: () => undefined };
       for (const p of state.dhcp.get(network) ?? []) await stopDnsmasq(ctx, p.pid);
@@ -263,6 +271,8 @@ export async function restartService(opts: EngineOptions, network: string, servi
     const plan = planSteps(config, fresh, opts.dirs);
     if (plan.errors.length > 0) throw new ConfigError(plan.errors);
     const outcome = await runSteps(plan.steps, runner, opts.dirs, fresh.journal, opts.onProgress, opts.signal);
+    // The server this restart stopped looked dead to the plan; that start is not a crash.
+    if (service === 'dhcp') resetCrashHistory(opts.dirs, network);
     if (!outcome.ok) throw new Error(outcome.error);
   });
 }

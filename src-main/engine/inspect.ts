@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import { readJournal } from './journal';
+import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
@@ -150,6 +151,19 @@ export function readForwarding(): string {
   }
 }
 
+/** A /proc/net address column (hex, host byte order per 32-bit word) in the words the checks use. */
+export function procNetAddress(hex: string): string {
+  const word = (h: string): number[] => {
+    const n = parseInt(h, 16);
+    return [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255];
+  };
+  if (hex.length === 8) return word(hex).join('.');
+  if (/^0+$/.test(hex)) return '::';
+  // ::ffff:a.b.c.d (an IPv4 address on an IPv6 socket) is the IPv4 address for the checks.
+  if (/^0{16}FFFF0000$/i.test(hex.slice(0, 24))) return word(hex.slice(24)).join('.');
+  return `v6:${hex.toLowerCase()}`;
+}
+
 /** Listening TCP and UDP sockets of this network namespace, from /proc/net (no extra tool needed). */
 export function readListeners(): Listener[] {
   const out: Listener[] = [];
@@ -165,15 +179,48 @@ export function readListeners(): Listener[] {
       if (cols.length < 4 || cols[3] !== listenState) continue;
       const [hexAddr, hexPort] = (cols[1] ?? '').split(':');
       if (!hexAddr || !hexPort) continue;
-      const n = parseInt(hexAddr, 16);
-      // /proc/net/tcp stores the address in host (little-endian) byte order.
-      const address = [n & 255, (n >>> 8) & 255, (n >>> 16) & 255, (n >>> 24) & 255].join('.');
-      out.push({ protocol, address, port: parseInt(hexPort, 16) });
+      const inode = Number(cols[9]);
+      out.push({ protocol, address: procNetAddress(hexAddr), port: parseInt(hexPort, 16), ...(inode > 0 ? { inode } : {}) });
     }
   };
   read('/proc/net/tcp', 'tcp', '0A'); // LISTEN
   read('/proc/net/udp', 'udp', '07'); // UNCONN (bound)
+  read('/proc/net/udp6', 'udp', '07');
   return out;
+}
+
+/** Ports whose holders the planner must know (DHCP and DNS): other programs there stop dnsmasq from starting. */
+const OWNED_PORTS = new Set([53, 67]);
+
+/** Fills in which program holds each DHCP/DNS socket, by matching socket inodes against /proc/PID/fd links. */
+export function findSocketOwners(listeners: Listener[]): void {
+  const wanted = new Map<number, Listener[]>();
+  for (const l of listeners) {
+    if (l.protocol !== 'udp' || !OWNED_PORTS.has(l.port) || l.inode === undefined) continue;
+    wanted.set(l.inode, [...(wanted.get(l.inode) ?? []), l]);
+  }
+  if (wanted.size === 0) return;
+  for (const pid of listPids()) {
+    let fds: string[];
+    try {
+      fds = fs.readdirSync(`/proc/${pid}/fd`);
+    } catch {
+      continue;
+    }
+    for (const fd of fds) {
+      let target: string;
+      try {
+        target = fs.readlinkSync(`/proc/${pid}/fd/${fd}`);
+      } catch {
+        continue;
+      }
+      const match = /^socket:\[(\d+)\]$/.exec(target);
+      const holders = match ? wanted.get(Number(match[1])) : undefined;
+      if (!holders) continue;
+      const program = (readFileOrUndefined(`/proc/${pid}/comm`) ?? '?').trim();
+      for (const l of holders) l.owner ??= { pid, program };
+    }
+  }
 }
 
 /**
@@ -230,6 +277,8 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
   ]);
+  const listeners = readListeners();
+  findSocketOwners(listeners);
   return {
     links,
     routes,
@@ -237,10 +286,12 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     foreignDrops,
     dhcp: findDhcpProcesses(dirs),
     forwarding: readForwarding(),
-    listeners: readListeners(),
+    listeners,
     neighbours,
     dhcpFiles: readDhcpFiles(dirs),
     journal: readJournal(dirs),
+    dhcpCrashes: readCrashHistory(dirs),
+    now: Date.now(),
   };
 }
 

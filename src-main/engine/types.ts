@@ -52,8 +52,13 @@ export interface ForeignDropPolicy {
 
 export interface Listener {
   protocol: 'tcp' | 'udp';
+  /** IPv4 address, `::` for the IPv6 wildcard, or `v6:HEX` for another IPv6 address. */
   address: string;
   port: number;
+  /** The socket's inode, to find the program that holds it. */
+  inode?: number;
+  /** The program holding the socket (filled in for the DHCP and DNS ports only). */
+  owner?: { pid: number; program: string };
 }
 
 export interface TableState {
@@ -84,6 +89,10 @@ export interface HostState {
   /** Contents of the DHCP files in the state folder, by network (undefined when missing). */
   dhcpFiles: Map<string, { conf?: string; hosts?: string; any: boolean }>;
   journal: Journal;
+  /** Per network, when the engine restarted its DHCP server because it had died (epoch ms). */
+  dhcpCrashes?: Map<string, number[]>;
+  /** "Now" for the crash back-off, epoch ms (injectable for tests). */
+  now?: number;
 }
 
 /** What one network's driver created, recorded before each creating step and cleared after each removal. */
@@ -129,6 +138,8 @@ export interface NetworkDriver<N extends Network = Network> {
   check(network: N, index: number, state: HostState, ctx: PlanContext): ValidationError[];
   /** Ordered ops that make the host match `network`; empty when it already does. */
   plan(network: N, state: HostState, ctx: PlanContext): PlanOperation[];
+  /** Plan warnings about the live host that do not stop the plan (optional). */
+  warnings?(network: N, state: HostState, ctx: PlanContext): string[];
   /** Ops that remove what the journal says was created for a network no longer wanted (or being taken down). */
   planRemoval(name: string, recorded: JournalNetwork, state: HostState, ctx: PlanContext): PlanOperation[];
   /** Carries out one op of this driver and registers its undo with ctx.onUndo. */

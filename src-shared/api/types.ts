@@ -38,6 +38,8 @@ export interface ApplyResult {
   applied: PlanOperation[];
   /** On failure: which step failed and why, in plain words; the host was rolled back. */
   error?: string;
+  /** The plan's warnings (foreign firewall policies, a DHCP server the engine gave up restarting…). */
+  warnings?: string[];
   /** Present when the change is a trial that reverts unless confirmed. */
   trial?: TrialState;
 }

@@ -30,6 +30,7 @@ Exit codes: 0 applied; 2 invalid config, nothing changed; 1 failed and rolled ba
           if (p.phase === 'rolling-back') ctx.io.err('rolling back…\n');
         },
       });
+      for (const warning of result.warnings ?? []) ctx.io.err(`warning: ${warning}\n`);
       if (!result.ok) {
         ctx.io.err(`vnet apply: ${result.error ?? 'failed'}\n`);
         return EXIT.failed;

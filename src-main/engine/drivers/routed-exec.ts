@@ -5,6 +5,7 @@ import type { PlanOperation } from '../../../src-shared/api/types';
 import type { Dirs } from '../../paths';
 import { dhcpFiles, type DhcpFiles } from '../dnsmasq';
 import { processCmdline, processStartTicks } from '../proc';
+import { recordCrashRestart, resetCrashHistory } from '../dhcp-crashes';
 import type { ExecContext, Journal } from '../types';
 import type { RoutedRecord } from './routed-plan';
 
@@ -177,6 +178,12 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       });
       writeOrRemove(files.hosts, str(op.details?.hosts));
       writeOrRemove(files.conf, str(op.details?.conf));
+      const crash = op.details?.crashRestart as { delayMs?: number } | undefined;
+      if (crash) {
+        // A server that died: back off before restarting it, and remember the restart (see ../dhcp-crashes.ts).
+        if (crash.delayMs) await sleep(crash.delayMs);
+        recordCrashRestart(ctx.dirs, name, Date.now());
+      }
       await startDnsmasq(ctx, files);
       return;
     }
@@ -224,6 +231,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         before = j.networks[name];
         delete j.networks[name];
       });
+      resetCrashHistory(ctx.dirs, name);
       ctx.onUndo(async () => {
         ctx.record((j) => {
           if (before) j.networks[name] = before;

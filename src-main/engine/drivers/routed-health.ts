@@ -7,7 +7,8 @@ import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../src-shar
 import { dhcpFiles, parseLeases } from '../dnsmasq';
 import { networkChains } from '../nft';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../types';
-import { bridgeAddresses } from './routed-plan';
+import { bridgeAddresses, dhcpCrashDecision } from './routed-plan';
+import { gaveUpMessage, recentRestarts } from '../dhcp-crashes';
 
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {
@@ -30,8 +31,25 @@ export function activeLeaseCount(ctx: PlanContext, network: string, now = Date.n
 export function dhcpState(network: RoutedNetwork, state: HostState): ServiceState {
   const current = (state.dhcp.get(network.name) ?? []).find((p) => p.fromPidFile);
   if (!network.dhcp.enabled) return { service: 'dhcp', running: false, detail: 'DHCP is switched off for this network' };
+  const crash = dhcpCrashDecision(network, state);
+  if (!current && crash?.giveUp) return { service: 'dhcp', running: false, detail: gaveUpMessage(network.name, crash.recent) };
   if (!current) return { service: 'dhcp', running: false, detail: 'no DHCP server of ours is running' };
-  return { service: 'dhcp', running: true, pid: current.pid, since: current.startedAt };
+  const restarts = crashCount(network, state);
+  return {
+    service: 'dhcp',
+    running: true,
+    pid: current.pid,
+    since: current.startedAt,
+    ...(restarts > 0 ? { detail: restartedDetail(restarts) } : {}),
+  };
+}
+
+function crashCount(network: RoutedNetwork, state: HostState): number {
+  return recentRestarts(state.dhcpCrashes?.get(network.name), state.now ?? Date.now());
+}
+
+function restartedDetail(restarts: number): string {
+  return `restarted ${restarts} time${restarts === 1 ? '' : 's'} after crashing in the last 10 minutes`;
 }
 
 function networkRules(network: RoutedNetwork, state: HostState): number {
@@ -56,7 +74,7 @@ export function natState(network: RoutedNetwork, state: HostState): ServiceState
   return { service: 'nat', running, rules, portForwards, ...(detail ? { detail } : {}) };
 }
 
-function fixForForeignDrop(drop: ForeignDropPolicy, bridge: string): string {
+export function fixForForeignDrop(drop: ForeignDropPolicy, bridge: string): string {
   if (drop.family === 'ip' && drop.table === 'filter' && drop.chain === 'FORWARD') {
     // iptables-nft (Docker, ufw) owns this chain; DOCKER-USER exists when Docker does.
     return `allow the network in iptables, e.g. \`iptables -I DOCKER-USER -i ${bridge} -j ACCEPT\` and \`iptables -I DOCKER-USER -o ${bridge} -j ACCEPT\` (or \`iptables -I FORWARD …\` without Docker)`;
@@ -113,8 +131,17 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
   } else if (missing.length > 0 && !network.hostAdapter.enabled) {
     add('DHCP address', false, `address ${missing.join(', ')} used by the DHCP server is missing from ${name}`, applyFix);
   }
-  if (network.dhcp.enabled) {
+  const crash = network.dhcp.enabled ? dhcpCrashDecision(network, state) : undefined;
+  if (crash?.giveUp) {
+    add(
+      'DHCP server',
+      false,
+      `the DHCP server for ${name} keeps crashing (${crash.recent} restarts in 10 minutes); apply no longer restarts it: guests get no addresses`,
+      `find the cause (the system log, \`dnsmasq --test --conf-file=${dhcpFiles(ctx.dirs, name).conf}\`), then run \`vnet services restart ${name} dhcp\``,
+    );
+  } else if (network.dhcp.enabled) {
     const dhcp = dhcpState(network, state);
+    const restarts = crashCount(network, state);
     const bound = state.listeners.some((l) => l.protocol === 'udp' && l.port === 67);
     const strays = (state.dhcp.get(name) ?? []).filter((p) => !p.fromPidFile).length;
     add(
@@ -124,7 +151,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
         ? strays > 0
           ? `${strays} extra DHCP server(s) of ours run for ${name} besides pid ${dhcp.pid}`
           : bound
-            ? `DHCP server running (pid ${dhcp.pid}), listening on port 67`
+            ? `DHCP server running (pid ${dhcp.pid}), listening on port 67${restarts > 0 ? `; ${restartedDetail(restarts)}` : ''}`
             : `DHCP server pid ${dhcp.pid} is not listening on port 67`
         : `no DHCP server is running for ${name}: guests get no addresses`,
       'run `vnet apply` to restart it',

@@ -4,7 +4,8 @@ import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../.
 import type { RoutedNetwork, ValidationError } from '../../../src-shared/model';
 import type { PlanOperation } from '../../../src-shared/api/types';
 import { dhcpFiles, generateDnsmasqConf, generateHostsFile, serviceAddress } from '../dnsmasq';
-import type { HostState, JournalNetwork, PlanContext } from '../types';
+import type { HostState, JournalNetwork, Listener, PlanContext } from '../types';
+import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../dhcp-crashes';
 
 /** What the routed driver records per network in the journal. */
 export interface RoutedRecord {
@@ -104,12 +105,20 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
         ),
       );
     }
-    if (!current) {
+    const crash = dhcpCrashDecision(network, state);
+    if (!current && crash?.giveUp) {
+      // Gave up on a server that keeps crashing: it stays stopped until the user restarts it (a plan warning says so).
+    } else if (!current) {
+      const restart = crash && !crash.giveUp ? crash : undefined;
+      const description = restart
+        ? `Restart the DHCP server for ${name}, which had stopped (restart ${restart.recent + 1} in 10 minutes${restart.delayMs > 0 ? `, after ${restart.delayMs / 1000} s` : ''})`
+        : `Start the DHCP server for ${name} (${network.dhcp.rangeStart}–${network.dhcp.rangeEnd})`;
       ops.push(
-        op(name, 'start-dhcp', name, `Start the DHCP server for ${name} (${network.dhcp.rangeStart}–${network.dhcp.rangeEnd})`, {
+        op(name, 'start-dhcp', name, description, {
           conf,
           hosts,
           service: serviceAddress(network),
+          ...(restart ? { crashRestart: { delayMs: restart.delayMs } } : {}),
         }),
       );
     } else if (onDisk?.hosts !== hosts) {
@@ -132,6 +141,43 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (onDisk?.any) ops.push(op(name, 'remove-dhcp-files', name, `Remove the DHCP files of ${name}`));
   }
   return ops;
+}
+
+/**
+ * A DHCP server of ours that died: the journal says the app started one, DHCP is still
+ * wanted, and no dnsmasq of ours runs for the network at all (a config change or a lost
+ * state folder is not a crash). Undefined when it is not a crash.
+ */
+export function dhcpCrashDecision(network: RoutedNetwork, state: HostState): RestartDecision | undefined {
+  if (!network.dhcp.enabled || !routedRecord(state.journal.networks[network.name]).dhcp) return undefined;
+  if ((state.dhcp.get(network.name) ?? []).length > 0) return undefined;
+  return dhcpRestartPolicy(state.dhcpCrashes?.get(network.name) ?? [], state.now ?? Date.now());
+}
+
+/** Plan warnings of a routed network: a DHCP server the engine gave up restarting. */
+export function warnRouted(network: RoutedNetwork, state: HostState): string[] {
+  const crash = dhcpCrashDecision(network, state);
+  return crash?.giveUp ? [gaveUpMessage(network.name, crash.recent)] : [];
+}
+
+function isWildcard(address: string): boolean {
+  return address === '0.0.0.0' || address === '::';
+}
+
+/** A UDP socket on `port` held by a program other than the app's dnsmasq, bound where our server would listen. */
+function foreignHolder(state: HostState, port: number, ownAddresses: readonly string[]): Listener | undefined {
+  const ourPids = new Set([...state.dhcp.values()].flat().map((p) => p.pid));
+  return state.listeners.find(
+    (l) =>
+      l.protocol === 'udp' &&
+      l.port === port &&
+      (isWildcard(l.address) || ownAddresses.includes(l.address)) &&
+      !(l.owner && ourPids.has(l.owner.pid)),
+  );
+}
+
+function holderName(l: Listener): string {
+  return l.owner ? `${l.owner.program} (pid ${l.owner.pid})` : 'a program this app cannot identify';
 }
 
 export function planRoutedRemoval(name: string, recorded: JournalNetwork, state: HostState): PlanOperation[] {
@@ -197,6 +243,23 @@ export function checkRouted(network: RoutedNetwork, index: number, state: HostSt
         message: `${network.subnet} collides with the host's route to ${route.dst}${route.dev ? ` on ${route.dev}` : ''}; pick another subnet`,
       });
       break;
+    }
+  }
+  if (network.dhcp.enabled) {
+    const mine = bridgeAddresses(network).map((a) => a.split('/')[0]!);
+    const dhcp = foreignHolder(state, 67, mine);
+    if (dhcp) {
+      errors.push({
+        path: ['networks', index, 'dhcp', 'enabled'],
+        message: `UDP port 67 (DHCP) is already used by ${holderName(dhcp)} listening on ${dhcp.address}; stop it or switch DHCP off for this network`,
+      });
+    }
+    const dns = network.type === 'nat' && network.nat.dns ? foreignHolder(state, 53, [network.nat.gateway]) : undefined;
+    if (dns) {
+      errors.push({
+        path: ['networks', index, 'nat', 'dns'],
+        message: `UDP port 53 (DNS) is already used by ${holderName(dns)} listening on ${dns.address}; stop it or switch the NAT network's DNS off`,
+      });
     }
   }
   if (network.type === 'nat') {

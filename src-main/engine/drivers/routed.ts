@@ -1,7 +1,7 @@
 // The host-only and NAT driver (one implementation, registered for both types).
 import type { RoutedNetwork } from '../../../src-shared/model';
 import type { NetworkDriver } from '../types';
-import { checkRouted, planRouted, planRoutedRemoval } from './routed-plan';
+import { checkRouted, planRouted, planRoutedRemoval, warnRouted } from './routed-plan';
 import { executeRouted, ROUTED_OPS } from './routed-exec';
 import { doctorRouted, statusRouted } from './routed-health';
 
@@ -10,6 +10,7 @@ function routedDriver<N extends RoutedNetwork>(type: N['type']): NetworkDriver<N
     type,
     ops: ROUTED_OPS,
     check: checkRouted,
+    warnings: warnRouted,
     plan: planRouted,
     planRemoval: (name, recorded, state) => planRoutedRemoval(name, recorded, state),
     execute: executeRouted,
