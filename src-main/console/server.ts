@@ -12,20 +12,10 @@ import type { Dispatcher } from '../service/dispatch';
 import type { EventHub } from '../service/events';
 import { Guard, newSecret } from './auth';
 import { NOT_BUILT_PAGE, staticFile } from './static';
+import { editorCsp } from '../../src-shared/ipc/csp';
 
 /** No inline or remote script; MUI's emotion needs inline styles. */
-export const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const CONSOLE_CSP = editorCsp("'self'");
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;
 

@@ -2,6 +2,7 @@
 // an isolated, sandboxed renderer without Node, a CSP without inline or remote
 // script, no navigation away from the app, no new windows, no permissions.
 import type { WebPreferences } from 'electron';
+import { editorCsp } from '../../src-shared/ipc/csp';
 
 /** The app's own origin: files of dist/renderer served by the `app:` protocol. */
 export const APP_SCHEME = 'app';
@@ -9,18 +10,7 @@ export const APP_HOST = 'vnet';
 export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
-export const APP_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data:",
-  "font-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+export const APP_CSP = editorCsp("'none'");
 
 export function webPreferences(preload: string): WebPreferences {
   return {
