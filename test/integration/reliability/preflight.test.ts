@@ -90,39 +90,60 @@ describe('ports already taken', () => {
     }
   });
 
-  it('port 67 taken by another DHCP server (socat): apply fails naming dnsmasq and rolls back', async () => {
+  it('port 67 taken by another DHCP server (socat): plan and apply exit 2 naming networks[0].dhcp.enabled and the program', async () => {
     const socat = host.spawn(['socat', 'UDP4-RECVFROM:67,fork', 'SYSTEM:true']);
     await new Promise((r) => setTimeout(r, 500));
     try {
-      const file = writeConfig(sandbox, 'ho.json', { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] });
-      const r = await vnet(host, dirs, ['apply', '--config', file]);
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/Start the DHCP server for vmnet1.*failed: .*dnsmasq.*rolled back/);
-      expect(await snapshot(host, dirs)).toEqual(clean);
+      await refusedAtPlan(
+        { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] },
+        'networks[0].dhcp.enabled',
+        new RegExp(`UDP port 67 \\(DHCP\\) is already used by socat \\(pid ${socat.pid}\\) listening on 0\\.0\\.0\\.0; stop it`),
+      );
     } finally {
       process.kill(-socat.pid!, 'SIGKILL');
     }
   });
 
-  it('port 53 taken by another dnsmasq: a NAT network with DNS fails to start its server and rolls back', async () => {
+  it('port 53 taken by another dnsmasq: plan and apply of a NAT network with DNS exit 2 naming networks[0].nat.dns', async () => {
     const conf = path.join(sandbox.tempDir('foreign-dns'), 'foreign.conf');
     fs.writeFileSync(conf, 'port=53\nlisten-address=0.0.0.0\nbind-interfaces\nno-resolv\nno-hosts\n');
     const other = host.spawn(['dnsmasq', '--keep-in-foreground', `--conf-file=${conf}`]);
     await new Promise((r) => setTimeout(r, 500));
     try {
-      const file = writeConfig(sandbox, 'nat.json', { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] });
-      const r = await vnet(host, dirs, ['apply', '--config', file]);
-      expect(r.code, r.stderr).toBe(1);
-      expect(r.stderr).toMatch(/Start the DHCP server for vmnet8.*failed: .*dnsmasq.*rolled back/);
-      expect(await snapshot(host, dirs)).toEqual({ ...clean, dnsmasq: [] });
+      await refusedAtPlan(
+        { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] },
+        'networks[0].nat.dns',
+        /UDP port 53 \(DNS\) is already used by dnsmasq \(pid \d+\) listening on 0\.0\.0\.0/,
+      );
       // The foreign dnsmasq is not the app's: it is still running.
       expect(other.exitCode).toBeNull();
+      // A DNS listener on a loopback address (systemd-resolved style) is no conflict: without DNS the same host is fine.
+      const noDns = natNetwork('vmnet8', '192.168.133.0/24');
+      noDns.nat.dns = false;
+      const file = writeConfig(sandbox, 'nodns.json', { version: 1, networks: [noDns] });
+      const r = await vnet(host, dirs, ['plan', '--config', file]);
+      expect(r.code, r.stderr).toBe(0);
     } finally {
       process.kill(-other.pid!, 'SIGKILL');
     }
   });
 
-  it.todo('the planner names a taken port 67 or 53 (networks[i].dhcp / nat.dns) before changing anything');
+  it('a DNS listener on 127.0.0.53 (systemd-resolved style) does not stop a NAT network with DNS', async () => {
+    const resolver = host.spawn([
+      process.execPath,
+      '-e',
+      "require('dgram').createSocket('udp4').bind(53, '127.0.0.53', () => console.log('ready'))",
+    ]);
+    await new Promise((r) => setTimeout(r, 700));
+    try {
+      const file = writeConfig(sandbox, 'nat-dns.json', { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] });
+      const r = await vnet(host, dirs, ['plan', '--config', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(resolver.exitCode).toBeNull();
+    } finally {
+      process.kill(-resolver.pid!, 'SIGKILL');
+    }
+  });
 });
 
 describe('uplinks another network manager owns', () => {
@@ -206,5 +227,25 @@ describe('foreign firewall policies', () => {
     }
   });
 
-  it.todo('plan warns about a foreign DROP forward policy before the first apply');
+  it('plan and apply warn about a foreign DROP forward policy (Docker-style ip filter FORWARD) before the first apply', async () => {
+    await host.must(['nft', 'add', 'table', 'ip', 'filter']);
+    await host.must(['nft', 'add chain ip filter FORWARD { type filter hook forward priority 0; policy drop; }']);
+    try {
+      const file = writeConfig(sandbox, 'nat.json', { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] });
+      const warning =
+        /^warning: chain FORWARD of table ip filter \(not ours\) has policy drop on forwarded traffic: it can block the guests of vmnet8; to fix: .*iptables -I DOCKER-USER -i vmnet8 -j ACCEPT/m;
+      const plan = await vnet(host, dirs, ['plan', '--config', file]);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stderr).toMatch(warning);
+      const apply = await vnet(host, dirs, ['apply', '--config', file]);
+      expect(apply.code, apply.stderr).toBe(0);
+      expect(apply.stderr).toMatch(warning);
+      // Host-only networks never forward, so they get no such warning.
+      const ho = writeConfig(sandbox, 'ho-only.json', { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] });
+      const quiet = await vnet(host, dirs, ['plan', '--config', ho]);
+      expect(quiet.stderr).not.toMatch(/warning: chain FORWARD/);
+    } finally {
+      await host.must(['nft', 'delete', 'table', 'ip', 'filter']);
+    }
+  });
 });
