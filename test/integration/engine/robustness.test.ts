@@ -118,8 +118,15 @@ describe('invalid input', () => {
 
 describe('failure and rollback', () => {
   it('a failing step exits 1 naming the step and cause, and rolls everything back', async () => {
-    // Something else holds the DHCP port exclusively, so dnsmasq cannot start.
-    const blocker = await echoServer(host, 'udp', 67, 'blocker');
+    // Something holds the DHCP port on loopback only, without SO_REUSEADDR: the plan-time
+    // port check lets that pass (it is not where our server listens), yet dnsmasq's
+    // wildcard DHCP socket cannot bind, so the start step itself fails.
+    const blocker = host.spawn([
+      process.execPath,
+      '-e',
+      "require('dgram').createSocket('udp4').bind(67, '127.0.0.1', () => console.log('ready'))",
+    ]);
+    await new Promise((r) => setTimeout(r, 700));
     try {
       const r = await vnet(host, dirs, ['apply', '--config', configFile]);
       expect(r.code).toBe(1);
