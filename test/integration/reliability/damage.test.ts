@@ -168,7 +168,55 @@ describe('a DHCP server that keeps dying', () => {
     }
   });
 
-  // There is no supervisor: a dead dnsmasq stays dead until the next apply (or the
-  // services view's Restart). See docs/reliability.md, "Known gaps".
-  it.todo('restarts a crashing DHCP server by itself with back-off, and gives up with a report');
+  // There is no supervisor: a dead dnsmasq stays dead until the next apply (or the services
+  // view's Restart). Apply restarts it with a growing delay and, after 3 restarts within 10
+  // minutes, gives up and says so. The test above (3 kills with applies between) still
+  // converges every round: the "state folder lost" case before it wiped the history of
+  // the earlier kills, so its rounds are restarts 1-3; this test starts from a reset history.
+  it('restarts a crashing DHCP server with back-off on apply, gives up after 3 in 10 minutes with a report, and services restart brings it back', async () => {
+    // Start from a clean history, as a user's explicit restart does.
+    const reset = await vnet(host, dirs, ['services', 'restart', 'vmnet8', 'dhcp']);
+    expect(reset.code, reset.stderr).toBe(0);
+    for (const [round, delay] of [
+      [1, ''],
+      [2, ', after 1 s'],
+      [3, ', after 2 s'],
+    ] as const) {
+      await killDnsmasq('vmnet8');
+      const started = Date.now();
+      const r = await vnet(host, dirs, ['apply']);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`Restart the DHCP server for vmnet8, which had stopped (restart ${round} in 10 minutes${delay})`);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(round === 1 ? 0 : 1000 * 2 ** (round - 2));
+      expect((await dnsmasqByProc(host, dirs)).get('vmnet8') ?? []).toHaveLength(1);
+      const d = await vnet(host, dirs, ['doctor', 'vmnet8']);
+      expect(d.stdout).toMatch(
+        new RegExp(`DHCP server running \\(pid \\d+\\), listening on port 67; restarted ${round} times? after crashing`),
+      );
+    }
+    await killDnsmasq('vmnet8');
+    const gaveUp =
+      'The DHCP server for vmnet8 keeps crashing (3 restarts in 10 minutes); not restarting it again. See `vnet doctor vmnet8`; after fixing the cause run `vnet services restart vmnet8 dhcp`';
+    const r = await vnet(host, dirs, ['apply']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`warning: ${gaveUp}`);
+    expect((await dnsmasqByProc(host, dirs)).get('vmnet8') ?? []).toEqual([]);
+    // Nothing left to do but the warning: the plan is empty, a second apply does not restart it either.
+    const plan = await vnet(host, dirs, ['plan', '--json']);
+    expect(JSON.parse(plan.stdout)).toEqual([]);
+    expect(plan.stderr).toContain(gaveUp);
+    expect((await vnet(host, dirs, ['apply'])).code).toBe(0);
+    expect((await dnsmasqByProc(host, dirs)).get('vmnet8') ?? []).toEqual([]);
+    await doctorSays(/PROBLEM +vmnet8: DHCP server: the DHCP server for vmnet8 keeps crashing \(3 restarts in 10 minutes\)/);
+    await doctorSays(/fix: .*vnet services restart vmnet8 dhcp/);
+    const status = JSON.parse((await vnet(host, dirs, ['status', '--json'])).stdout) as { name: string; dhcp?: { detail?: string } }[];
+    expect(status.find((s) => s.name === 'vmnet8')!.dhcp?.detail).toBe(gaveUp);
+    // The user fixed the cause: an explicit restart starts it and resets the history.
+    const restart = await vnet(host, dirs, ['services', 'restart', 'vmnet8', 'dhcp']);
+    expect(restart.code, restart.stderr).toBe(0);
+    expect((await dnsmasqByProc(host, dirs)).get('vmnet8') ?? []).toHaveLength(1);
+    const after = await vnet(host, dirs, ['doctor', 'vmnet8']);
+    expect(after.stdout).not.toMatch(/restarted \d+ times? after crashing|keeps crashing/);
+    await converges('DHCP server restarted by the user after giving up');
+  });
 });
