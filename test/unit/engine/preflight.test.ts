@@ -34,8 +34,9 @@ describe('DHCP and DNS ports held by another program', () => {
       { protocol: 'udp', address: '10.0.0.5', port: 67, owner: { pid: 78, program: 'dhcpd' } },
     );
     expect(planSteps(config(), state, DIRS).errors).toEqual([]);
-    const off = config();
-    off.networks[0]!.type === 'hostonly' && (off.networks[0]!.dhcp.enabled = false);
+    const noDhcp = hostOnlyNetwork('vmnet1', '192.168.56.0/24');
+    noDhcp.dhcp.enabled = false;
+    const off: Config = { version: 1, networks: [noDhcp, natNetwork('vmnet8', '192.168.133.0/24')] };
     const fresh = freshHost();
     fresh.listeners.push({ protocol: 'udp', address: '::', port: 67, owner: { pid: 5, program: 'dhcpd' } });
     expect(planSteps(off, fresh, DIRS).errors.map((e) => e.path)).toEqual([['networks', 1, 'dhcp', 'enabled']]);
