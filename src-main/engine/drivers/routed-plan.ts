@@ -164,7 +164,11 @@ function isWildcard(address: string): boolean {
   return address === '0.0.0.0' || address === '::';
 }
 
-/** A UDP socket on `port` held by a program other than the app's dnsmasq, bound where our server would listen. */
+/**
+ * A UDP socket on `port` held by a program other than the app's dnsmasq, bound where our server would listen.
+ * On the DHCP port any dnsmasq is fine: dnsmasq always shares its wildcard DHCP socket (SO_REUSEADDR), which is
+ * how several of them (libvirt's on virbr0, another user's) serve their own bridges side by side.
+ */
 function foreignHolder(state: HostState, port: number, ownAddresses: readonly string[]): Listener | undefined {
   const ourPids = new Set([...state.dhcp.values()].flat().map((p) => p.pid));
   return state.listeners.find(
@@ -172,7 +176,8 @@ function foreignHolder(state: HostState, port: number, ownAddresses: readonly st
       l.protocol === 'udp' &&
       l.port === port &&
       (isWildcard(l.address) || ownAddresses.includes(l.address)) &&
-      !(l.owner && ourPids.has(l.owner.pid)),
+      !(l.owner && ourPids.has(l.owner.pid)) &&
+      !(port === 67 && l.owner?.program === 'dnsmasq'),
   );
 }
 

@@ -32,6 +32,8 @@ describe('DHCP and DNS ports held by another program', () => {
       { protocol: 'udp', address: '0.0.0.0', port: 67, owner: { pid: ours, program: 'dnsmasq' } },
       { protocol: 'udp', address: '127.0.0.53', port: 53, owner: { pid: 77, program: 'systemd-resolve' } },
       { protocol: 'udp', address: '10.0.0.5', port: 67, owner: { pid: 78, program: 'dhcpd' } },
+      // libvirt's dnsmasq (virbr0) shares the wildcard DHCP socket with ours.
+      { protocol: 'udp', address: '0.0.0.0', port: 67, owner: { pid: 79, program: 'dnsmasq' } },
     );
     expect(planSteps(config(), state, DIRS).errors).toEqual([]);
     const noDhcp = hostOnlyNetwork('vmnet1', '192.168.56.0/24');
