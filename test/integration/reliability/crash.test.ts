@@ -27,7 +27,7 @@ let fileA: string;
 let fileB: string;
 let guest: Guest;
 let clean: HostSnapshot;
-/** Cases that ended converged, for the figures in docs/reliability.md. */
+/** Cases that ended converged, for the figures in the README (Reliability and security). */
 let survived = 0;
 
 /** Config B: vmnet1 moves subnet, vmnet8 gets a third port forward and a second reservation, vmnet2 is new. */

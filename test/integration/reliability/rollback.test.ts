@@ -3,7 +3,7 @@
 // - a ruleset the kernel refuses leaves the previous one byte-identical;
 // - an apply that fails at ANY host-changing command leaves the host exactly as before;
 // - rollback latency from a failed step, and from a trial's deadline, until the host
-//   equals the snapshot taken before the change (printed; figures in docs/reliability.md).
+//   equals the snapshot taken before the change (printed; figures in the README (Reliability and security)).
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
