@@ -1,6 +1,6 @@
 // Preflight: conflicts with what already runs on the host, each seeded here, are caught
 // before anything changes (plan and apply exit 2 naming the JSON path, host untouched)
-// or named by doctor with a fix. Gaps are listed as todos (see the README (Reliability and security)).
+// or named by doctor with a fix (and warned about by plan). Known gaps: README, "Reliability and security".
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
