@@ -2,7 +2,7 @@
 // and after each removal, so `down` and crash recovery remove exactly that.
 import fs from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../store/atomic-write';
+import { removeStaleTempFiles, writeFileAtomic } from '../store/atomic-write';
 import type { Dirs } from '../paths';
 import { emptyJournal, type Journal } from './types';
 
@@ -11,6 +11,8 @@ export function journalFile(dirs: Dirs): string {
 }
 
 export function readJournal(dirs: Dirs): Journal {
+  // An apply killed mid-write leaves its temp file; the journal itself is intact.
+  removeStaleTempFiles(journalFile(dirs));
   let text: string;
   try {
     text = fs.readFileSync(journalFile(dirs), 'utf8');

@@ -39,3 +39,33 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
     // Some filesystems refuse fsync on a directory; the rename has still happened.
   }
 }
+
+/**
+ * Removes temp files that a writer killed between open and rename left beside `file`
+ * (named `.NAME.PID.*.tmp`). Only those of dead processes go: a live writer keeps its own.
+ */
+export function removeStaleTempFiles(file: string): void {
+  const dir = path.dirname(file);
+  const prefix = `.${path.basename(file)}.`;
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || processExists(pid)) continue;
+    fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

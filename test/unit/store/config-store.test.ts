@@ -60,3 +60,20 @@ describe('ConfigStore', () => {
     expect(fs.readFileSync(store.file, 'utf8')).toBe('{"version": 1, "networks": [');
   });
 });
+
+describe('removeStaleTempFiles', () => {
+  it('removes the temp files of dead writers and keeps those of live ones', async () => {
+    const { removeStaleTempFiles } = await import('../../../src-main/store/atomic-write');
+    const file = path.join(dir, 'journal.json');
+    fs.writeFileSync(file, '{}');
+    const dead = path.join(dir, '.journal.json.999999999.abc.tmp');
+    const live = path.join(dir, `.journal.json.${process.pid}.def.tmp`);
+    const other = path.join(dir, '.other.json.999999999.abc.tmp');
+    for (const p of [dead, live, other]) fs.writeFileSync(p, 'partial');
+    removeStaleTempFiles(file);
+    expect(fs.existsSync(dead)).toBe(false);
+    expect(fs.existsSync(live)).toBe(true);
+    expect(fs.existsSync(other)).toBe(true);
+    expect(fs.readFileSync(file, 'utf8')).toBe('{}');
+  });
+});
