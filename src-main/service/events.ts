@@ -36,6 +36,9 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
   const timers: NodeJS.Timeout[] = [];
   const last = new Map<EventName, string>();
   let activeTrial: { deadline: number } | undefined;
+  // When this hub first saw the trial it counts down: an outcome recorded after that is its
+  // outcome even if the deadline moved (a trial's deadline is set again once its change is made).
+  let activeSince = 0;
   let endedBy: 'confirmed' | 'reverted' | undefined;
   /** The outcome already pushed for the active trial (`reverting` is pushed once, then the final one). */
   let announced: TrialOutcomeKind | undefined;
@@ -84,6 +87,7 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
     every(intervals.trial, async () => {
       const { trial, ended } = await backend.call('getTrial', {}, BACKGROUND);
       if (trial) {
+        if (!activeTrial) activeSince = Date.now();
         activeTrial = trial;
         announced = undefined;
         emit('trial', { trial, remainingSeconds: Math.max(0, Math.ceil((trial.deadline - Date.now()) / 1000)) });
@@ -91,7 +95,7 @@ export function createEventHub(backend: PrivilegedBackend, intervals: PollInterv
       }
       if (!activeTrial) return;
       // The host records how the trial ended; only an outcome for the trial we counted down counts.
-      const recorded = ended && ended.deadline === activeTrial.deadline ? ended : undefined;
+      const recorded = ended && (ended.deadline === activeTrial.deadline || ended.at >= activeSince) ? ended : undefined;
       let outcome = recorded?.outcome;
       if (!outcome) {
         // A host that records no outcome: what this process did, else guess from the clock.

@@ -36,6 +36,7 @@ export function TrialDialog({ trial, onDone }: Props) {
   const [busy, setBusy] = useState(false);
   const [phase, setPhase] = useState<Phase>('counting');
   const acting = useRef(false);
+  const openedAt = useRef(Date.now());
   const done = useRef(false);
   const [error, setError] = useState<unknown>(undefined);
   const remaining = remainingSeconds(trial, now);
@@ -87,7 +88,8 @@ export function TrialDialog({ trial, onDone }: Props) {
     const check = (status: ResponseOf<'getTrial'>) => {
       if (!alive || status.trial) return; // the watchdog has not started yet
       const ended = status.ended;
-      if (ended && ended.deadline === trial.deadline) outcomeRef.current(ended.outcome, ended.error);
+      // Matched by deadline, or by time: an outcome recorded after this dialog opened is this trial's.
+      if (ended && (ended.deadline === trial.deadline || ended.at >= openedAt.current)) outcomeRef.current(ended.outcome, ended.error);
       // A host that records no outcome: nothing pending is all it can tell.
       else if (!ended && !acting.current) finishRef.current(undefined);
     };

@@ -126,6 +126,25 @@ describe('event hub', () => {
     expect(trial.filter((t) => t.trial === null)).toHaveLength(2);
   });
 
+  it('a Revert right after the change is made is announced as reverted although the deadline was set again', async () => {
+    const { backend, state } = fakeBackend();
+    hub = createEventHub(backend, { ...slow, trial: 20 });
+    const trial: { trial: TrialState | null; outcome?: string }[] = [];
+    hub.subscribe((event, payload) => event === 'trial' && trial.push(payload as (typeof trial)[number]));
+    // The hub saw the trial while its change was still being made (provisional deadline)…
+    const provisional = Date.now() + 30_000;
+    state.trial = { deadline: provisional, seconds: 30 };
+    await sleep(60);
+    // …then the change finished (deadline set again) and Revert claimed the record before the next poll.
+    const deadline = provisional + 900;
+    state.trial = null;
+    state.ended = { outcome: 'reverting', deadline, at: Date.now() };
+    await sleep(60);
+    state.ended = { outcome: 'reverted', deadline, at: Date.now() };
+    await sleep(60);
+    expect(trial.filter((t) => t.trial === null).map((t) => t.outcome)).toEqual(['reverting', 'reverted']);
+  });
+
   it('a revert that fails is announced with its reason', async () => {
     const { backend, state } = fakeBackend();
     hub = createEventHub(backend, { ...slow, trial: 20 });
