@@ -5,6 +5,7 @@ import type { BridgedNetwork } from '../../../src-shared/model';
 import type { DoctorCheck, NetworkStatus } from '../../../src-shared/api/types';
 import type { HostState, PlanContext } from '../types';
 import { bridgedData } from './data';
+import { addBridgeCheck, APPLY_FIX, checkList } from '../doctor-checks';
 
 const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 
@@ -17,26 +18,11 @@ function uplinkName(network: BridgedNetwork, state: HostState): string | undefin
 
 export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: PlanContext, bridgeNf = BRIDGE_NF): DoctorCheck[] {
   const name = network.name;
-  const checks: DoctorCheck[] = [];
-  const add = (check: string, ok: boolean | 'warning', detail: string, fix: string): void => {
-    if (ok === true) checks.push({ network: name, check, status: 'ok', detail });
-    else checks.push({ network: name, check, status: ok === 'warning' ? 'warning' : 'problem', detail, fix });
-  };
+  const list = checkList(name);
+  const { checks, add } = list;
   const data = bridgedData(state.journal.networks[name]);
   const link = state.links.get(name);
-  const apply = 'run `vnet apply` to repair it';
-  add(
-    'bridge',
-    !!link && link.kind === 'bridge' && link.adminUp,
-    !link
-      ? `bridge ${name} is missing`
-      : link.kind !== 'bridge'
-        ? `${name} is not a bridge`
-        : link.adminUp
-          ? `bridge ${name} is up`
-          : `bridge ${name} is switched off`,
-    apply,
-  );
+  addBridgeCheck(list, name, link);
   const uplink = uplinkName(network, state);
   const uplinkLink = uplink ? state.links.get(uplink) : undefined;
   add(
@@ -49,7 +35,7 @@ export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: P
         : uplinkLink.master === name
           ? `${uplink} is a port of ${name}`
           : `${uplink} is not a port of ${name}${uplinkLink.master ? ` (it is a port of ${uplinkLink.master})` : ''}`,
-    uplinkLink ? apply : `plug the uplink back in or set networks[].bridge.uplink to another interface, then run \`vnet apply\``,
+    uplinkLink ? APPLY_FIX : `plug the uplink back in or set networks[].bridge.uplink to another interface, then run \`vnet apply\``,
   );
   if (uplinkLink) {
     add(
@@ -77,7 +63,7 @@ export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: P
         : moved.length > 0
           ? `the host's address ${moved.join(', ')} is on ${name}`
           : `${name} carries ${onBridge.join(', ') || 'no IPv4 address'} (the uplink had none)`,
-    apply,
+    APPLY_FIX,
   );
   const movedDefault = (data?.routes ?? []).find((r) => r.family === 4 && r.dst === 'default');
   if (movedDefault) {
@@ -90,7 +76,7 @@ export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: P
         : live
           ? `the default route goes through ${live.dev ?? '?'} instead of ${name}`
           : 'there is no default route; the host cannot reach beyond the LAN',
-      apply,
+      APPLY_FIX,
     );
   }
   let nf = '0';

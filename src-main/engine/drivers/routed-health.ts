@@ -9,6 +9,7 @@ import { networkChains } from '../nft';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../types';
 import { bridgeAddresses, dhcpCrashDecision } from './routed-plan';
 import { gaveUpMessage, recentRestarts } from '../dhcp-crashes';
+import { addBridgeCheck, APPLY_FIX, checkList } from '../doctor-checks';
 
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {
@@ -84,26 +85,10 @@ export function fixForForeignDrop(drop: ForeignDropPolicy, bridge: string): stri
 
 export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): DoctorCheck[] {
   const name = network.name;
-  const checks: DoctorCheck[] = [];
-  const add = (check: string, ok: boolean, detail: string, fix: string, warnOnly = false): void => {
-    checks.push(
-      ok ? { network: name, check, status: 'ok', detail } : { network: name, check, status: warnOnly ? 'warning' : 'problem', detail, fix },
-    );
-  };
+  const list = checkList(name);
+  const { checks, add } = list;
   const link = state.links.get(name);
-  const applyFix = 'run `vnet apply` to repair it';
-  add(
-    'bridge',
-    !!link && link.kind === 'bridge' && link.adminUp,
-    !link
-      ? `bridge ${name} is missing`
-      : link.kind !== 'bridge'
-        ? `${name} is not a bridge`
-        : link.adminUp
-          ? `bridge ${name} is up`
-          : `bridge ${name} is switched off`,
-    applyFix,
-  );
+  addBridgeCheck(list, name, link);
   const addresses = link?.addresses ?? [];
   const wanted = bridgeAddresses(network);
   const missing = wanted.filter((a) => !addresses.includes(a));
@@ -115,7 +100,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
       addresses.includes(hostAddr)
         ? `host adapter address ${hostAddr} is on ${name}`
         : `host adapter address ${hostAddr} is missing from ${name}`,
-      applyFix,
+      APPLY_FIX,
     );
   } else {
     add('host adapter', true, 'host adapter is switched off: the host cannot reach guests by their addresses', '');
@@ -126,10 +111,10 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
       'gateway',
       addresses.includes(gw),
       addresses.includes(gw) ? `NAT gateway ${gw} is on ${name}` : `NAT gateway address ${gw} is missing from ${name}`,
-      applyFix,
+      APPLY_FIX,
     );
   } else if (missing.length > 0 && !network.hostAdapter.enabled) {
-    add('DHCP address', false, `address ${missing.join(', ')} used by the DHCP server is missing from ${name}`, applyFix);
+    add('DHCP address', false, `address ${missing.join(', ')} used by the DHCP server is missing from ${name}`, APPLY_FIX);
   }
   const crash = network.dhcp.enabled ? dhcpCrashDecision(network, state) : undefined;
   if (crash?.giveUp) {

@@ -1,6 +1,5 @@
 // VMware's "DHCP Settings" dialog: address range, lease time and reservations.
 import { useState } from 'react';
-import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -8,9 +7,10 @@ import DialogContent from '@mui/material/DialogContent';
 import DialogTitle from '@mui/material/DialogTitle';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
-import { formatPath, ip, type Config, type DhcpSettings, type RoutedNetwork } from '../../../src-shared/model';
+import { ip, type Config, type DhcpSettings, type RoutedNetwork } from '../../../src-shared/model';
 import { Field, useTouched } from '../components/Field';
 import { SelectableTable } from '../components/SelectableTable';
+import { OtherErrors } from '../components/OtherErrors';
 import { errorsUnder, fieldError, numberOrText, otherErrors, validateForm } from '../state/validation';
 import { fieldsFromSubnet } from '../state/draft';
 import { formatDuration } from '../state/words';
@@ -124,15 +124,7 @@ export function DhcpSettingsDialog({ config, networkIndex, onOk, onCancel }: Pro
               Remove
             </Button>
           </Stack>
-          {rest.length > 0 && (
-            <Alert severity="error">
-              {rest.map((e) => (
-                <div key={formatPath(e.path) + e.message}>
-                  {formatPath(e.path)}: {e.message}
-                </div>
-              ))}
-            </Alert>
-          )}
+          <OtherErrors errors={rest} />
         </Stack>
       </DialogContent>
       <DialogActions>

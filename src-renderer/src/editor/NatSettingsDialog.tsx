@@ -1,7 +1,6 @@
 // VMware's "NAT Settings" dialog: gateway, DNS forwarding, outgoing adapter and
 // the port forwarding table. Changes are staged into the draft on OK.
 import { useState } from 'react';
-import Alert from '@mui/material/Alert';
 import Button from '@mui/material/Button';
 import Dialog from '@mui/material/Dialog';
 import DialogActions from '@mui/material/DialogActions';
@@ -11,10 +10,11 @@ import FormControlLabel from '@mui/material/FormControlLabel';
 import Stack from '@mui/material/Stack';
 import Switch from '@mui/material/Switch';
 import Typography from '@mui/material/Typography';
-import { formatPath, type Config, type NatNetwork, type NatSettings } from '../../../src-shared/model';
+import { type Config, type NatNetwork, type NatSettings } from '../../../src-shared/model';
 import type { Adapter } from '../../../src-shared/api/types';
 import { Field, useTouched } from '../components/Field';
 import { SelectableTable } from '../components/SelectableTable';
+import { OtherErrors } from '../components/OtherErrors';
 import { errorsUnder, fieldError, otherErrors, validateWith } from '../state/validation';
 import { fieldsFromSubnet } from '../state/draft';
 import { PortForwardDialog } from './PortForwardDialog';
@@ -127,15 +127,7 @@ export function NatSettingsDialog({ config, networkIndex, adapters, onOk, onCanc
               Properties…
             </Button>
           </Stack>
-          {rest.length > 0 && (
-            <Alert severity="error">
-              {rest.map((e) => (
-                <div key={formatPath(e.path) + e.message}>
-                  {formatPath(e.path)}: {e.message}
-                </div>
-              ))}
-            </Alert>
-          )}
+          <OtherErrors errors={rest} />
         </Stack>
       </DialogContent>
       <DialogActions>

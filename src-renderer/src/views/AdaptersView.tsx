@@ -27,6 +27,7 @@ import { HostErrorAlert } from '../components/HostErrorAlert';
 import { Sparkline } from '../components/Sparkline';
 import { addRates, type RateHistory } from '../state/rates';
 import { formatRate } from '../state/words';
+import { HeaderRow } from '../components/TableParts';
 
 const KIND_WORDS: Record<Adapter['kind'], string> = {
   physical: 'Wired',
@@ -108,13 +109,7 @@ export function AdaptersView({ adapters }: { adapters: Live<Adapter[]> }) {
       <TableContainer component={Paper} variant="outlined" sx={{ flex: 1, minHeight: 0 }}>
         <Table size="small" stickyHeader aria-label="Host adapters">
           <TableHead>
-            <TableRow>
-              {['On', 'Adapter', 'Kind', 'State', 'Addresses', 'Traffic'].map((h) => (
-                <TableCell key={h} sx={{ fontWeight: 600 }}>
-                  {h}
-                </TableCell>
-              ))}
-            </TableRow>
+            <HeaderRow headers={['On', 'Adapter', 'Kind', 'State', 'Addresses', 'Traffic']} />
           </TableHead>
           <TableBody>
             {(adapters.value ?? []).map((adapter) => {

@@ -21,6 +21,7 @@ import { ReservationDialog } from '../editor/ReservationDialog';
 import { updateNetwork } from '../state/draft';
 import type { EditorAction, EditorState } from '../state/editor';
 import { expiryWords } from '../state/words';
+import { HeaderRow, EmptyRow } from '../components/TableParts';
 
 interface Props {
   state: EditorState;
@@ -76,21 +77,13 @@ export function LeasesView({ state, dispatch }: Props) {
       <TableContainer component={Paper} variant="outlined" sx={{ flex: 1, minHeight: 0 }}>
         <Table size="small" stickyHeader aria-label="DHCP leases">
           <TableHead>
-            <TableRow>
-              {['Network', 'MAC address', 'IP address', 'Hostname', 'Expires', ''].map((h) => (
-                <TableCell key={h} sx={{ fontWeight: 600 }}>
-                  {h}
-                </TableCell>
-              ))}
-            </TableRow>
+            <HeaderRow headers={['Network', 'MAC address', 'IP address', 'Hostname', 'Expires', '']} />
           </TableHead>
           <TableBody>
             {rows.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={6} sx={{ color: 'text.secondary' }}>
-                  {leases.value === undefined ? 'Reading leases…' : 'No leases yet. Virtual machines appear here when they get an address.'}
-                </TableCell>
-              </TableRow>
+              <EmptyRow columns={6}>
+                {leases.value === undefined ? 'Reading leases…' : 'No leases yet. Virtual machines appear here when they get an address.'}
+              </EmptyRow>
             )}
             {rows.map((lease) => {
               const target = routed(lease.network);

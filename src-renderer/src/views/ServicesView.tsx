@@ -18,6 +18,7 @@ import type { DoctorCheck, ServiceState, ServiceStatus } from '../../../src-shar
 import { useHost, useLive } from '../host/context';
 import { HostErrorAlert } from '../components/HostErrorAlert';
 import { sinceWords } from '../state/words';
+import { HeaderRow, EmptyRow } from '../components/TableParts';
 
 const SERVICE_WORDS = { dhcp: 'DHCP', nat: 'NAT' } as const;
 
@@ -64,21 +65,13 @@ export function ServicesView() {
       <TableContainer component={Paper} variant="outlined">
         <Table size="small" aria-label="Services">
           <TableHead>
-            <TableRow>
-              {['Network', 'Service', 'State', 'Details', ''].map((h) => (
-                <TableCell key={h} sx={{ fontWeight: 600 }}>
-                  {h}
-                </TableCell>
-              ))}
-            </TableRow>
+            <HeaderRow headers={['Network', 'Service', 'State', 'Details', '']} />
           </TableHead>
           <TableBody>
             {rows.length === 0 && (
-              <TableRow>
-                <TableCell colSpan={5} sx={{ color: 'text.secondary' }}>
-                  {services.value === undefined ? 'Reading services…' : 'No DHCP or NAT services are configured.'}
-                </TableCell>
-              </TableRow>
+              <EmptyRow columns={5}>
+                {services.value === undefined ? 'Reading services…' : 'No DHCP or NAT services are configured.'}
+              </EmptyRow>
             )}
             {rows.map(({ network, state, extra }) => (
               <TableRow key={`${network}/${state.service}`}>

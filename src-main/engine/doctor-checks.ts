@@ -1,0 +1,38 @@
+// What every network's doctor shares: collecting its checks, and the first check of
+// all — the network's bridge exists, is a bridge, and is switched on.
+import type { DoctorCheck } from '../../src-shared/api/types';
+import type { LinkState } from './types';
+
+export const APPLY_FIX = 'run `vnet apply` to repair it';
+
+export interface CheckList {
+  checks: DoctorCheck[];
+  /** `ok` true passes; false is a problem (a warning with `warnOnly`); 'warning' is a warning. */
+  add(check: string, ok: boolean | 'warning', detail: string, fix: string, warnOnly?: boolean): void;
+}
+
+export function checkList(network: string): CheckList {
+  const checks: DoctorCheck[] = [];
+  return {
+    checks,
+    add(check, ok, detail, fix, warnOnly = false) {
+      if (ok === true) checks.push({ network, check, status: 'ok', detail });
+      else checks.push({ network, check, status: ok === 'warning' || warnOnly ? 'warning' : 'problem', detail, fix });
+    },
+  };
+}
+
+export function addBridgeCheck(list: CheckList, name: string, link: LinkState | undefined): void {
+  list.add(
+    'bridge',
+    !!link && link.kind === 'bridge' && link.adminUp,
+    !link
+      ? `bridge ${name} is missing`
+      : link.kind !== 'bridge'
+        ? `${name} is not a bridge`
+        : link.adminUp
+          ? `bridge ${name} is up`
+          : `bridge ${name} is switched off`,
+    APPLY_FIX,
+  );
+}
