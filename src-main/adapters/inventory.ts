@@ -5,7 +5,7 @@ import type { Adapter } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import { ConfigStore } from '../store/config-store';
 import { readJournal } from '../engine/journal';
-import { bridgedData } from '../engine/bridged/data';
+import { bridgedData } from '../engine/drivers/bridged/data';
 import { classifyAdapters, type SysFacts } from './classify';
 import { readAddresses, readLinks, readRoutes } from './ip-json';
 import type { CommandRunner } from '../engine/runner';

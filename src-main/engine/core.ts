@@ -10,7 +10,7 @@ import { driverFor } from './drivers';
 import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { inspectTable } from './inspect';
 import { dhcpDir } from './dnsmasq';
-import { fixForForeignDrop } from './drivers/routed-health';
+import { fixForForeignDrop } from './drivers/routed/health';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 

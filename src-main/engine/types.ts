@@ -127,8 +127,8 @@ export interface PlanContext {
 }
 
 /**
- * One network type's backend. Host-only and NAT live in drivers/routed.ts;
- * bridged in bridged/ (owned by the bridged-networks work). Registered in drivers/index.ts.
+ * One network type's backend. Host-only and NAT live in drivers/routed/, bridged in
+ * drivers/bridged/. Registered in drivers/index.ts.
  */
 export interface NetworkDriver<N extends Network = Network> {
   readonly type: N['type'];

@@ -3,7 +3,7 @@
 import type { Network } from '../../../src-shared/model';
 import type { NetworkDriver } from '../types';
 import { hostOnlyDriver, natDriver } from './routed';
-import { bridgedDriver } from '../bridged';
+import { bridgedDriver } from './bridged';
 
 export const DRIVERS: Partial<Record<Network['type'], NetworkDriver>> = {
   bridged: bridgedDriver as unknown as NetworkDriver,

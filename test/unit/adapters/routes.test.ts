@@ -1,7 +1,7 @@
 // Routes and addresses read with `ip -j` turn back into the `ip` argv that recreates them exactly.
 import { describe, expect, it } from 'vitest';
 import { addressArgv, isMovableAddress, routeArgv, sameRoute } from '../../../src-main/adapters/routes';
-import { batchLine } from '../../../src-main/engine/bridged/exec';
+import { batchLine } from '../../../src-main/engine/drivers/bridged/exec';
 
 describe('route and address argv', () => {
   it('keeps metric, source, protocol, scope and onlink', () => {

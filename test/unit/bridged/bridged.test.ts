@@ -8,10 +8,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BridgedNetwork, Config } from '../../../src-shared/model';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import { emptyJournal, type ExecContext, type HostState, type Journal, type LinkState } from '../../../src-main/engine/types';
-import { createBridgedDriver } from '../../../src-main/engine/bridged';
-import type { BridgedData } from '../../../src-main/engine/bridged/data';
-import { routeOrder } from '../../../src-main/engine/bridged/exec';
-import type { HostProbe } from '../../../src-main/engine/bridged/probe';
+import { createBridgedDriver } from '../../../src-main/engine/drivers/bridged';
+import type { BridgedData } from '../../../src-main/engine/drivers/bridged/data';
+import { routeOrder } from '../../../src-main/engine/drivers/bridged/exec';
+import type { HostProbe } from '../../../src-main/engine/drivers/bridged/probe';
 
 const link = (name: string, extra: Partial<LinkState> = {}): LinkState => ({
   name,

@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { hasSubnet, type Config } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
 import { dhcpFiles, generateDnsmasqConf, generateHostsFile } from '../../../src-main/engine/dnsmasq';
-import { bridgeAddresses } from '../../../src-main/engine/drivers/routed-plan';
+import { bridgeAddresses } from '../../../src-main/engine/drivers/routed/plan';
 import type { HostState, LinkState } from '../../../src-main/engine/types';
 import type { Dirs } from '../../../src-main/paths';
 

@@ -5,7 +5,7 @@ import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/mo
 import { planSteps } from '../../../src-main/engine/core';
 import { procNetAddress } from '../../../src-main/engine/inspect';
 import { CRASH_WINDOW_MS, dhcpRestartPolicy } from '../../../src-main/engine/dhcp-crashes';
-import { doctorRouted, dhcpState } from '../../../src-main/engine/drivers/routed-health';
+import { doctorRouted, dhcpState } from '../../../src-main/engine/drivers/routed/health';
 import type { NatNetwork } from '../../../src-shared/model';
 import { appliedHost, DIRS, freshHost } from './host-state';
 

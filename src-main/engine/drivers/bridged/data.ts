@@ -1,8 +1,8 @@
 // What the bridged driver writes in the engine's journal for one network: enough to
 // put the uplink back exactly as it was (addresses with their flags, routes with their
 // metric, source and protocol), recorded before anything is moved.
-import type { IpAddrInfo, IpRoute } from '../../adapters/ip-json';
-import type { JournalNetwork } from '../types';
+import type { IpAddrInfo, IpRoute } from '../../../adapters/ip-json';
+import type { JournalNetwork } from '../../types';
 
 export interface FamilyRoute extends IpRoute {
   family: 4 | 6;

@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { listPids, processCmdline, processNetns } from '../proc';
+import { listPids, processCmdline, processNetns } from '../../proc';
 
 export interface HostProbe {
   isWireless(name: string): boolean;

@@ -1,9 +1,9 @@
 // The host-only and NAT driver (one implementation, registered for both types).
-import type { RoutedNetwork } from '../../../src-shared/model';
-import type { NetworkDriver } from '../types';
-import { checkRouted, planRouted, planRoutedRemoval, warnRouted } from './routed-plan';
-import { executeRouted, ROUTED_OPS } from './routed-exec';
-import { doctorRouted, statusRouted } from './routed-health';
+import type { RoutedNetwork } from '../../../../src-shared/model';
+import type { NetworkDriver } from '../../types';
+import { checkRouted, planRouted, planRoutedRemoval, warnRouted } from './plan';
+import { executeRouted, ROUTED_OPS } from './exec';
+import { doctorRouted, statusRouted } from './health';
 
 function routedDriver<N extends RoutedNetwork>(type: N['type']): NetworkDriver<N> {
   return {

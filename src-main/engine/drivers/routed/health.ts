@@ -1,15 +1,15 @@
 // Status and doctor for host-only and NAT networks: compares the live host with what
 // the network should look like and says, per check, what to do about a difference.
 import fs from 'node:fs';
-import type { RoutedNetwork } from '../../../src-shared/model';
-import { contains, parseCidr, parseIpv4 } from '../../../src-shared/model/ip';
-import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../src-shared/api/types';
-import { dhcpFiles, parseLeases } from '../dnsmasq';
-import { networkChains } from '../nft';
-import type { ForeignDropPolicy, HostState, PlanContext } from '../types';
-import { bridgeAddresses, dhcpCrashDecision } from './routed-plan';
-import { gaveUpMessage, recentRestarts } from '../dhcp-crashes';
-import { addBridgeCheck, APPLY_FIX, checkList } from '../doctor-checks';
+import type { RoutedNetwork } from '../../../../src-shared/model';
+import { contains, parseCidr, parseIpv4 } from '../../../../src-shared/model/ip';
+import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../../src-shared/api/types';
+import { dhcpFiles, parseLeases } from '../../dnsmasq';
+import { networkChains } from '../../nft';
+import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
+import { bridgeAddresses, dhcpCrashDecision } from './plan';
+import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
+import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
 
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {

@@ -1,7 +1,7 @@
 // Which interface a bridged network takes as its uplink, and why a candidate cannot be
 // one. Every refusal names networks[i].bridge.uplink and says what to do instead.
-import type { BridgedNetwork, ValidationError } from '../../../src-shared/model';
-import type { HostState, PlanContext } from '../types';
+import type { BridgedNetwork, ValidationError } from '../../../../src-shared/model';
+import type { HostState, PlanContext } from '../../types';
 import { bridgedData } from './data';
 import type { HostProbe } from './probe';
 

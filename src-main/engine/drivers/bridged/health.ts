@@ -1,11 +1,11 @@
 // Status and doctor for bridged networks: the bridge, its uplink port, the host's
 // addresses and default route on the bridge, and the uplink's link (carrier).
 import fs from 'node:fs';
-import type { BridgedNetwork } from '../../../src-shared/model';
-import type { DoctorCheck, NetworkStatus } from '../../../src-shared/api/types';
-import type { HostState, PlanContext } from '../types';
+import type { BridgedNetwork } from '../../../../src-shared/model';
+import type { DoctorCheck, NetworkStatus } from '../../../../src-shared/api/types';
+import type { HostState, PlanContext } from '../../types';
 import { bridgedData } from './data';
-import { addBridgeCheck, APPLY_FIX, checkList } from '../doctor-checks';
+import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
 
 const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 

@@ -3,11 +3,11 @@
 // up before the uplink becomes its port; each address is added to the bridge before it
 // leaves the uplink; each route is switched to the bridge with `ip route replace`, which
 // swaps it in one step (same destination and metric) instead of delete-then-add.
-import type { PlanOperation } from '../../../src-shared/api/types';
-import { readAddresses, readLinks, readRoutes, type IpAddrInfo } from '../../adapters/ip-json';
-import { addressArgv, isKernelRoute, isMovableAddress, routeArgv } from '../../adapters/routes';
-import type { CommandRunner } from '../runner';
-import type { ExecContext } from '../types';
+import type { PlanOperation } from '../../../../src-shared/api/types';
+import { readAddresses, readLinks, readRoutes, type IpAddrInfo } from '../../../adapters/ip-json';
+import { addressArgv, isKernelRoute, isMovableAddress, routeArgv } from '../../../adapters/routes';
+import type { CommandRunner } from '../../runner';
+import type { ExecContext } from '../../types';
 import { bridgedData, type BridgedData, type FamilyRoute } from './data';
 
 function detailsOf(op: PlanOperation): { bridge: string; uplink: string } {

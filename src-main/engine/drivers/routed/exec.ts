@@ -1,13 +1,13 @@
 // Carrying out the routed driver's ops. Each creating step is written to the journal
 // before it runs (so a crash still leaves a record of it) and registers its undo.
 import fs from 'node:fs';
-import type { PlanOperation } from '../../../src-shared/api/types';
-import type { Dirs } from '../../paths';
-import { dhcpFiles, type DhcpFiles } from '../dnsmasq';
-import { processCmdline, processStartTicks } from '../proc';
-import { recordCrashRestart, resetCrashHistory } from '../dhcp-crashes';
-import type { ExecContext, Journal } from '../types';
-import type { RoutedRecord } from './routed-plan';
+import type { PlanOperation } from '../../../../src-shared/api/types';
+import type { Dirs } from '../../../paths';
+import { dhcpFiles, type DhcpFiles } from '../../dnsmasq';
+import { processCmdline, processStartTicks } from '../../proc';
+import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
+import type { ExecContext, Journal } from '../../types';
+import type { RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
   journal.networks[network] ??= { type, data: {} };

@@ -1,11 +1,11 @@
 // Planning for host-only and NAT networks: a bridge named after the network, the host
 // adapter and gateway addresses on it, and one dnsmasq. Pure: state in, ops out.
-import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../../../src-shared/model/ip';
-import type { RoutedNetwork, ValidationError } from '../../../src-shared/model';
-import type { PlanOperation } from '../../../src-shared/api/types';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile, serviceAddress } from '../dnsmasq';
-import type { HostState, JournalNetwork, Listener, PlanContext } from '../types';
-import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../dhcp-crashes';
+import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../../../../src-shared/model/ip';
+import type { RoutedNetwork, ValidationError } from '../../../../src-shared/model';
+import type { PlanOperation } from '../../../../src-shared/api/types';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, serviceAddress } from '../../dnsmasq';
+import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
+import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
 
 /** What the routed driver records per network in the journal. */
 export interface RoutedRecord {

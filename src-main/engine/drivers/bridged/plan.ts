@@ -2,9 +2,9 @@
 // uplink in (its addresses and routes go to the bridge). Taking it down plans the
 // reverse from what the journal recorded. Pure: the moves themselves read the live
 // addresses and routes when they run (see exec.ts), so nothing is moved from a stale copy.
-import type { BridgedNetwork, ValidationError } from '../../../src-shared/model';
-import type { PlanOperation } from '../../../src-shared/api/types';
-import type { HostState, JournalNetwork, PlanContext } from '../types';
+import type { BridgedNetwork, ValidationError } from '../../../../src-shared/model';
+import type { PlanOperation } from '../../../../src-shared/api/types';
+import type { HostState, JournalNetwork, PlanContext } from '../../types';
 import { bridgedData, type BridgedData } from './data';
 import type { HostProbe } from './probe';
 import { chooseUplink } from './uplink';

@@ -1,8 +1,8 @@
 // The bridged network driver (VMware's vmnet0): a bridge that takes a wired uplink as
 // its port, with the host's addresses and routes moved from the uplink to the bridge.
-// Registered in ../drivers/index.ts.
-import type { BridgedNetwork } from '../../../src-shared/model';
-import type { NetworkDriver } from '../types';
+// Registered in ../index.ts.
+import type { BridgedNetwork } from '../../../../src-shared/model';
+import type { NetworkDriver } from '../../types';
 import { executeBridged } from './exec';
 import { doctorBridged, statusBridged } from './health';
 import { BRIDGED_OPS, checkBridged, planBridged, planBridgedRemoval } from './plan';
