@@ -1,9 +1,13 @@
 // End-to-end tests: the editor in Debian's Chromium (never a downloaded browser) against
 // `vnet serve` and the real engine, each test in namespaces of its own; and the same
 // flows in the Electron app where an Electron binary is installed.
+import crypto from 'node:crypto';
 import path from 'node:path';
 import { defineConfig } from '@playwright/test';
 import type { Options } from './lib/fixtures';
+
+// One id per run, read by lab.ts in every worker (they inherit the runner's environment).
+process.env.VNE_E2E_RUN ??= crypto.randomBytes(2).toString('hex').slice(0, 3);
 
 export default defineConfig<Options>({
   testDir: './specs',

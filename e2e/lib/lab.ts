@@ -29,8 +29,12 @@ export type FrontDoor = 'web' | 'electron';
 export const OUTSIDE = { host: '10.99.0.1', outside: '10.99.0.2' } as const;
 export const LAN = { host: '10.88.0.10', router: '10.88.0.1', prefix: 24 } as const;
 
-/** Namespaces of this suite start with this tag (global teardown checks none is left). */
-export const NS_TAG = 'e2';
+/**
+ * Namespaces of this run start with this tag (global teardown checks none is left). The
+ * run's id (set once in playwright.config.ts, inherited by the workers) keeps a second run
+ * on the same machine from counting, or deleting, this run's namespaces.
+ */
+export const NS_TAG = `e2${process.env.VNE_E2E_RUN ?? ''}`;
 
 export class Lab {
   readonly sandbox = new Sandbox();
