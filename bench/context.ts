@@ -17,6 +17,8 @@ export interface Settings {
   dhcpReps: number;
   /** Editor and blank page loads. */
   editorReps: number;
+  /** Rounds of a no-op `vnet apply`, `vnet status --json` and `node -e 0` (about a tenth of a second each). */
+  cliRounds: number;
 }
 
 /**
@@ -25,8 +27,8 @@ export interface Settings {
  */
 export function settingsFor(quick: boolean): Settings {
   return quick
-    ? { quick, bringupRounds: 1, applyRounds: 2, throughputRounds: 2, iperfSeconds: 2, dhcpReps: 3, editorReps: 3 }
-    : { quick, bringupRounds: 5, applyRounds: 7, throughputRounds: 5, iperfSeconds: 8, dhcpReps: 9, editorReps: 15 };
+    ? { quick, bringupRounds: 1, applyRounds: 2, throughputRounds: 2, iperfSeconds: 2, dhcpReps: 3, editorReps: 3, cliRounds: 10 }
+    : { quick, bringupRounds: 5, applyRounds: 7, throughputRounds: 5, iperfSeconds: 8, dhcpReps: 9, editorReps: 15, cliRounds: 31 };
 }
 
 export interface BenchContext {

@@ -22,6 +22,10 @@ How each entry is measured (all inside network namespaces the bench creates and 
   counts only if ten bridges and ten dnsmasq processes exist afterwards (none after teardown).
 - **apply-1000-forwards**: a fresh \`vnet apply\` of one NAT network with 1,000 port forwards, starting from nothing; checked
   by counting the elements of the app's nftables forward map. Baseline: the same network with 1 forward.
+- **noop-apply-vs-node** / **status-vs-node**: with VMware's three default networks up (vmnet0 bridged to the uplink,
+  vmnet1, vmnet8), a fresh \`vnet apply\` process that finds nothing to do (checked: it says so) and a fresh
+  \`vnet status --json\` (checked: three networks, all up). Baseline: a fresh \`node -e 0\` in the same namespace — the
+  floor of any command written for Node.
 - **throughput-…**: one TCP stream of iperf3 through outside ⇄ host ⇄ guest (veth pairs, the guest on the network's
   bridge). "routed" is the physical limit: the same path through a plain Linux router, no nftables, no NAT. NAT: guest →
   outside, and the outside has no route back to the guests, so only masquerading makes it work. Forward: outside → host

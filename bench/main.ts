@@ -8,13 +8,14 @@ import { interrupted, runAllOnSignal, withCleanup } from './cleanup';
 import { errorText, settingsFor, type BenchCase, type BenchContext } from './context';
 import { applyCase } from './cases/apply';
 import { bringupCase } from './cases/bringup';
+import { cliCase } from './cases/cli';
 import { editorCase } from './cases/editor';
 import { throughputCase } from './cases/throughput';
 import { ENTRY_ORDER, machineInfo, readResults, writeResults, type BenchResult, type ResultsFile, type SkippedEntry } from './results';
 import { formatMarkdown, formatTable } from './table';
 import { performanceDoc } from './docs';
 
-const CASES: BenchCase[] = [bringupCase, applyCase, throughputCase, editorCase];
+const CASES: BenchCase[] = [bringupCase, applyCase, cliCase, throughputCase, editorCase];
 
 const TOOLS = [
   '/usr/sbin/ip',

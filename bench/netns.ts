@@ -2,7 +2,7 @@
 // rule and daemon of the bench lives in one of these; the root namespace is never changed.
 import { randomBytes } from 'node:crypto';
 import type { Cleanup } from './cleanup';
-import { run, sleep, startDaemon, timedRun, type Daemon, type RunOptions, type RunResult } from './proc';
+import { run, sleep, startDaemon, timedRun, timedRunWithOutput, type Daemon, type RunOptions, type RunResult } from './proc';
 
 /** One id per bench process, so namespaces of concurrent runs (and other helpers' tests) never collide. */
 const RUN_ID = randomBytes(3).toString('hex');
@@ -35,6 +35,12 @@ export class Netns {
   timedExec(cmd: string, args: readonly string[], opts?: RunOptions): Promise<number> {
     const [c, a] = this.argv(cmd, args);
     return timedRun(c, a, opts);
+  }
+
+  /** Wall time in ms of a fresh process run inside this namespace, with its output. */
+  timedExecWithOutput(cmd: string, args: readonly string[], opts?: RunOptions): Promise<RunResult & { ms: number }> {
+    const [c, a] = this.argv(cmd, args);
+    return timedRunWithOutput(c, a, opts);
   }
 
   /** `ip -n NS ...`: iproute2 acting on this namespace only. */

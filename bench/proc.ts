@@ -50,9 +50,14 @@ export function run(cmd: string, args: readonly string[], opts: RunOptions = {})
 
 /** Runs a command and returns its wall time in milliseconds (from spawn to exit). */
 export async function timedRun(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<number> {
+  return (await timedRunWithOutput(cmd, args, opts)).ms;
+}
+
+/** Wall time in milliseconds and the output, so a caller can check the work was done without running it again. */
+export async function timedRunWithOutput(cmd: string, args: readonly string[], opts: RunOptions = {}): Promise<RunResult & { ms: number }> {
   const start = process.hrtime.bigint();
-  await run(cmd, args, opts);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const result = await run(cmd, args, opts);
+  return { ...result, ms: Number(process.hrtime.bigint() - start) / 1e6 };
 }
 
 export interface Daemon {

@@ -15,8 +15,7 @@ export function formatRatio(value: number | null): string {
   return value === null ? '–' : `${value >= 10 ? value.toFixed(1) : value.toFixed(2)}×`;
 }
 
-export function formatTarget(target: Target | undefined, unit: string): string {
-  if (!target) return '';
+export function formatTarget(target: Target, unit: string): string {
   const op = target.op === '<=' ? '≤' : target.op === '>=' ? '≥' : '<';
   return target.of === 'ratio' ? `${op} ${target.limit}×` : `${op} ${target.limit} ${unit}`;
 }
@@ -32,7 +31,7 @@ function row(r: BenchResult): string[] {
     r.baseline ?? '–',
     baselineValue,
     formatRatio(r.ratio),
-    formatTarget(r.target, r.unit),
+    (r.targets ?? []).map((t) => formatTarget(t, r.unit)).join(' and '),
     r.met === undefined ? '' : r.met ? 'yes' : 'NO',
     String(r.reps),
   ];

@@ -46,6 +46,11 @@ export class VnetHost {
     return this.ns.exec(process.execPath, [this.vnetBin, ...args], { env: this.env, timeoutMs });
   }
 
+  /** Wall time (ms) of a fresh `vnet ARGS…` process, with its output. */
+  timedCli(args: readonly string[]): Promise<RunResult & { ms: number }> {
+    return this.ns.timedExecWithOutput(process.execPath, [this.vnetBin, ...args], { env: this.env, timeoutMs: 120_000 });
+  }
+
   /** Wall time (ms) of `vnet apply --config FILE` as a fresh process. */
   timedApply(configFile: string): Promise<number> {
     return this.ns.timedExec(process.execPath, [this.vnetBin, 'apply', '--config', configFile], { env: this.env, timeoutMs: 120_000 });

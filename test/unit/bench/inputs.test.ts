@@ -15,6 +15,7 @@ import { libvirtUsers } from '../../../bench/libvirt';
 import { parseIperfJson } from '../../../bench/iperf';
 import { leasedAddress, randomMac } from '../../../bench/dhcp';
 import { consoleUrl } from '../../../bench/cases/editor';
+import { checkDefaultStatus } from '../../../bench/cases/cli';
 import { reasonLine } from '../../../bench/proc';
 import { validateConfig } from '../../../src-shared/model';
 
@@ -119,6 +120,13 @@ describe('tool output', () => {
   it('reads the console URL from vnet serve’s first line', () => {
     expect(consoleUrl('http://127.0.0.1:40123/?token=abc_DEF-9\n')).toBe('http://127.0.0.1:40123/?token=abc_DEF-9');
     expect(consoleUrl('vnet serve: starting\n')).toBeNull();
+  });
+
+  it('counts a status timing only when it shows the three default networks up', () => {
+    const up = (name: string) => ({ name, up: true });
+    expect(() => checkDefaultStatus(JSON.stringify([up('vmnet8'), up('vmnet0'), up('vmnet1')]))).not.toThrow();
+    expect(() => checkDefaultStatus(JSON.stringify([up('vmnet0'), up('vmnet1')]))).toThrow(/shows vmnet0, vmnet1, expected/);
+    expect(() => checkDefaultStatus(JSON.stringify([up('vmnet0'), up('vmnet1'), { name: 'vmnet8', up: false }]))).toThrow(/vmnet8 down/);
   });
 
   it('takes the line that names the error as a command’s reason', () => {

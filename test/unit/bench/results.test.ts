@@ -28,10 +28,20 @@ describe('makeResult', () => {
   });
 
   it('checks a ratio target and a value target', () => {
-    const bringup = makeResult({ name: 'b', unit: 'ms', baseline: 'l', target: { of: 'ratio', op: '<=', limit: 0.25 } }, [300], [1000]);
+    const bringup = makeResult({ name: 'b', unit: 'ms', baseline: 'l', targets: [{ of: 'ratio', op: '<=', limit: 0.25 }] }, [300], [1000]);
     expect(bringup.met).toBe(false);
-    const apply = makeResult({ name: 'a', unit: 's', baseline: 'one', target: { of: 'value', op: '<', limit: 0.5 } }, [0.49], [0.3]);
+    const apply = makeResult({ name: 'a', unit: 's', baseline: 'one', targets: [{ of: 'value', op: '<', limit: 0.5 }] }, [0.49], [0.3]);
     expect(apply.met).toBe(true);
+  });
+
+  it('counts an entry with two targets as met only when both are', () => {
+    const targets = [
+      { of: 'value' as const, op: '<=' as const, limit: 0.25 },
+      { of: 'ratio' as const, op: '<=' as const, limit: 1.3 },
+    ];
+    expect(makeResult({ name: 'a', unit: 's', baseline: 'one', targets }, [0.2], [0.19]).met).toBe(true);
+    expect(makeResult({ name: 'a', unit: 's', baseline: 'one', targets }, [0.2], [0.1]).met).toBe(false);
+    expect(makeResult({ name: 'a', unit: 's', baseline: 'one', targets }, [0.3], [0.29]).met).toBe(false);
   });
 });
 
@@ -50,12 +60,20 @@ describe('meetsTarget', () => {
 describe('tables', () => {
   const results = [
     makeResult(
-      { name: 'apply-1000-forwards', unit: 's', baseline: 'same network with 1 forward', target: { of: 'value', op: '<', limit: 0.5 } },
+      {
+        name: 'apply-1000-forwards',
+        unit: 's',
+        baseline: 'same network with 1 forward',
+        targets: [
+          { of: 'value', op: '<', limit: 0.5 },
+          { of: 'ratio', op: '<=', limit: 1.6 },
+        ],
+      },
       [0.31, 0.29, 0.3],
       [0.2],
     ),
     makeResult(
-      { name: 'nat-throughput-vs-routed', unit: 'Gbit/s', baseline: 'routed | no NAT', target: { of: 'ratio', op: '>=', limit: 0.95 } },
+      { name: 'nat-throughput-vs-routed', unit: 'Gbit/s', baseline: 'routed | no NAT', targets: [{ of: 'ratio', op: '>=', limit: 0.95 }] },
       [4.5],
       [5],
     ),
@@ -79,7 +97,7 @@ describe('tables', () => {
     const lines = text.split('\n');
     expect(lines[0]).toMatch(/^entry\s+value\s+min–max\s+baseline/);
     expect(lines[2]).toMatch(
-      /^apply-1000-forwards\s+0\.300 s\s+0\.290–0\.310\s+same network with 1 forward\s+0\.200 s\s+1\.50×\s+< 0\.5 s\s+yes\s+3$/,
+      /^apply-1000-forwards\s+0\.300 s\s+0\.290–0\.310\s+same network with 1 forward\s+0\.200 s\s+1\.50×\s+< 0\.5 s and ≤ 1\.6×\s+yes\s+3$/,
     );
     expect(lines[3]).toMatch(/nat-throughput-vs-routed .* 0\.90× +≥ 0\.95× +NO +1$/);
     expect(lines[4]).toBe('bringup-10-nat-vs-libvirt: not measured: libvirt cannot run here: libvirtd exited');
@@ -118,7 +136,7 @@ describe('tables', () => {
 });
 
 describe('entry names', () => {
-  it('are exactly the issue’s nine entries', () => {
+  it('are exactly the issues’ eleven entries', () => {
     expect(ENTRY_ORDER).toEqual([
       'bringup-10-nat-vs-libvirt',
       'teardown-10-nat-vs-libvirt',
@@ -127,6 +145,8 @@ describe('entry names', () => {
       'nat-throughput-vs-routed',
       'forward-throughput-vs-routed',
       'forward-throughput-vs-userspace-proxy',
+      'noop-apply-vs-node',
+      'status-vs-node',
       'dhcp-lease-ms',
       'editor-load-ms',
     ]);
