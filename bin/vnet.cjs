@@ -25,4 +25,4 @@ if (!fs.existsSync(bundle)) {
     sourcemap: 'linked',
   });
 }
-require(bundle);
+require('./load-bundle.cjs').loadBundle(bundle);

@@ -2,7 +2,7 @@
 // Bundles every Node-side entry point with esbuild and the renderer with Vite.
 // `node scripts/build.mjs [cli|node|renderer]...` builds a part; no argument builds all.
 import { build } from 'esbuild';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,9 @@ for (const entry of entries) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // The code cache bin/load-bundle.cjs keeps next to a bundle was made from the old one (it would be refused anyway).
+  rmSync(path.join(root, `${entry.out}.code-cache`), { force: true });
+  rmSync(path.join(root, 'dist', '.compile-cache'), { recursive: true, force: true });
 }
 
 if ((all || want.has('renderer')) && existsSync(path.join(root, 'src-renderer/index.html'))) {

@@ -123,7 +123,8 @@ function planContext(dirs: Dirs, networks: Network[]): PlanContext {
 }
 
 export async function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
-  const state = await inspectHost(runnerOf(opts), opts.dirs);
+  // Status shows the running server of each network, never extra copies: the pid files are enough when they account for all.
+  const state = await inspectHost(runnerOf(opts), opts.dirs, { trustPidFiles: true });
   const networks = knownNetworks(opts.dirs);
   const ctx = planContext(opts.dirs, networks);
   const out: NetworkStatus[] = [];

@@ -11,7 +11,7 @@ import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
-import type { DhcpProcess, ForeignDropPolicy, HostState, LinkState, Listener, RouteState, TableState } from './types';
+import type { DhcpProcess, ForeignDropPolicy, HostState, Journal, LinkState, Listener, RouteState, TableState } from './types';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -164,13 +164,17 @@ export function procNetAddress(hex: string): string {
   return `v6:${hex.toLowerCase()}`;
 }
 
-/** Listening TCP and UDP sockets of this network namespace, from /proc/net (no extra tool needed). */
-export function readListeners(): Listener[] {
+/**
+ * Listening TCP and UDP sockets of this network namespace, from /proc/net (no extra tool needed).
+ * Read asynchronously: the kernel walks its whole TCP hash table for /proc/net/tcp (milliseconds
+ * on a large host), which then overlaps with the inspection's commands instead of blocking.
+ */
+export async function readListeners(): Promise<Listener[]> {
   const out: Listener[] = [];
-  const read = (file: string, protocol: 'tcp' | 'udp', listenState: string): void => {
+  const read = async (file: string, protocol: 'tcp' | 'udp', listenState: string): Promise<void> => {
     let text: string;
     try {
-      text = fs.readFileSync(file, 'utf8');
+      text = await fs.promises.readFile(file, 'utf8');
     } catch {
       return;
     }
@@ -183,24 +187,36 @@ export function readListeners(): Listener[] {
       out.push({ protocol, address: procNetAddress(hexAddr), port: parseInt(hexPort, 16), ...(inode > 0 ? { inode } : {}) });
     }
   };
-  read('/proc/net/tcp', 'tcp', '0A'); // LISTEN
-  read('/proc/net/udp', 'udp', '07'); // UNCONN (bound)
-  read('/proc/net/udp6', 'udp', '07');
+  await Promise.all([
+    read('/proc/net/tcp', 'tcp', '0A'), // LISTEN
+    read('/proc/net/udp', 'udp', '07'), // UNCONN (bound)
+    read('/proc/net/udp6', 'udp', '07'),
+  ]);
   return out;
 }
 
 /** Ports whose holders the planner must know (DHCP and DNS): other programs there stop dnsmasq from starting. */
 const OWNED_PORTS = new Set([53, 67]);
 
-/** Fills in which program holds each DHCP/DNS socket, by matching socket inodes against /proc/PID/fd links. */
-export function findSocketOwners(listeners: Listener[]): void {
+/**
+ * Fills in which program holds each DHCP/DNS socket, by matching socket inodes against /proc/PID/fd links.
+ * `likely` (the app's own DHCP servers) are looked at first: when they hold every such socket, the other
+ * processes are not read at all.
+ */
+export function findSocketOwners(listeners: Listener[], likely: readonly number[] = []): void {
   const wanted = new Map<number, Listener[]>();
   for (const l of listeners) {
     if (l.protocol !== 'udp' || !OWNED_PORTS.has(l.port) || l.inode === undefined) continue;
     wanted.set(l.inode, [...(wanted.get(l.inode) ?? []), l]);
   }
   if (wanted.size === 0) return;
-  for (const pid of listPids()) {
+  const unowned = (): boolean => [...wanted.values()].some((holders) => holders.some((l) => !l.owner));
+  claimSockets(likely, wanted);
+  if (unowned()) claimSockets(listPids(), wanted);
+}
+
+function claimSockets(pids: readonly number[], wanted: Map<number, Listener[]>): void {
+  for (const pid of pids) {
     let fds: string[];
     try {
       fds = fs.readdirSync(`/proc/${pid}/fd`);
@@ -223,15 +239,8 @@ export function findSocketOwners(listeners: Listener[]): void {
   }
 }
 
-/**
- * The app's dnsmasq processes in this network namespace: dnsmasq, running with a
- * `--conf-file=` named after a network inside a `dhcp` folder, not a zombie. Found
- * by scanning /proc, so orphans whose pid file was lost are found too.
- */
-export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
-  const found = new Map<string, DhcpProcess[]>();
-  const myNetns = processNetns('self');
-  const ourDir = dhcpDir(dirs);
+/** Pids named by the pid files of the DHCP folder, by network. */
+function readPidFiles(ourDir: string): Map<string, number> {
   const pidFromFile = new Map<string, number>();
   try {
     for (const name of fs.readdirSync(ourDir)) {
@@ -242,55 +251,126 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
   } catch {
     // no DHCP folder yet
   }
-  for (const pid of listPids()) {
-    const argv = processCmdline(pid);
-    if (!argv || path.basename(argv[0] ?? '') !== 'dnsmasq') continue;
-    const confArg = argv.find((a) => a.startsWith('--conf-file='));
-    if (!confArg) continue;
-    const confFile = confArg.slice('--conf-file='.length);
-    if (path.basename(path.dirname(confFile)) !== 'dhcp' || !confFile.endsWith('.conf')) continue;
-    // A dnsmasq run from another folder whose config still exists is someone else's (or another
-    // copy of the app's): never ours to stop. Orphans of a deleted state folder have lost their config.
-    if (path.dirname(confFile) !== ourDir && fs.existsSync(confFile)) continue;
-    if (processNetns(pid) !== myNetns) continue;
-    const start = processStartTicks(pid);
-    if (start === undefined) continue;
-    const network = path.basename(confFile, '.conf');
-    const list = found.get(network) ?? [];
-    list.push({
-      network,
-      pid,
-      startedAt: ticksToEpochMs(start),
-      confFile,
-      fromPidFile: pidFromFile.get(network) === pid && path.dirname(confFile) === ourDir,
-    });
-    found.set(network, list);
-  }
+  return pidFromFile;
+}
+
+/**
+ * `pid` as a DHCP server of ours: dnsmasq, running with a `--conf-file=` named after a network
+ * inside a `dhcp` folder, in this network namespace, not a zombie; undefined for anything else.
+ */
+function ourDhcpProcess(
+  pid: number,
+  ourDir: string,
+  myNetns: string | undefined,
+  pidFromFile: Map<string, number>,
+): DhcpProcess | undefined {
+  const argv = processCmdline(pid);
+  if (!argv || path.basename(argv[0] ?? '') !== 'dnsmasq') return undefined;
+  const confArg = argv.find((a) => a.startsWith('--conf-file='));
+  if (!confArg) return undefined;
+  const confFile = confArg.slice('--conf-file='.length);
+  if (path.basename(path.dirname(confFile)) !== 'dhcp' || !confFile.endsWith('.conf')) return undefined;
+  // A dnsmasq run from another folder whose config still exists is someone else's (or another
+  // copy of the app's): never ours to stop. Orphans of a deleted state folder have lost their config.
+  if (path.dirname(confFile) !== ourDir && fs.existsSync(confFile)) return undefined;
+  if (processNetns(pid) !== myNetns) return undefined;
+  const start = processStartTicks(pid);
+  if (start === undefined) return undefined;
+  const network = path.basename(confFile, '.conf');
+  return {
+    network,
+    pid,
+    startedAt: ticksToEpochMs(start),
+    confFile,
+    fromPidFile: pidFromFile.get(network) === pid && path.dirname(confFile) === ourDir,
+  };
+}
+
+function byNetwork(processes: DhcpProcess[]): Map<string, DhcpProcess[]> {
+  const found = new Map<string, DhcpProcess[]>();
+  for (const p of processes) found.set(p.network, [...(found.get(p.network) ?? []), p]);
   return found;
 }
 
-export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours] = await Promise.all([
+/**
+ * The DHCP servers the journal and the pid files account for, or undefined when they do not
+ * account for everything: no journal (a lost state folder may have left orphans), a network
+ * recorded with DHCP whose pid file is missing, or a pid file that does not name a live server of ours.
+ */
+function dhcpFromPidFiles(journal: Journal, ourDir: string, myNetns: string | undefined, pidFromFile: Map<string, number>) {
+  const recorded = Object.entries(journal.networks);
+  if (recorded.length === 0) return undefined;
+  if (recorded.some(([name, r]) => r.data.dhcp === true && !pidFromFile.has(name))) return undefined;
+  const found: DhcpProcess[] = [];
+  for (const [network, pid] of pidFromFile) {
+    const p = ourDhcpProcess(pid, ourDir, myNetns, pidFromFile);
+    if (!p || p.network !== network || !p.fromPidFile) return undefined;
+    found.push(p);
+  }
+  return byNetwork(found);
+}
+
+/**
+ * The app's DHCP servers (see ourDhcpProcess) by network, from every process under /proc, so
+ * orphans whose pid file was lost and extra copies are found too. Not `thorough`: only the pids
+ * of the pid files when the journal and the pid files account for every server.
+ */
+export function findDhcpProcesses(dirs: Dirs, journal: Journal = readJournal(dirs), thorough = true): Map<string, DhcpProcess[]> {
+  const myNetns = processNetns('self');
+  const ourDir = dhcpDir(dirs);
+  const pidFromFile = readPidFiles(ourDir);
+  const accounted = thorough ? undefined : dhcpFromPidFiles(journal, ourDir, myNetns, pidFromFile);
+  if (accounted) return accounted;
+  const found: DhcpProcess[] = [];
+  for (const pid of listPids()) {
+    const p = ourDhcpProcess(pid, ourDir, myNetns, pidFromFile);
+    if (p) found.push(p);
+  }
+  return byNetwork(found);
+}
+
+export interface InspectOptions {
+  /**
+   * Find the app's DHCP servers from the journal and pid files alone when they account for every
+   * network (see dhcpFromPidFiles), without reading every process. For status, which reports no
+   * extra copies; apply, down and doctor read every process, as they stop or report extra copies.
+   */
+  trustPidFiles?: boolean;
+}
+
+export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: InspectOptions = {}): Promise<HostState> {
+  const commands = Promise.all([
     inspectLinks(runner),
     inspectRoutes(runner),
     inspectTable(runner),
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
+    readListeners(),
   ]);
-  const listeners = readListeners();
-  findSocketOwners(listeners);
+  // Handled below; this only keeps a failing command from being reported as unhandled if reading a file throws first.
+  commands.catch(() => undefined);
+  // The files and /proc are read while the commands above run.
+  const journal = readJournal(dirs);
+  const dhcp = findDhcpProcesses(dirs, journal, !opts.trustPidFiles);
+  const dhcpFiles = readDhcpFiles(dirs);
+  const dhcpCrashes = readCrashHistory(dirs);
+  const [links, routes, table, foreignDrops, neighbours, listeners] = await commands;
+  findSocketOwners(
+    listeners,
+    [...dhcp.values()].flat().map((p) => p.pid),
+  );
   return {
     links,
     routes,
     table,
     foreignDrops,
-    dhcp: findDhcpProcesses(dirs),
+    dhcp,
     forwarding: readForwarding(),
     listeners,
     neighbours,
-    dhcpFiles: readDhcpFiles(dirs),
-    journal: readJournal(dirs),
-    dhcpCrashes: readCrashHistory(dirs),
+    dhcpFiles,
+    journal,
+    dhcpCrashes,
     now: Date.now(),
   };
 }

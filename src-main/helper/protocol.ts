@@ -2,7 +2,7 @@
 // JSON object per line over a unix socket in a folder only the user (and root) can
 // enter. Requests name a channel of the IPC contract; the helper answers each by id
 // and streams apply progress tagged with the same id.
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ApiError } from '../../src-shared/ipc/contract';
 
 /** Longest line either side accepts; a config is far smaller. */

@@ -2,7 +2,7 @@
 // or a hostile web page must not make main, the web console or the root helper
 // walk a gigantic or deeply nested value, so every untrusted JSON value is
 // measured before it is interpreted.
-import { z } from 'zod';
+import * as z from 'zod';
 import { validateConfig, formatError, type Config } from '../model';
 
 export const LIMITS = {

@@ -7,7 +7,7 @@
 // Naming: a channel's name is also the method name on `window.vnet`
 // (`window.vnet.plan({ config })`), the Electron IPC channel `vnet:plan` and the web
 // console route `POST /api/plan`.
-import { z } from 'zod';
+import * as z from 'zod';
 import { NAME_PATTERN, ConfigSchema } from '../model';
 import { CHANNEL_NAMES, EVENT_NAME_LIST, type ChannelName, type EventNameOnly } from './names';
 import { BoundedJson, ConfigPayload, LIMITS } from './bounds';

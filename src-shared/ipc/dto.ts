@@ -2,7 +2,7 @@
 // can be checked too (the web console's client and the tests use them). They are
 // typed against the interfaces, so the compiler keeps the two in step. Objects here
 // are not strict: an engine that adds a field must not break an older editor.
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigSchema } from '../model';
 import type {
   Adapter,

@@ -2,7 +2,7 @@
 // privileged helper and the editor. Structure (types, unknown keys) is checked by
 // zod; the field rules of DESIGN.md are checked in rules.ts so that every error can
 // name its JSON path and say in plain words what is allowed.
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const NETWORK_TYPES = ['bridged', 'hostonly', 'nat'] as const;
 export type NetworkType = (typeof NETWORK_TYPES)[number];

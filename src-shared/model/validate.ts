@@ -1,6 +1,6 @@
 // Turns untrusted input (a file's text, an IPC payload, a form draft) into a
 // Config or a list of plain-words errors that each name a JSON path.
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { ConfigSchema, KEYS_BY_TYPE, NETWORK_TYPES, type Config, type NetworkType } from './schema';
 import { checkRules, clip } from './rules';
 import type { Path, ValidationError } from './errors';

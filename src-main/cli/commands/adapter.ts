@@ -2,10 +2,9 @@
 // off an adapter that can cut the host off is refused unless run as a trial (--try) or
 // forced (--force).
 import type { Adapter } from '../../../src-shared/api/types';
-import { listAdapters, riskReason, switchAdapter, UnknownAdapterError } from '../../adapters';
+import type { Dirs } from '../../paths';
 import { ExecRunner } from '../../engine/runner';
 import { MAX_TRIAL_SECONDS, MIN_TRIAL_SECONDS } from '../../trial';
-import { switchAdapterAsTrial } from '../../trial/adapter-trial';
 import { CliFailure, EXIT, intOption, UsageError, type Command, type Io } from '../framework';
 
 function table(adapters: Adapter[]): string {
@@ -28,7 +27,11 @@ function table(adapters: Adapter[]): string {
   return all.map((r) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i]!))).join('  ')).join('\n') + '\n';
 }
 
-async function switchOne(name: string, up: boolean, values: Record<string, unknown>, io: Io, dirs: Parameters<typeof switchAdapter>[1]) {
+/** The adapter inventory (with its system-information library) loads only for this command, not at every CLI start. */
+const loadAdapters = () => import('../../adapters');
+
+async function switchOne(name: string, up: boolean, values: Record<string, unknown>, io: Io, dirs: Dirs) {
+  const { listAdapters, riskReason, switchAdapter, UnknownAdapterError } = await loadAdapters();
   const runner = new ExecRunner();
   const trySeconds = intOption(values.try, 'try', MIN_TRIAL_SECONDS, MAX_TRIAL_SECONDS);
   const adapters = await listAdapters(runner, dirs);
@@ -50,6 +53,7 @@ async function switchOne(name: string, up: boolean, values: Record<string, unkno
     io.out(`Host adapter ${name} switched ${word}.\n`);
     return EXIT.ok;
   }
+  const { switchAdapterAsTrial } = await import('../../trial/adapter-trial');
   await switchAdapterAsTrial(dirs, runner, name, up, trySeconds);
   io.out(
     `Host adapter ${name} switched ${word} as a trial: run \`vnet confirm\` within ${trySeconds} seconds to keep it; ` +
@@ -81,8 +85,8 @@ Exit codes: 0 done; 1 failed (unknown adapter, refused, or the switch failed).`,
     const [action, name] = positionals;
     if (action === 'list') {
       if (name !== undefined) throw new UsageError(`unexpected argument "${name}"`);
-      const adapters = await listAdapters(new ExecRunner(), dirs);
-      io.out(values.json ? `${JSON.stringify(adapters, null, 2)}\n` : table(adapters));
+      const list = await (await loadAdapters()).listAdapters(new ExecRunner(), dirs);
+      io.out(values.json ? `${JSON.stringify(list, null, 2)}\n` : table(list));
       return EXIT.ok;
     }
     if (action !== 'up' && action !== 'down') throw new UsageError(`unknown action "${action}": use list, up or down`);

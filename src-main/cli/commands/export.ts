@@ -1,5 +1,4 @@
 // `vnet export [--output FILE]`: the stored config as a version-1 file, for another host or a backup.
-import { exportConfig } from '../../import';
 import { ConfigStore } from '../../store/config-store';
 import { writeFileAtomic } from '../../store/atomic-write';
 import { CliFailure, EXIT, type Command } from '../framework';
@@ -15,12 +14,14 @@ writes it to FILE with --output. The file is what \`vnet apply --config FILE\` a
 the editor's Import… read, on this host or another.
 
 Exit codes: 0 written; 1 no config stored yet or FILE cannot be written.`,
-  run({ values }, { io, dirs }) {
+  async run({ values }, { io, dirs }) {
     const store = new ConfigStore(dirs);
     const stored = store.read();
     if (stored.kind === 'missing') {
       throw new CliFailure(`no config is stored yet (${store.file}); apply one first, or use \`vnet plan\` to see the defaults`);
     }
+    // The import/export module loads only for this command, not at every CLI start.
+    const { exportConfig } = await import('../../import');
     const text = exportConfig(stored.config);
     const output = values.output;
     if (typeof output === 'string') {

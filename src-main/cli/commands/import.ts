@@ -1,5 +1,5 @@
 // `vnet import --from vmware|libvirt PATH`: another product's settings as a version-1 config on stdout.
-import { IMPORT_SOURCES, ImportError, exportConfig, importFrom, type ImportSource } from '../../import';
+import type { ImportSource } from '../../import';
 import { CliFailure, EXIT, UsageError, type Command } from '../framework';
 
 export const importCommand: Command = {
@@ -24,7 +24,9 @@ Every change the import had to make (a renamed network, a moved host adapter
 address, a setting with no equivalent) is printed on standard error as "note: …".
 
 Exit codes: 0 converted; 2 unreadable input (the message names FILE:LINE) or bad usage.`,
-  run({ values, positionals }, { io }) {
+  async run({ values, positionals }, { io }) {
+    // The importers load only for this command, not at every CLI start.
+    const { IMPORT_SOURCES, ImportError, exportConfig, importFrom } = await import('../../import');
     const from = values.from;
     if (typeof from !== 'string') throw new UsageError('--from vmware or --from libvirt is required');
     if (!IMPORT_SOURCES.includes(from as ImportSource)) throw new UsageError(`--from must be vmware or libvirt, not "${from}"`);

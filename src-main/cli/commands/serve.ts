@@ -2,9 +2,6 @@
 // The first line on stdout is the URL with the token (scripts and tests read it).
 import fs from 'node:fs';
 import path from 'node:path';
-import * as migration from '../../import';
-import { startConsole } from '../../console/server';
-import { createFrontDoor } from '../../service/front-door';
 import { intOption, type Command } from '../framework';
 
 /** Folder of the running bundle (dist/), or of this source file under a test runner. */
@@ -44,6 +41,12 @@ Options:
 Runs until interrupted (Ctrl+C).`,
   async run({ values }, { io, dirs, env }) {
     const port = intOption(values.port, 'port', 0, 65535) ?? 0;
+    // Loaded here, not at start-up: the console, the service and the importers are the CLI's largest parts.
+    const [migration, { startConsole }, { createFrontDoor }] = await Promise.all([
+      import('../../import'),
+      import('../../console/server'),
+      import('../../service/front-door'),
+    ]);
     const door = createFrontDoor({
       frontDoor: 'web',
       version: '0.1.0',

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureCliBuilt, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
 import { twoNetworks } from '../engine/fixtures';
-import { applyConverges, dnsmasqByProc, hostWithUplink, makeGuest, snapshot, writeConfig, type Guest } from './lib';
+import { applyConverges, dnsmasqByPidFile, dnsmasqByProc, hostWithUplink, makeGuest, snapshot, writeConfig, type Guest } from './lib';
 
 const sandbox = new Sandbox();
 let host: Netns;
@@ -83,6 +83,24 @@ describe('outside damage, then one apply', () => {
     await host.must(['sysctl', '-q', '-w', 'net.ipv4.ip_forward=0']);
     await doctorSays(/PROBLEM +vmnet8: forwarding/);
     await converges('forwarding switched off');
+  });
+
+  it('a second copy of a DHCP server started by hand: status shows the one its pid file names, doctor names the extra, apply stops it', async () => {
+    const first = dnsmasqByPidFile(dirs).get('vmnet1');
+    // dnsmasq takes its pid file from the conf: the copy now owns it, and the first server is the extra one.
+    await host.must(['dnsmasq', `--conf-file=${path.join(dirs.state, 'dhcp', 'vmnet1.conf')}`]);
+    const copy = dnsmasqByPidFile(dirs).get('vmnet1');
+    expect(copy).toBeDefined();
+    expect(copy).not.toBe(first);
+    expect((await dnsmasqByProc(host, dirs)).get('vmnet1')).toHaveLength(2);
+    // Status trusts the journal and pid files (no scan of every process): it shows the copy as the running server.
+    const status = await vnet(host, dirs, ['status', '--json']);
+    const vmnet1 = (JSON.parse(status.stdout) as { name: string; dhcp?: { running: boolean; pid?: number } }[]).find(
+      (s) => s.name === 'vmnet1',
+    );
+    expect(vmnet1?.dhcp).toMatchObject({ running: true, pid: copy });
+    await doctorSays(new RegExp(`PROBLEM +vmnet1: DHCP server: 1 extra DHCP server\\(s\\) of ours run for vmnet1 besides pid ${copy}`));
+    await converges('a second copy of a DHCP server started by hand');
   });
 
   it('all of it at once', async () => {
