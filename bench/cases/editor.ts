@@ -81,6 +81,43 @@ async function editorReady(page: Page): Promise<void> {
   }
 }
 
+/** Not part of the numbers: where one load of the editor spends its time, from the browser's own timings. */
+async function explainEditor(browser: Browser, url: string, log: (line: string) => void): Promise<void> {
+  const context = await browser.newContext();
+  try {
+    const page = await context.newPage();
+    const begin = Date.now();
+    await page.goto(url, { waitUntil: 'commit' });
+    await editorReady(page);
+    const readyAt = Date.now() - begin;
+    const timings = await page.evaluate(() => {
+      const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming | undefined;
+      const resources = (performance.getEntriesByType('resource') as PerformanceResourceTiming[]).map((r) => ({
+        name: new URL(r.name).pathname,
+        start: r.startTime,
+        end: r.responseEnd,
+        bytes: r.encodedBodySize,
+      }));
+      return {
+        html: nav?.responseEnd ?? 0,
+        domContentLoaded: nav?.domContentLoadedEventEnd ?? 0,
+        resources,
+        now: performance.now(),
+      };
+    });
+    log(`editor: where one load spends its time (ms from navigation; ready at about ${readyAt} ms by the bench's clock)`);
+    log(`  ${timings.html.toFixed(0).padStart(6)}  page received`);
+    for (const r of timings.resources)
+      log(
+        `  ${r.start.toFixed(0).padStart(6)}–${r.end.toFixed(0)}  ${r.name}${r.bytes > 0 ? ` (${(r.bytes / 1024).toFixed(0)} KiB)` : ''}`,
+      );
+    log(`  ${timings.domContentLoaded.toFixed(0).padStart(6)}  DOMContentLoaded (scripts ran)`);
+    log(`  ${timings.now.toFixed(0).padStart(6)}  the editor ready (networks shown, Add Network… enabled), measured after`);
+  } finally {
+    await context.close();
+  }
+}
+
 async function blankReady(page: Page): Promise<void> {
   const button = page.getByRole('button', { name: 'Add Network…' });
   await button.waitFor({ state: 'visible', timeout: 30_000 });
@@ -127,6 +164,7 @@ export const editorCase: BenchCase = {
       ctx.settings.editorReps,
       log,
     );
+    await explainEditor(browser, editorUrl, log);
     return {
       skipped: [],
       results: [

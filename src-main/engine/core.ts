@@ -148,7 +148,7 @@ async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | 
 
 /** Writes net.ipv4.ip_forward through the runner (so unit tests never touch the real sysctl). */
 async function writeForwarding(runner: CommandRunner, value: string): Promise<void> {
-  await runner.run(['sysctl', '-q', '-w', `net.ipv4.ip_forward=${value}`]);
+  await runner.writeSysctl('net/ipv4/ip_forward', value);
 }
 
 async function setForwarding(ctx: ExecContext, value: string, rememberPrevious: string | undefined, before: string): Promise<void> {

@@ -1,7 +1,9 @@
-// The one way the engine touches the host: argv arrays through a CommandRunner.
+// The one way the engine touches the host: argv arrays through a CommandRunner, plus
+// the two changes that need no process of their own (a signal, a /proc/sys setting).
 // Integration tests and the real app use ExecRunner; unit tests record argv with
 // RecordingRunner and answer inspection commands from canned output.
 import { execFile } from 'node:child_process';
+import fs from 'node:fs';
 
 export interface CommandResult {
   code: number;
@@ -18,6 +20,17 @@ export interface RunOptions {
 
 export interface CommandRunner {
   run(argv: string[], opts?: RunOptions): Promise<CommandResult>;
+  /** Sends `signal` to `pid` (what `kill` does, without starting it); false when there is no such process. */
+  signal(pid: number, signal: NodeJS.Signals): Promise<boolean>;
+  /** Writes a kernel setting such as `net/ipv4/ip_forward` to /proc/sys (what `sysctl -w` does, without starting it). */
+  writeSysctl(key: string, value: string): Promise<void>;
+}
+
+/** `net/ipv4/conf/vmnet1/promote_secondaries`: slash-separated words (interface names may hold dots), never `..`. */
+export function sysctlPath(key: string): string {
+  const parts = key.split('/');
+  if (parts.some((p) => !/^[A-Za-z0-9_.-]+$/.test(p) || p === '.' || p === '..')) throw new Error(`not a kernel setting: ${key}`);
+  return `/proc/sys/${key}`;
 }
 
 /** A command that exited non-zero; the message names the command and quotes its stderr. */
@@ -63,6 +76,25 @@ export class ExecRunner implements CommandRunner {
       else child.stdin?.end();
     });
   }
+
+  signal(pid: number, signal: NodeJS.Signals): Promise<boolean> {
+    try {
+      process.kill(pid, signal);
+      return Promise.resolve(true);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ESRCH') return Promise.resolve(false);
+      return Promise.reject(new Error(`cannot send ${signal} to process ${pid}: ${(error as Error).message}`));
+    }
+  }
+
+  async writeSysctl(key: string, value: string): Promise<void> {
+    const file = sysctlPath(key);
+    try {
+      await fs.promises.writeFile(file, `${value}\n`);
+    } catch (error) {
+      throw new Error(`cannot set ${key.replaceAll('/', '.')} to ${value} (${file}): ${(error as Error).message}`);
+    }
+  }
 }
 
 export interface RecordedCommand {
@@ -75,6 +107,7 @@ type Responder = (argv: string[], input?: string) => CommandResult | undefined;
 /**
  * Records every command instead of running it. Inspection commands are answered
  * by responders (first match wins); anything unanswered succeeds with empty output.
+ * Signals and kernel settings are recorded as `signal TERM PID` and `sysctl KEY=VALUE`.
  */
 export class RecordingRunner implements CommandRunner {
   readonly commands: RecordedCommand[] = [];
@@ -102,6 +135,16 @@ export class RecordingRunner implements CommandRunner {
     }
     if (result.code !== 0 && !opts.allowFailure) return Promise.reject(new CommandError(argv, result));
     return Promise.resolve(result);
+  }
+
+  signal(pid: number, signal: NodeJS.Signals): Promise<boolean> {
+    this.commands.push({ argv: ['signal', signal.replace(/^SIG/, ''), String(pid)] });
+    return Promise.resolve(true);
+  }
+
+  async writeSysctl(key: string, value: string): Promise<void> {
+    sysctlPath(key);
+    this.commands.push({ argv: ['sysctl', `${key}=${value}`] });
   }
 
   /** The recorded commands as single strings, handy in assertions. */

@@ -14,13 +14,17 @@ import type { VnetApi } from '../../src-shared/ipc/api';
 import { HostProvider, useHost, useLive } from './host/context';
 import { hostFromVnet } from './host/vnet-host';
 import { HostErrorAlert } from './components/HostErrorAlert';
+import { lazyPart, preloadParts } from './components/lazyPart';
 import { EditorView } from './editor/EditorView';
 import { editorReducer, initialEditor, isDirty } from './state/editor';
 import { makeTheme } from './theme';
-import { AdaptersView } from './views/AdaptersView';
-import { LeasesView } from './views/LeasesView';
-import { ServicesView } from './views/ServicesView';
-import { TopologyView } from './views/TopologyView';
+
+// The other tabs' views load on demand (see lazyPart).
+const loading = <Typography sx={{ p: 2 }}>Loading…</Typography>;
+const AdaptersView = lazyPart(() => import('./views/AdaptersView').then((m) => m.AdaptersView), loading);
+const LeasesView = lazyPart(() => import('./views/LeasesView').then((m) => m.LeasesView), loading);
+const ServicesView = lazyPart(() => import('./views/ServicesView').then((m) => m.ServicesView), loading);
+const TopologyView = lazyPart(() => import('./views/TopologyView').then((m) => m.TopologyView), loading);
 
 const TABS = ['Networks', 'Leases', 'Adapters', 'Services', 'Topology'] as const;
 type TabName = (typeof TABS)[number];
@@ -44,6 +48,18 @@ function Editor() {
     );
   }, [host]);
   useEffect(load, [load]);
+
+  // Once the networks are on screen, the dialogs' and other views' code loads while the user reads.
+  const shown = state.draft !== undefined;
+  useEffect(() => {
+    if (!shown) return;
+    const idle = window.requestIdleCallback?.(() => void preloadParts(), { timeout: 1000 });
+    const timer = idle === undefined ? setTimeout(() => void preloadParts(), 200) : undefined;
+    return () => {
+      if (idle !== undefined) window.cancelIdleCallback(idle);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [shown]);
 
   const dirty = isDirty(state);
   useEffect(() => {

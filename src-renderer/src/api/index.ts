@@ -11,7 +11,16 @@ export { VnetApiError } from '../../../src-shared/ipc/http-client';
 declare global {
   interface Window {
     vnet?: VnetApi;
+    /** Requests public/early.js sent before the bundle ran, by API path. */
+    vnetEarly?: Map<string, Promise<Response>>;
   }
+}
+
+/** The answer to a request public/early.js already sent for this call (the first getConfig), taken once. */
+function takeEarly(win: Window, url: string, body: string): Promise<Response> | undefined {
+  const early = body === '{}' ? win.vnetEarly?.get(url) : undefined;
+  win.vnetEarly?.delete(url);
+  return early;
 }
 
 /** The host API: the preload's when present, else the web console's over HTTP (same origin). */
@@ -19,7 +28,7 @@ export function installVnet(win: Window = window): VnetApi {
   if (!win.vnet) {
     win.vnet = createHttpClient({
       baseUrl: '',
-      fetch: (url, init) => win.fetch(url, init),
+      fetch: (url, init) => takeEarly(win, url, init.body) ?? win.fetch(url, init),
       EventSource: (win as Window & typeof globalThis).EventSource ?? globalThis.EventSource,
     });
   }

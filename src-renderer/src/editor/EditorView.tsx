@@ -4,12 +4,8 @@ import { useEffect, useRef, useState, type Dispatch } from 'react';
 import Alert from '@mui/material/Alert';
 import Box from '@mui/material/Box';
 import Button from '@mui/material/Button';
-import Dialog from '@mui/material/Dialog';
 import Menu from '@mui/material/Menu';
 import MenuItem from '@mui/material/MenuItem';
-import DialogActions from '@mui/material/DialogActions';
-import DialogContent from '@mui/material/DialogContent';
-import DialogTitle from '@mui/material/DialogTitle';
 import Snackbar from '@mui/material/Snackbar';
 import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
@@ -22,11 +18,16 @@ import { removeNetwork } from '../state/draft';
 import { isDirty, type EditorAction, type EditorState } from '../state/editor';
 import { validateDraft } from '../state/validation';
 import { TYPE_WORDS, dhcpWord, externalConnection, hostConnection, subnetWord } from '../state/words';
-import { ApplyDialog } from './ApplyDialog';
+import { lazyPart } from '../components/lazyPart';
 import { exportConfig, importFile, importFolder, type PickedFile } from './importExport';
 import { NetworkInfo } from './NetworkInfo';
-import { AddNetworkDialog, RenameNetworkDialog } from './NetworkNameDialog';
-import { TrialDialog } from './TrialDialog';
+
+// Dialogs load on demand (see lazyPart).
+const ApplyDialog = lazyPart(() => import('./ApplyDialog').then((m) => m.ApplyDialog));
+const AddNetworkDialog = lazyPart(() => import('./NetworkNameDialog').then((m) => m.AddNetworkDialog));
+const RenameNetworkDialog = lazyPart(() => import('./NetworkNameDialog').then((m) => m.RenameNetworkDialog));
+const TrialDialog = lazyPart(() => import('./TrialDialog').then((m) => m.TrialDialog));
+const ImportErrorsDialog = lazyPart(() => import('./ImportErrorsDialog').then((m) => m.ImportErrorsDialog));
 
 interface Props {
   state: EditorState;
@@ -375,20 +376,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
         />
       )}
       {open?.dialog === 'import-errors' && (
-        <Dialog open onClose={() => setOpen(undefined)} aria-labelledby="import-errors-title">
-          <DialogTitle id="import-errors-title">Cannot import {open.fileName}</DialogTitle>
-          <DialogContent>
-            <Typography gutterBottom>The file is not a valid settings file. Nothing was changed.</Typography>
-            {open.errors.map((e) => (
-              <Typography key={formatPath(e.path) + e.message} variant="body2" sx={{ fontFamily: 'monospace' }}>
-                {formatPath(e.path)}: {e.message}
-              </Typography>
-            ))}
-          </DialogContent>
-          <DialogActions>
-            <Button onClick={() => setOpen(undefined)}>Close</Button>
-          </DialogActions>
-        </Dialog>
+        <ImportErrorsDialog fileName={open.fileName} errors={open.errors} onClose={() => setOpen(undefined)} />
       )}
       <Snackbar
         open={notice !== undefined}

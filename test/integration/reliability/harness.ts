@@ -35,23 +35,37 @@ class FaultRunner implements CommandRunner {
 
   async run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
     if (readsOnly(argv)) return this.inner.run(argv, opts);
-    this.count += 1;
-    const n = this.count;
-    process.stderr.write(`harness: command ${n}: ${argv.join(' ')}\n`);
-    if (this.faults.crashBefore === n) process.kill(process.pid, 'SIGKILL');
-    if (this.faults.failAt === n) {
-      this.failedAt = Date.now();
-      // Thrown even for commands allowed to exit non-zero, as a runner that cannot start the tool does.
-      throw new CommandError(argv, { code: 1, stdout: '', stderr: 'injected failure' });
-    }
     let input = opts.input;
     if (this.faults.nftReject && !this.rejected && argv[0] === 'nft' && input?.includes('table inet vnet_editor {')) {
       this.rejected = true;
       // A rule naming a chain that does not exist: nft refuses the whole file, in one transaction.
       input = `${input}add rule inet vnet_editor no_such_chain counter accept\n`;
     }
+    return this.change(argv, () => this.inner.run(argv, { ...opts, ...(input !== undefined ? { input } : {}) }));
+  }
+
+  // A signal and a kernel setting change the host without a process: they count as commands too.
+  signal(pid: number, signal: NodeJS.Signals): Promise<boolean> {
+    return this.change(['signal', signal, String(pid)], () => this.inner.signal(pid, signal));
+  }
+
+  writeSysctl(key: string, value: string): Promise<void> {
+    return this.change(['sysctl', `${key}=${value}`], () => this.inner.writeSysctl(key, value));
+  }
+
+  /** One host-changing command: counted, and crashed or failed at when the faults say so. */
+  private async change<T>(what: string[], action: () => Promise<T>): Promise<T> {
+    this.count += 1;
+    const n = this.count;
+    process.stderr.write(`harness: command ${n}: ${what.join(' ')}\n`);
+    if (this.faults.crashBefore === n) process.kill(process.pid, 'SIGKILL');
+    if (this.faults.failAt === n) {
+      this.failedAt = Date.now();
+      // Thrown even for commands allowed to exit non-zero, as a runner that cannot start the tool does.
+      throw new CommandError(what, { code: 1, stdout: '', stderr: 'injected failure' });
+    }
     try {
-      return await this.inner.run(argv, { ...opts, ...(input !== undefined ? { input } : {}) });
+      return await action();
     } catch (error) {
       this.failedAt ??= Date.now();
       throw error;

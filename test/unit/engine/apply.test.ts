@@ -47,7 +47,7 @@ describe('apply through the runner', () => {
       'nft list table inet vnet_editor',
       'nft -f -',
       'nft -j list table inet vnet_editor',
-      'sysctl -q -w net.ipv4.ip_forward=1',
+      'sysctl net/ipv4/ip_forward=1',
     ]);
     expect(runner.commands.find((c) => c.argv[1] === '-f')!.input).toMatch(/^table inet vnet_editor\ndelete table inet vnet_editor\n/m);
     expect(fs.readFileSync(path.join(dirs.state, 'dhcp', 'vmnet8.conf'), 'utf8')).toMatch(/dhcp-option=option:router,192\.168\.133\.2/);
@@ -101,12 +101,12 @@ describe('apply through the runner', () => {
     const state = appliedHost(config(), dirs);
     const outcome = await runSteps(planSteps({ version: 1, networks: [] }, state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(true);
-    expect(runner.lines().filter((l) => !l.startsWith('kill') && !l.startsWith('ip -j'))).toEqual([
+    expect(runner.lines().filter((l) => !l.startsWith('signal') && !l.startsWith('ip -j'))).toEqual([
       'ip link del vmnet1',
       'ip link del vmnet8',
       'nft list table inet vnet_editor',
       'nft -f -',
-      'sysctl -q -w net.ipv4.ip_forward=0',
+      'sysctl net/ipv4/ip_forward=0',
     ]);
     expect(state.journal).toEqual({ version: 1, networks: {} });
   });

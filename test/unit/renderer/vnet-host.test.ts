@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { channels, type Channel } from '../../../src-shared/ipc/contract';
 import { defaultConfig } from '../../../src-shared/model';
 import { hostFromVnet } from '../../../src-renderer/src/host/vnet-host';
+import { installVnet } from '../../../src-renderer/src/api';
 import { createFakeHost } from './fake-host';
 
 describe('hostFromVnet', () => {
@@ -52,5 +53,32 @@ describe('hostFromVnet', () => {
   it('turns a refused adapter switch into an error in plain words', async () => {
     const host = hostFromVnet(createFakeHost());
     await expect(host.setAdapter('nope0', false)).rejects.toThrow('there is no adapter named nope0');
+  });
+});
+
+describe('the settings asked for by public/early.js', () => {
+  const answer = (result: unknown) => ({ status: 200, json: () => Promise.resolve({ ok: true, result }) }) as unknown as Response;
+
+  it('answer the first getConfig without a second request; later calls ask again', async () => {
+    const calls: string[] = [];
+    const win = {
+      vnetEarly: new Map([['/api/getConfig', Promise.resolve(answer({ source: 'early' }))]]),
+      fetch: (url: string, init: { body: string }) => {
+        calls.push(`${url} ${init.body}`);
+        return Promise.resolve(answer({ source: 'fetched' }));
+      },
+    } as unknown as Window;
+    const api = installVnet(win);
+    expect(await api.getConfig()).toEqual({ source: 'early' });
+    expect(calls).toEqual([]);
+    expect(await api.getConfig()).toEqual({ source: 'fetched' });
+    expect(await api.listAdapters()).toEqual({ source: 'fetched' });
+    expect(calls).toEqual(['/api/getConfig {}', '/api/listAdapters {}']);
+  });
+
+  it('are not there in the desktop app, where every call goes to the preload’s window.vnet', async () => {
+    const preload = createFakeHost();
+    const win = { vnet: preload } as unknown as Window;
+    expect(installVnet(win)).toBe(preload);
   });
 });

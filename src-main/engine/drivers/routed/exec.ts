@@ -26,12 +26,12 @@ async function sleep(ms: number): Promise<void> {
 export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> {
   const argv = processCmdline(pid);
   if (!argv || !argv[0]?.endsWith('dnsmasq') || processStartTicks(pid) === undefined) return;
-  await ctx.runner.run(['kill', '-TERM', String(pid)], { allowFailure: true });
+  await ctx.runner.signal(pid, 'SIGTERM');
   for (let i = 0; i < 50; i++) {
     if (processStartTicks(pid) === undefined) return;
     await sleep(20);
   }
-  await ctx.runner.run(['kill', '-KILL', String(pid)], { allowFailure: true });
+  await ctx.runner.signal(pid, 'SIGKILL');
   for (let i = 0; i < 50 && processStartTicks(pid) !== undefined; i++) await sleep(20);
 }
 
@@ -132,7 +132,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       const address = str(op.target);
       // Deleting a bridge's first address would take its other addresses (the NAT gateway)
       // along unless the kernel promotes them; slashes keep dotted names intact for sysctl.
-      await runner.run(['sysctl', '-q', '-w', `net/ipv4/conf/${name}/promote_secondaries=1`], { allowFailure: true });
+      await runner.writeSysctl(`net/ipv4/conf/${name}/promote_secondaries`, '1');
       await runner.run(['ip', 'addr', 'del', address, 'dev', name]);
       ctx.record((j) => {
         const r = recordOf(j, name);
@@ -191,10 +191,11 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       const previous = readOr(files.hosts);
       const pid = Number(op.details?.pid);
       writeOrRemove(files.hosts, str(op.details?.hosts));
-      await runner.run(['kill', '-HUP', String(pid)]);
+      if (!(await runner.signal(pid, 'SIGHUP')))
+        throw new Error(`the DHCP server for ${name} (pid ${pid}) is gone; run \`vnet apply\` again`);
       ctx.onUndo(async () => {
         writeOrRemove(files.hosts, previous);
-        await runner.run(['kill', '-HUP', String(pid)], { allowFailure: true });
+        await runner.signal(pid, 'SIGHUP');
       });
       return;
     }
