@@ -12,6 +12,8 @@ import { dhcpDir } from './dnsmasq';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import type { DhcpProcess, ForeignDropPolicy, HostState, LinkState, Listener, RouteState, TableState } from './types';
+import { inspectLibvirt } from './hypervisors/libvirt';
+import { inspectBridgeHelper } from './hypervisors/bridge-helper';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -270,13 +272,15 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours, libvirt] = await Promise.all([
     inspectLinks(runner),
     inspectRoutes(runner),
     inspectTable(runner),
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
+    dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
   ]);
+  const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const listeners = readListeners();
   findSocketOwners(listeners);
   return {
@@ -292,6 +296,8 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     journal: readJournal(dirs),
     dhcpCrashes: readCrashHistory(dirs),
     now: Date.now(),
+    ...(libvirt ? { libvirt } : {}),
+    ...(bridgeHelper ? { bridgeHelper } : {}),
   };
 }
 
