@@ -12,5 +12,11 @@ export {
   LEASE_MAX,
   LABEL_MAX,
   DESCRIPTION_MAX,
+  MTU_MIN,
+  MTU_MAX,
+  BOOT_FILE_MAX,
+  domainProblem,
+  bootFileProblem,
+  mtuProblem,
 } from './rules';
 export * as ip from './ip';
