@@ -20,3 +20,4 @@ export {
   mtuProblem,
 } from './rules';
 export * as ip from './ip';
+export * as ip6 from './ip6';
