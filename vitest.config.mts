@@ -9,6 +9,8 @@ export default defineConfig({
   plugins: [react()],
   test: {
     env: HYPERVISORS_OFF,
+    // A stray `.only` must fail the run, not quietly shrink it: always, not only under CI.
+    allowOnly: false,
     projects: [
       {
         extends: true,
