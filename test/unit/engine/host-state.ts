@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { hasSubnet, type Config } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile } from '../../../src-main/engine/dnsmasq';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile } from '../../../src-main/engine/dnsmasq';
 import { bridgeAddresses, bridgeAddresses6 } from '../../../src-main/engine/drivers/routed/plan';
 import type { HostState, LinkState } from '../../../src-main/engine/types';
 import type { Dirs } from '../../../src-main/paths';
@@ -49,15 +49,24 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   for (const n of routed) {
     const addresses = bridgeAddresses(n);
     const addresses6 = bridgeAddresses6(n);
-    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, ...(n.ipv6 ? { addresses6 } : {}) }));
+    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500, ...(n.ipv6 ? { addresses6 } : {}) }));
     if (n.ipv6 && state.ipv6) state.ipv6.acceptRa[n.name] = '0';
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
     const runsDhcp = n.dhcp.enabled || n.ipv6 !== undefined;
-    state.journal.networks[n.name] = { type: n.type, data: { bridge: true, addresses: [...addresses, ...addresses6], dhcp: runsDhcp } };
+    state.journal.networks[n.name] = {
+      type: n.type,
+      data: { bridge: true, addresses: [...addresses, ...addresses6], dhcp: runsDhcp, ...(n.mtu !== undefined ? { mtu: n.mtu } : {}) },
+    };
     if (runsDhcp) {
       const files = dhcpFiles(dirs, n.name);
       state.dhcp.set(n.name, [{ network: n.name, pid: pid++, startedAt: 0, confFile: files.conf, fromPidFile: true }]);
-      state.dhcpFiles.set(n.name, { conf: generateDnsmasqConf(n, files), hosts: generateHostsFile(n), any: true });
+      const names = generateNamesFile(n);
+      state.dhcpFiles.set(n.name, {
+        conf: generateDnsmasqConf(n, files),
+        hosts: generateHostsFile(n),
+        ...(names ? { names } : {}),
+        any: true,
+      });
     }
   }
   if (routed.length > 0) {

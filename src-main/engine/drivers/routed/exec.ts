@@ -66,6 +66,12 @@ async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<void> {
   await ctx.runner.run(['dnsmasq', `--conf-file=${files.conf}`]);
 }
 
+/** The names file only exists while there are names to answer (an op planned before it existed has none). */
+function namesText(op: PlanOperation): string | undefined {
+  const names = str(op.details?.names);
+  return names === '' ? undefined : names;
+}
+
 export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
   const name = op.network ?? '';
   const { runner } = ctx;
@@ -158,6 +164,27 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       });
       return;
     }
+    case 'set-mtu': {
+      const mtu = Number(op.details?.mtu);
+      const before = await currentMtu(ctx, name);
+      let recorded: number | undefined;
+      ctx.record((j) => {
+        const r = recordOf(j, name);
+        recorded = r.mtu;
+        if (op.details?.reset) delete r.mtu;
+        else r.mtu = mtu;
+      });
+      ctx.onUndo(async () => {
+        if (before !== undefined) await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(before)], { allowFailure: true });
+        ctx.record((j) => {
+          const r = recordOf(j, name);
+          if (recorded === undefined) delete r.mtu;
+          else r.mtu = recorded;
+        });
+      });
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(mtu)]);
+      return;
+    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
@@ -170,7 +197,12 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'start-dhcp': {
       prepareDhcpDir(ctx.dirs, files);
-      const previous = { conf: readOr(files.conf), hosts: readOr(files.hosts), leases: fs.existsSync(files.leases) };
+      const previous = {
+        conf: readOr(files.conf),
+        hosts: readOr(files.hosts),
+        names: readOr(files.names),
+        leases: fs.existsSync(files.leases),
+      };
       let wasRecorded: boolean | undefined;
       ctx.record((j) => {
         wasRecorded = recordOf(j, name).dhcp;
@@ -181,6 +213,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         if (pid > 0) await stopDnsmasq(ctx, pid);
         writeOrRemove(files.conf, previous.conf);
         writeOrRemove(files.hosts, previous.hosts);
+        writeOrRemove(files.names, previous.names);
         if (!previous.leases) fs.rmSync(files.leases, { force: true });
         if (previous.conf === undefined) fs.rmSync(files.pid, { force: true });
         ctx.record((j) => {
@@ -188,6 +221,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
       });
       writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.names, namesText(op));
       writeOrRemove(files.conf, str(op.details?.conf));
       const crash = op.details?.crashRestart as { delayMs?: number } | undefined;
       if (crash) {
@@ -200,17 +234,20 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'reload-dhcp': {
       const previous = readOr(files.hosts);
+      const previousNames = readOr(files.names);
       const pid = Number(op.details?.pid);
       writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.names, namesText(op));
       await runner.run(['kill', '-HUP', String(pid)]);
       ctx.onUndo(async () => {
         writeOrRemove(files.hosts, previous);
+        writeOrRemove(files.names, previousNames);
         await runner.run(['kill', '-HUP', String(pid)], { allowFailure: true });
       });
       return;
     }
     case 'remove-dhcp-files': {
-      for (const file of [files.conf, files.hosts, files.leases, files.pid]) fs.rmSync(file, { force: true });
+      for (const file of [files.conf, files.hosts, files.names, files.leases, files.pid]) fs.rmSync(file, { force: true });
       ctx.record((j) => {
         if (j.networks[name]) recordOf(j, name).dhcp = false;
       });
@@ -255,6 +292,16 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
   }
 }
 
+export async function currentMtu(ctx: ExecContext, name: string): Promise<number | undefined> {
+  const result = await ctx.runner.run(['ip', '-j', 'link', 'show', 'dev', name], { allowFailure: true });
+  try {
+    const mtu = (JSON.parse(result.stdout || '[]') as { mtu?: number }[])[0]?.mtu;
+    return typeof mtu === 'number' ? mtu : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function currentAddresses(ctx: ExecContext, name: string): Promise<string[]> {
   const result = await ctx.runner.run(['ip', '-j', '-4', 'addr', 'show', 'dev', name], { allowFailure: true });
   try {
@@ -269,6 +316,7 @@ export const ROUTED_OPS = [
   'create-bridge',
   'adopt-bridge',
   'set-link-up',
+  'set-mtu',
   'add-address',
   'set-bridge-ipv6',
   'remove-address',
