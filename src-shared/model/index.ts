@@ -14,3 +14,4 @@ export {
   DESCRIPTION_MAX,
 } from './rules';
 export * as ip from './ip';
+export * as ip6 from './ip6';

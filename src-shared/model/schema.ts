@@ -41,6 +41,14 @@ export const NatSchema = z.strictObject({
   portForwards: z.array(PortForwardSchema).default([]),
 });
 
+/** IPv6 on a host-only or NAT network (VMware's natIp6Prefix): a /64 with SLAAC. */
+export const Ipv6Schema = z.strictObject({
+  prefix: z.string(),
+  hostAddress: z.string(),
+  /** NAT only, required there. */
+  gateway: z.string().optional(),
+});
+
 export const BridgeSchema = z.strictObject({
   uplink: z.string(),
   exclude: z.array(z.string()).optional(),
@@ -63,6 +71,7 @@ export const HostOnlyNetworkSchema = z.strictObject({
   subnet: z.string(),
   hostAdapter: HostAdapterSchema,
   dhcp: DhcpSchema,
+  ipv6: Ipv6Schema.optional(),
 });
 
 export const NatNetworkSchema = z.strictObject({
@@ -72,6 +81,7 @@ export const NatNetworkSchema = z.strictObject({
   hostAdapter: HostAdapterSchema,
   dhcp: DhcpSchema,
   nat: NatSchema,
+  ipv6: Ipv6Schema.optional(),
 });
 
 export const NetworkSchema = z.discriminatedUnion('type', [BridgedNetworkSchema, HostOnlyNetworkSchema, NatNetworkSchema]);
@@ -86,6 +96,7 @@ export type Reservation = z.infer<typeof ReservationSchema>;
 export type DhcpSettings = z.infer<typeof DhcpSchema>;
 export type HostAdapter = z.infer<typeof HostAdapterSchema>;
 export type NatSettings = z.infer<typeof NatSchema>;
+export type Ipv6Settings = z.infer<typeof Ipv6Schema>;
 export type BridgeSettings = z.infer<typeof BridgeSchema>;
 export type BridgedNetwork = z.infer<typeof BridgedNetworkSchema>;
 export type HostOnlyNetwork = z.infer<typeof HostOnlyNetworkSchema>;
@@ -98,8 +109,8 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** Which keys each network type may carry, for errors like "only NAT networks have `nat`". */
 export const KEYS_BY_TYPE: Record<NetworkType, readonly string[]> = {
   bridged: ['name', 'label', 'type', 'bridge'],
-  hostonly: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp'],
-  nat: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat'],
+  hostonly: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp', 'ipv6'],
+  nat: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat', 'ipv6'],
 };
 
 export function hasSubnet(network: Network): network is RoutedNetwork {
