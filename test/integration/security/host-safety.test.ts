@@ -59,3 +59,20 @@ describe('iproute2 keywords as network names (security item 3)', () => {
     expect((await links()).map((l) => l.ifname)).toEqual(['lo']);
   });
 });
+
+describe('reservation host names dnsmasq reads as settings (security item 5)', () => {
+  it('dnsmasq keyword hostnames: apply refuses ignore, infinite and 2m naming the path, and changes nothing', async () => {
+    const network = hostOnlyNetwork('vmnet5', '10.77.5.0/24');
+    network.dhcp.reservations = ['ignore', 'infinite', '2m'].map((hostname, i) => ({
+      mac: `52:54:00:00:05:0${i}`,
+      address: `10.77.5.${50 + i}`,
+      hostname,
+    }));
+    const applied = await applyConfig({ version: 1, networks: [network] });
+    expect(applied.code, applied.stdout).toBe(2);
+    for (const [i, word] of ['ignore', 'infinite', '2m'].entries()) {
+      expect(applied.stderr).toContain(`networks[0].dhcp.reservations[${i}].hostname: "${word}" cannot be a host name`);
+    }
+    expect((await links()).map((l) => l.ifname)).toEqual(['lo']);
+  });
+});

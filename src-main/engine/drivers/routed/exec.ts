@@ -25,7 +25,7 @@ async function undoRun(ctx: ExecContext, argv: string[], alreadyUndone: RegExp):
 }
 
 const NO_SUCH_LINK = /Cannot find device|does not exist/;
-const NO_SUCH_ADDRESS = /Cannot assign requested address/;
+const NO_SUCH_ADDRESS = /Cannot assign requested address|Address not found/;
 const ALREADY_THERE = /File exists/;
 
 function str(value: unknown): string {
