@@ -4,6 +4,8 @@ import react from '@vitejs/plugin-react';
 export default defineConfig({
   plugins: [react()],
   test: {
+    // A stray `.only` must fail the run, not quietly shrink it: always, not only under CI.
+    allowOnly: false,
     projects: [
       {
         extends: true,

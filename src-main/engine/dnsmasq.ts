@@ -1,8 +1,8 @@
 // dnsmasq, one per network: config, reservations (hosts file) and lease file text.
 // Pure functions; the routed driver writes the files and runs the daemon.
 import path from 'node:path';
-import { netmask, parseCidr } from '../../src-shared/model/ip';
-import type { RoutedNetwork } from '../../src-shared/model';
+import { formatIpv4, netmask, parseCidr } from '../../src-shared/model/ip';
+import { dhcpRange, type RoutedNetwork } from '../../src-shared/model';
 import type { Lease } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 
@@ -55,15 +55,29 @@ export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): s
   } else {
     lines.push(`interface=${network.name}`, 'port=0');
   }
+  if (dns && network.domain) {
+    // Names in the network's domain are answered here (reservations and guests that sent a hostname), never asked upstream.
+    lines.push(`local=/${network.domain}/`);
+  }
+  // With a domain, DHCP hands it out (option 15) and DNS answers HOST.DOMAIN.
+  if (network.domain) lines.push(`domain=${network.domain}`);
+  const range = dhcpRange(network.dhcp);
+  const mask = netmask(parsed.cidr);
   lines.push(
-    `dhcp-range=${network.dhcp.rangeStart},${network.dhcp.rangeEnd},${netmask(parsed.cidr)},${network.dhcp.leaseSeconds}`,
+    range
+      ? `dhcp-range=${range.start},${range.end},${mask},${network.dhcp.leaseSeconds}`
+      : // No range: only the reservations in the hosts file get addresses; unknown MACs get no answer.
+        `dhcp-range=${formatIpv4(parsed.cidr.network)},static,${mask},${network.dhcp.leaseSeconds}`,
     // Host-only hands out no router, like VMware; NAT's router is the gateway.
     network.type === 'nat' ? `dhcp-option=option:router,${network.nat.gateway}` : 'dhcp-option=option:router',
     dns ? `dhcp-option=option:dns-server,${network.nat.gateway}` : 'dhcp-option=option:dns-server',
-    'dhcp-authoritative',
-    'dhcp-no-override',
-    '',
   );
+  if (network.mtu !== undefined) lines.push(`dhcp-option=option:mtu,${network.mtu}`);
+  if (network.dhcp.boot) {
+    // Boot file and next server; the server is always named, since dnsmasq's own choice would be the host address even on NAT.
+    lines.push(`dhcp-boot=${network.dhcp.boot.file},,${network.dhcp.boot.server ?? serviceAddress(network)}`);
+  }
+  lines.push('dhcp-authoritative', 'dhcp-no-override', '');
   return lines.join('\n');
 }
 

@@ -22,6 +22,7 @@ interface IpLink {
   operstate?: string;
   address?: string;
   master?: string;
+  mtu?: number;
   linkinfo?: { info_kind?: string };
 }
 
@@ -56,6 +57,7 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
       mac: l.address,
       master: l.master,
       addresses: [],
+      ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
     });
   }
   for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {

@@ -17,6 +17,7 @@ export interface LinkState {
   master?: string;
   /** IPv4 addresses as `a.b.c.d/prefix`. */
   addresses: string[];
+  mtu?: number;
 }
 
 export interface RouteState {

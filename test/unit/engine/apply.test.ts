@@ -141,4 +141,23 @@ describe('apply through the runner', () => {
     ]);
     expect(state.journal).toEqual({ version: 1, networks: {} });
   });
+
+  it('sets the MTU after creating the bridge, records it, and puts the old MTU back on rollback', async () => {
+    const runner = new RecordingRunner()
+      .respond(['ip', '-j', 'link', 'show', 'dev', 'vmnet8'], { stdout: '[{"ifname":"vmnet8","mtu":1500}]' })
+      .respond(['nft', '-f', '-'], { code: 1, stderr: 'Error: boom' });
+    const c: Config = { version: 1, networks: [{ ...natNetwork('vmnet8', '192.168.133.0/24'), mtu: 1400 }] };
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(c, state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    const lines = runner.lines();
+    expect(lines.slice(0, 4)).toEqual([
+      'ip link add name vmnet8 type bridge',
+      'ip link set dev vmnet8 up',
+      'ip -j link show dev vmnet8',
+      'ip link set dev vmnet8 mtu 1400',
+    ]);
+    expect(lines).toContain('ip link set dev vmnet8 mtu 1500');
+    expect(lines.indexOf('ip link set dev vmnet8 mtu 1500')).toBeLessThan(lines.indexOf('ip link del dev vmnet8'));
+  });
 });

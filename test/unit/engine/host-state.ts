@@ -43,9 +43,12 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   let pid = 4000;
   for (const n of routed) {
     const addresses = bridgeAddresses(n);
-    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses }));
+    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500 }));
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
-    state.journal.networks[n.name] = { type: n.type, data: { bridge: true, addresses: [...addresses], dhcp: n.dhcp.enabled } };
+    state.journal.networks[n.name] = {
+      type: n.type,
+      data: { bridge: true, addresses: [...addresses], dhcp: n.dhcp.enabled, ...(n.mtu !== undefined ? { mtu: n.mtu } : {}) },
+    };
     if (n.dhcp.enabled) {
       const files = dhcpFiles(dirs, n.name);
       state.dhcp.set(n.name, [{ network: n.name, pid: pid++, startedAt: 0, confFile: files.conf, fromPidFile: true }]);

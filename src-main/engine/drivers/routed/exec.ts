@@ -161,6 +161,27 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       });
       return;
     }
+    case 'set-mtu': {
+      const mtu = Number(op.details?.mtu);
+      const before = await currentMtu(ctx, name);
+      let recorded: number | undefined;
+      ctx.record((j) => {
+        const r = recordOf(j, name);
+        recorded = r.mtu;
+        if (op.details?.reset) delete r.mtu;
+        else r.mtu = mtu;
+      });
+      ctx.onUndo(async () => {
+        if (before !== undefined) await undoRun(ctx, ['ip', 'link', 'set', 'dev', name, 'mtu', String(before)], NO_SUCH_LINK);
+        ctx.record((j) => {
+          const r = recordOf(j, name);
+          if (recorded === undefined) delete r.mtu;
+          else r.mtu = recorded;
+        });
+      });
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(mtu)]);
+      return;
+    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
@@ -258,6 +279,16 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
   }
 }
 
+export async function currentMtu(ctx: ExecContext, name: string): Promise<number | undefined> {
+  const result = await ctx.runner.run(['ip', '-j', 'link', 'show', 'dev', name], { allowFailure: true });
+  try {
+    const mtu = (JSON.parse(result.stdout || '[]') as { mtu?: number }[])[0]?.mtu;
+    return typeof mtu === 'number' ? mtu : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function currentAddresses(ctx: ExecContext, name: string): Promise<string[]> {
   const result = await ctx.runner.run(['ip', '-j', '-4', 'addr', 'show', 'dev', name], { allowFailure: true });
   try {
@@ -272,6 +303,7 @@ export const ROUTED_OPS = [
   'create-bridge',
   'adopt-bridge',
   'set-link-up',
+  'set-mtu',
   'add-address',
   'remove-address',
   'stop-dhcp',
