@@ -148,7 +148,11 @@ describe('planner: MTU, domain, network boot, reservations only', () => {
   }
 
   it('a fresh host gets the MTU set after the bridge is created, before its addresses', () => {
-    expect(ops(withOptional(), freshHost()).slice(3, 6)).toEqual(['create-bridge vmnet8', 'set-mtu vmnet8', 'add-address vmnet8 192.168.133.1/24']);
+    expect(ops(withOptional(), freshHost()).slice(3, 6)).toEqual([
+      'create-bridge vmnet8',
+      'set-mtu vmnet8',
+      'add-address vmnet8 192.168.133.1/24',
+    ]);
   });
 
   it('plans nothing once applied (idempotent with every optional field)', () => {

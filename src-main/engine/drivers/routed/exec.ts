@@ -80,6 +80,12 @@ async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<void> {
   await ctx.runner.run(['dnsmasq', `--conf-file=${files.conf}`]);
 }
 
+/** The names file only exists while there are names to answer (an op planned before it existed has none). */
+function namesText(op: PlanOperation): string | undefined {
+  const names = str(op.details?.names);
+  return names === '' ? undefined : names;
+}
+
 export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
   const name = op.network ?? '';
   const { runner } = ctx;
@@ -194,7 +200,12 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'start-dhcp': {
       prepareDhcpDir(ctx.dirs, files);
-      const previous = { conf: readOr(files.conf), hosts: readOr(files.hosts), leases: fs.existsSync(files.leases) };
+      const previous = {
+        conf: readOr(files.conf),
+        hosts: readOr(files.hosts),
+        names: readOr(files.names),
+        leases: fs.existsSync(files.leases),
+      };
       let wasRecorded: boolean | undefined;
       ctx.record((j) => {
         wasRecorded = recordOf(j, name).dhcp;
@@ -205,6 +216,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         if (pid > 0) await stopDnsmasq(ctx, pid);
         writeOrRemove(files.conf, previous.conf);
         writeOrRemove(files.hosts, previous.hosts);
+        writeOrRemove(files.names, previous.names);
         if (!previous.leases) fs.rmSync(files.leases, { force: true });
         if (previous.conf === undefined) fs.rmSync(files.pid, { force: true });
         ctx.record((j) => {
@@ -212,6 +224,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
       });
       writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.names, namesText(op));
       writeOrRemove(files.conf, str(op.details?.conf));
       const crash = op.details?.crashRestart as { delayMs?: number } | undefined;
       if (crash) {
@@ -224,17 +237,20 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'reload-dhcp': {
       const previous = readOr(files.hosts);
+      const previousNames = readOr(files.names);
       const pid = Number(op.details?.pid);
       writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.names, namesText(op));
       await runner.run(['kill', '-HUP', String(pid)]);
       ctx.onUndo(async () => {
         writeOrRemove(files.hosts, previous);
+        writeOrRemove(files.names, previousNames);
         await runner.run(['kill', '-HUP', String(pid)]);
       });
       return;
     }
     case 'remove-dhcp-files': {
-      for (const file of [files.conf, files.hosts, files.leases, files.pid]) fs.rmSync(file, { force: true });
+      for (const file of [files.conf, files.hosts, files.names, files.leases, files.pid]) fs.rmSync(file, { force: true });
       ctx.record((j) => {
         if (j.networks[name]) recordOf(j, name).dhcp = false;
       });

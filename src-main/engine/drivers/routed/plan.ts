@@ -3,7 +3,7 @@
 import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../../../../src-shared/model/ip';
 import { dhcpRange, type RoutedNetwork, type ValidationError } from '../../../../src-shared/model';
 import type { PlanOperation } from '../../../../src-shared/api/types';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile, serviceAddress } from '../../dnsmasq';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, serviceAddress } from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
 
@@ -27,7 +27,12 @@ export const DEFAULT_MTU = 1500;
  * and the config no longer does. Set after creation: an MTU given to `ip link add` does not hold once
  * a 1500-byte port joins, one set afterwards does.
  */
-export function planMtu(name: string, wanted: number | undefined, current: number | undefined, recorded: number | undefined): PlanOperation[] {
+export function planMtu(
+  name: string,
+  wanted: number | undefined,
+  current: number | undefined,
+  recorded: number | undefined,
+): PlanOperation[] {
   if (wanted !== undefined) {
     return current === wanted ? [] : [op(name, 'set-mtu', name, `Set the MTU of ${name} to ${wanted}`, { mtu: wanted })];
   }
@@ -111,6 +116,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
   if (network.dhcp.enabled) {
     const conf = generateDnsmasqConf(network, files);
     const hosts = generateHostsFile(network);
+    const names = generateNamesFile(network);
     const current = procs.find((p) => p.fromPidFile && p.confFile === files.conf && onDisk?.conf === conf);
     const strays = procs.filter((p) => p !== current);
     if (strays.length > 0) {
@@ -138,11 +144,12 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
         op(name, 'start-dhcp', name, description, {
           conf,
           hosts,
+          names,
           service: serviceAddress(network),
           ...(restart ? { crashRestart: { delayMs: restart.delayMs } } : {}),
         }),
       );
-    } else if (onDisk?.hosts !== hosts) {
+    } else if (onDisk?.hosts !== hosts || (onDisk?.names ?? '') !== names) {
       ops.push(
         op(
           name,
@@ -151,6 +158,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
           `Update DHCP reservations for ${name} (${network.dhcp.reservations.length}) without dropping leases`,
           {
             hosts,
+            names,
             pid: current.pid,
           },
         ),
