@@ -2,6 +2,7 @@
 // uplink joined, on bridged networks): an MTU given to `ip link add` does not hold once
 // a 1500-byte port joins, one set with `ip link set` afterwards does.
 import type { PlanOperation } from '../../src-shared/api/types';
+import { CommandError } from './runner';
 import type { ExecContext, Journal } from './types';
 
 /** A bridge's MTU when nobody sets one. */
@@ -57,7 +58,12 @@ export async function executeSetMtu(
     recorded = remember(j, op.details?.reset ? undefined : mtu);
   });
   ctx.onUndo(async () => {
-    if (before !== undefined) await ctx.runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(before)], { allowFailure: true });
+    if (before !== undefined) {
+      const argv = ['ip', 'link', 'set', 'dev', name, 'mtu', String(before)];
+      const result = await ctx.runner.run(argv, { allowFailure: true });
+      // A rollback failure is reported, unless the bridge is gone already (nothing left to take back).
+      if (result.code !== 0 && !/Cannot find device|does not exist/.test(result.stderr)) throw new CommandError(argv, result);
+    }
     ctx.record((j) => {
       remember(j, recorded);
     });

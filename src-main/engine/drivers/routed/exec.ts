@@ -6,6 +6,7 @@ import type { Dirs } from '../../../paths';
 import { dhcpFiles, type DhcpFiles } from '../../dnsmasq';
 import { processCmdline, processStartTicks } from '../../proc';
 import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
+import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
 import { executeSetMtu } from '../../mtu';
 import type { RoutedRecord } from './plan';
@@ -14,6 +15,19 @@ function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 
   journal.networks[network] ??= { type, data: {} };
   return journal.networks[network].data as RoutedRecord;
 }
+
+/**
+ * Runs one undo command. A failure is the rollback's to report, unless the host is already
+ * as the undo wants it (what failed never got made, so there is nothing to take back).
+ */
+async function undoRun(ctx: ExecContext, argv: string[], alreadyUndone: RegExp): Promise<void> {
+  const result = await ctx.runner.run(argv, { allowFailure: true });
+  if (result.code !== 0 && !alreadyUndone.test(result.stderr)) throw new CommandError(argv, result);
+}
+
+const NO_SUCH_LINK = /Cannot find device|does not exist/;
+const NO_SUCH_ADDRESS = /Cannot assign requested address|Address not found/;
+const ALREADY_THERE = /File exists/;
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -84,13 +98,13 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       });
       // The undo is registered before acting, so a step that fails half-way is undone too.
       ctx.onUndo(async () => {
-        await runner.run(['ip', 'link', 'del', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'link', 'del', 'dev', name], NO_SUCH_LINK);
         ctx.record((j) => {
           recordOf(j, name).bridge = false;
         });
       });
       await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
-      await runner.run(['ip', 'link', 'set', name, 'up']);
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
       return;
     }
     case 'adopt-bridge': {
@@ -113,9 +127,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       return;
     }
     case 'set-link-up': {
-      await runner.run(['ip', 'link', 'set', name, 'up']);
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
       ctx.onUndo(async () => {
-        await runner.run(['ip', 'link', 'set', name, 'down'], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'link', 'set', 'dev', name, 'down'], NO_SUCH_LINK);
       });
       return;
     }
@@ -126,7 +140,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         r.addresses = [...new Set([...(r.addresses ?? []), address])];
       });
       ctx.onUndo(async () => {
-        await runner.run(['ip', 'addr', 'del', address, 'dev', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'addr', 'del', address, 'dev', name], NO_SUCH_ADDRESS);
         ctx.record((j) => {
           const r = recordOf(j, name);
           r.addresses = (r.addresses ?? []).filter((a) => a !== address);
@@ -150,7 +164,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           const r = recordOf(j, name);
           r.addresses = [...new Set([...(r.addresses ?? []), address])];
         });
-        await runner.run(['ip', 'addr', 'add', address, 'dev', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'addr', 'add', address, 'dev', name], ALREADY_THERE);
       });
       return;
     }
@@ -168,7 +182,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       for (const pid of pids) await stopDnsmasq(ctx, pid);
       ctx.onUndo(async () => {
         // Bring back the server this step stopped, when its config is still there.
-        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files).catch(() => undefined);
+        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files);
       });
       return;
     }
@@ -219,7 +233,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       ctx.onUndo(async () => {
         writeOrRemove(files.hosts, previous);
         writeOrRemove(files.names, previousNames);
-        await runner.run(['kill', '-HUP', String(pid)], { allowFailure: true });
+        await runner.run(['kill', '-HUP', String(pid)]);
       });
       return;
     }
@@ -232,7 +246,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'delete-bridge': {
       const addresses = await currentAddresses(ctx, name);
-      await runner.run(['ip', 'link', 'del', name]);
+      await runner.run(['ip', 'link', 'del', 'dev', name]);
       let before: RoutedRecord | undefined;
       ctx.record((j) => {
         const r = recordOf(j, name);
@@ -244,9 +258,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         ctx.record((j) => {
           Object.assign(recordOf(j, name), before);
         });
-        await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge'], { allowFailure: true });
-        await runner.run(['ip', 'link', 'set', name, 'up'], { allowFailure: true });
-        for (const a of addresses) await runner.run(['ip', 'addr', 'add', a, 'dev', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
+        await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
+        for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
       });
       return;
     }
