@@ -6,6 +6,7 @@ import type { PlanOperation } from '../../../../src-shared/api/types';
 import { canonicalIpv6 } from '../../../../src-shared/model/ip6';
 import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, runsDnsmasq, serviceAddress } from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
+import { planMtu } from '../../mtu';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
 
 /** What the routed driver records per network in the journal. */
@@ -18,29 +19,6 @@ export interface RoutedRecord {
   dhcp?: boolean;
   /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back the kernel's 1500). */
   mtu?: number;
-}
-
-/** A bridge's MTU when nobody sets one. */
-export const DEFAULT_MTU = 1500;
-
-/**
- * The op that gives a bridge the network's MTU, or puts back the default when the app had set one
- * and the config no longer does. Set after creation: an MTU given to `ip link add` does not hold once
- * a 1500-byte port joins, one set afterwards does.
- */
-export function planMtu(
-  name: string,
-  wanted: number | undefined,
-  current: number | undefined,
-  recorded: number | undefined,
-): PlanOperation[] {
-  if (wanted !== undefined) {
-    return current === wanted ? [] : [op(name, 'set-mtu', name, `Set the MTU of ${name} to ${wanted}`, { mtu: wanted })];
-  }
-  if (recorded === undefined) return [];
-  return [
-    op(name, 'set-mtu', name, `Put the MTU of ${name} back to ${DEFAULT_MTU} (no MTU configured)`, { mtu: DEFAULT_MTU, reset: true }),
-  ];
 }
 
 export function routedRecord(recorded: JournalNetwork | undefined): RoutedRecord {
@@ -115,7 +93,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     }
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
   }
-  ops.push(...planMtu(name, network.mtu, link?.mtu, record.mtu));
+  ops.push(...planMtu('set-mtu', name, network.mtu, link?.mtu, record.mtu));
   if (network.ipv6 && (!link || state.ipv6?.acceptRa[name] !== '0')) {
     // Guests must not be able to give the host addresses or routes by sending router advertisements.
     ops.push(
