@@ -267,22 +267,63 @@ export function makeGuest(host: Netns, port: string): Netns {
   }
 }
 
-/** Pings ADDRESS from NS every 50 ms until stop(); stop() returns which sequence numbers got no reply. */
-export function pingWatch(ns: Netns, address: string): { stop(): Promise<{ sent: number; lost: number[] }> } {
+export interface PingWatch {
+  /** Resolves with the sequence number of the first reply that arrives after this call; rejects naming `what` after `timeoutMs`. */
+  nextReply(what: string, timeoutMs?: number): Promise<number>;
+  /**
+   * Stops pinging. `sent` is ping's own count of requests sent; `lost` are the sequence
+   * numbers up to the last reply that got none (requests still in flight at the stop are
+   * neither), so every lost ping lies inside an outage that ended.
+   */
+  stop(): Promise<{ sent: number; lastReply: number; lost: number[] }>;
+}
+
+/** Pings ADDRESS from NS every 50 ms until stop(). */
+export function pingWatch(ns: Netns, address: string): PingWatch {
   const child = spawn('ip', ['netns', 'exec', ns.name, 'busybox', 'ping', '-i', '0.05', address], { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const replies = new Set<number>();
+  let lastReply = -1;
+  const waiters = new Set<(seq: number) => void>();
+  let stopped: Promise<{ sent: number; lastReply: number; lost: number[] }> | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    const start = Math.max(0, output.lastIndexOf('\n') + 1);
+    output += chunk.toString();
+    for (const m of output.slice(start).matchAll(/seq=(\d+)/g)) {
+      const seq = Number(m[1]);
+      if (replies.has(seq)) continue;
+      replies.add(seq);
+      lastReply = Math.max(lastReply, seq);
+      for (const waiter of waiters) waiter(seq);
+    }
+  });
   return {
+    nextReply: (what, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const after = lastReply;
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no ping reply from ${address} in ${ns.name} within ${timeoutMs / 1000} s: ${what}`));
+        }, timeoutMs);
+        const waiter = (seq: number): void => {
+          if (seq <= after) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(seq);
+        };
+        waiters.add(waiter);
+      }),
+    // Idempotent, so a test may stop it again on its way out.
     stop: () =>
-      new Promise((resolve) => {
+      (stopped ??= new Promise((resolve) => {
         child.on('close', () => {
-          const replies = new Set([...output.matchAll(/seq=(\d+)/g)].map((m) => Number(m[1])));
-          const last = Math.max(-1, ...replies);
+          // busybox ping prints "N packets transmitted, M packets received" on SIGINT.
+          const sent = Number(/(\d+) packets transmitted/.exec(output)?.[1] ?? 0);
           const lost: number[] = [];
-          for (let seq = 0; seq <= last; seq++) if (!replies.has(seq)) lost.push(seq);
-          resolve({ sent: last + 1, lost });
+          for (let seq = 0; seq <= lastReply; seq++) if (!replies.has(seq)) lost.push(seq);
+          resolve({ sent, lastReply, lost });
         });
         child.kill('SIGINT');
-      }),
+      })),
   };
 }
