@@ -15,6 +15,7 @@ import {
   tempDirs,
   udhcpcScript,
   vnet,
+  vnetAsync,
   type Lan,
   type Netns,
   type VnetDirs,
@@ -50,11 +51,11 @@ describe('bridged network (in namespaces)', () => {
    * Pings the router every 50 ms from before `change` until a reply arrives after it: the
    * outage the move causes ends (how long it lasts is measured by `npm run bench`, not here).
    */
-  async function connectivityHolds(what: string, change: () => void): Promise<void> {
+  async function connectivityHolds(what: string, change: () => Promise<void>): Promise<void> {
     const watch = pingWatch(lan.host, lan.router);
     try {
       const before = await watch.nextReply(`the router answers before ${what}`);
-      change();
+      await change();
       const after = await watch.nextReply(`the router answers again after ${what}`);
       // The outage ended: the router answered again (nextReply throws otherwise).
       const { sent, lost } = await watch.stop();
@@ -81,8 +82,8 @@ describe('bridged network (in namespaces)', () => {
 
   it('bridging keeps the host reaching the router, with its addresses and routes on the bridge', async () => {
     const mac = eth0().address;
-    await connectivityHolds('bridging', () => {
-      const r = vnet(lan.host, dirs, 'apply', '--config', configFile);
+    await connectivityHolds('bridging', async () => {
+      const r = await vnetAsync(lan.host, dirs, 'apply', '--config', configFile);
       expect(r.code, r.stderr).toBe(0);
     });
     expect(eth0().master).toBe('vmnet0');
@@ -178,8 +179,8 @@ describe('bridged network (in namespaces)', () => {
   it('down restores the addresses and routes exactly', async () => {
     guest?.destroy();
     guest = undefined;
-    await connectivityHolds('unbridging', () => {
-      const r = vnet(lan.host, dirs, 'down');
+    await connectivityHolds('unbridging', async () => {
+      const r = await vnetAsync(lan.host, dirs, 'down');
       expect(r.code, r.stderr).toBe(0);
     });
     expect(netState(lan.host, 'eth0')).toEqual(original);

@@ -111,19 +111,35 @@ export function removeDirs(dirs: VnetDirs): void {
 }
 
 /** Runs `vnet ARGS` inside NS with the test's folders. */
+const vnetArgv = (ns: Netns, dirs: VnetDirs, args: string[]): string[] => [
+  'ip',
+  'netns',
+  'exec',
+  ns.name,
+  'env',
+  `VNET_CONFIG_DIR=${dirs.config}`,
+  `VNET_STATE_DIR=${dirs.state}`,
+  process.execPath,
+  vnetBin,
+  ...args,
+];
+
 export function vnet(ns: Netns, dirs: VnetDirs, ...args: string[]): Run {
-  return run([
-    'ip',
-    'netns',
-    'exec',
-    ns.name,
-    'env',
-    `VNET_CONFIG_DIR=${dirs.config}`,
-    `VNET_STATE_DIR=${dirs.state}`,
-    process.execPath,
-    vnetBin,
-    ...args,
-  ]);
+  return run(vnetArgv(ns, dirs, args));
+}
+
+/** Like vnet, without blocking the test's event loop meanwhile (so watchers keep reading as it runs). */
+export function vnetAsync(ns: Netns, dirs: VnetDirs, ...args: string[]): Promise<Run> {
+  const [cmd, ...rest] = vnetArgv(ns, dirs, args);
+  return new Promise((resolve) => {
+    const child = spawn(cmd!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (error) => resolve({ code: -1, stdout, stderr: `${stderr}${String(error)}` }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
