@@ -1,8 +1,8 @@
 // dnsmasq, one per network: config, reservations (hosts file) and lease file text.
 // Pure functions; the routed driver writes the files and runs the daemon.
 import path from 'node:path';
-import { netmask, parseCidr } from '../../src-shared/model/ip';
-import type { RoutedNetwork } from '../../src-shared/model';
+import { formatIpv4, netmask, parseCidr } from '../../src-shared/model/ip';
+import { dhcpRange, type RoutedNetwork } from '../../src-shared/model';
 import type { Lease } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 
@@ -10,6 +10,8 @@ export interface DhcpFiles {
   dir: string;
   conf: string;
   hosts: string;
+  /** Names of the reservations in the network's domain (hosts format), for the gateway's DNS. */
+  names: string;
   leases: string;
   pid: string;
 }
@@ -25,6 +27,7 @@ export function dhcpFiles(dirs: Dirs, network: string): DhcpFiles {
     dir,
     conf: path.join(dir, `${network}.conf`),
     hosts: path.join(dir, `${network}.hosts`),
+    names: path.join(dir, `${network}.names`),
     leases: path.join(dir, `${network}.leases`),
     pid: path.join(dir, `${network}.pid`),
   };
@@ -55,21 +58,51 @@ export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): s
   } else {
     lines.push(`interface=${network.name}`, 'port=0');
   }
+  if (answersNames(network)) {
+    // Names in the network's domain are answered here, never asked upstream: guests that sent a hostname
+    // (from their leases) and every reservation's hostname (from the names file, reread on SIGHUP like
+    // the reservations, and known before that guest ever asks for a lease).
+    lines.push(`local=/${network.domain}/`, `addn-hosts=${files.names}`);
+  }
+  // With a domain, DHCP hands it out (option 15) and DNS answers HOST.DOMAIN.
+  if (network.domain) lines.push(`domain=${network.domain}`);
+  const range = dhcpRange(network.dhcp);
+  const mask = netmask(parsed.cidr);
   lines.push(
-    `dhcp-range=${network.dhcp.rangeStart},${network.dhcp.rangeEnd},${netmask(parsed.cidr)},${network.dhcp.leaseSeconds}`,
+    range
+      ? `dhcp-range=${range.start},${range.end},${mask},${network.dhcp.leaseSeconds}`
+      : // No range: only the reservations in the hosts file get addresses; unknown MACs get no answer.
+        `dhcp-range=${formatIpv4(parsed.cidr.network)},static,${mask},${network.dhcp.leaseSeconds}`,
     // Host-only hands out no router, like VMware; NAT's router is the gateway.
     network.type === 'nat' ? `dhcp-option=option:router,${network.nat.gateway}` : 'dhcp-option=option:router',
     dns ? `dhcp-option=option:dns-server,${network.nat.gateway}` : 'dhcp-option=option:dns-server',
-    'dhcp-authoritative',
-    'dhcp-no-override',
-    '',
   );
+  if (network.mtu !== undefined) lines.push(`dhcp-option=option:mtu,${network.mtu}`);
+  if (network.dhcp.boot) {
+    // Boot file and next server; the server is always named, since dnsmasq's own choice would be the host address even on NAT.
+    lines.push(`dhcp-boot=${network.dhcp.boot.file},,${network.dhcp.boot.server ?? serviceAddress(network)}`);
+  }
+  lines.push('dhcp-authoritative', 'dhcp-no-override', '');
   return lines.join('\n');
 }
 
 /** Reservations, one `mac,address[,hostname]` per line; dnsmasq rereads it on SIGHUP without dropping leases. */
 export function generateHostsFile(network: RoutedNetwork): string {
   const lines = network.dhcp.reservations.map((r) => [r.mac.toLowerCase(), r.address, ...(r.hostname ? [r.hostname] : [])].join(','));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** True when the network's DNS answers HOST.DOMAIN: a NAT network with DNS on and a domain. */
+export function answersNames(network: RoutedNetwork): boolean {
+  return network.type === 'nat' && network.nat.dns && network.domain !== undefined;
+}
+
+/** The names file: `address host.domain host` for each reservation with a hostname, when the network answers names. */
+export function generateNamesFile(network: RoutedNetwork): string {
+  if (!answersNames(network)) return '';
+  const lines = network.dhcp.reservations
+    .filter((r) => r.hostname)
+    .map((r) => `${r.address} ${r.hostname}.${network.domain} ${r.hostname}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

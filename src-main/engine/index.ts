@@ -83,7 +83,10 @@ export async function planConfig(config: Config, opts: EngineOptions): Promise<P
  * Throws ConfigError when a live-host check fails (nothing changed). With `trySeconds`
  * the change is a trial (src-main/trial) that reverts unless confirmed.
  */
-export async function applyConfig(config: Config, opts: EngineOptions & { trySeconds?: number }): Promise<ApplyResult> {
+export async function applyConfig(
+  config: Config,
+  opts: EngineOptions & { trySeconds?: number; /** false: leave the stored config as it is (a trial's revert). */ storeConfig?: boolean },
+): Promise<ApplyResult> {
   if (opts.trySeconds !== undefined) {
     const previous = storedConfig(opts.dirs) ?? null;
     return applyAsTrial(opts.dirs, opts.trySeconds, previous, config, () => applyNow(config, opts));
@@ -91,14 +94,14 @@ export async function applyConfig(config: Config, opts: EngineOptions & { trySec
   return applyNow(config, opts);
 }
 
-async function applyNow(config: Config, opts: EngineOptions): Promise<ApplyResult> {
+async function applyNow(config: Config, opts: EngineOptions & { storeConfig?: boolean }): Promise<ApplyResult> {
   const runner = runnerOf(opts);
   return withLock(opts.dirs, async () => {
     const state = await inspectHost(runner, opts.dirs);
     const plan = planSteps(config, state, opts.dirs);
     if (plan.errors.length > 0) throw new ConfigError(plan.errors);
     const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
-    if (outcome.ok) new ConfigStore(opts.dirs).write(config);
+    if (outcome.ok && opts.storeConfig !== false) new ConfigStore(opts.dirs).write(config);
     return {
       ok: outcome.ok,
       applied: outcome.applied,

@@ -22,6 +22,7 @@ interface IpLink {
   operstate?: string;
   address?: string;
   master?: string;
+  mtu?: number;
   linkinfo?: { info_kind?: string };
 }
 
@@ -56,6 +57,7 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
       mac: l.address,
       master: l.master,
       addresses: [],
+      ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
     });
   }
   for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {
@@ -303,9 +305,9 @@ export function readFileOrUndefined(file: string): string | undefined {
   }
 }
 
-/** conf and hosts text of every network that has files in the DHCP folder. */
-export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; any: boolean }> {
-  const files = new Map<string, { conf?: string; hosts?: string; any: boolean }>();
+/** conf, hosts and names text of every network that has files in the DHCP folder. */
+export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }> {
+  const files = new Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }>();
   const dir = dhcpDir(dirs);
   let names: string[] = [];
   try {
@@ -314,12 +316,13 @@ export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: 
     return files;
   }
   for (const name of names) {
-    const match = /^(.+)\.(conf|hosts|leases|pid)$/.exec(name);
+    const match = /^(.+)\.(conf|hosts|names|leases|pid)$/.exec(name);
     if (!match) continue;
     const network = match[1]!;
     const entry = files.get(network) ?? { any: true };
     if (match[2] === 'conf') entry.conf = readFileOrUndefined(path.join(dir, name));
     if (match[2] === 'hosts') entry.hosts = readFileOrUndefined(path.join(dir, name));
+    if (match[2] === 'names') entry.names = readFileOrUndefined(path.join(dir, name));
     files.set(network, entry);
   }
   return files;

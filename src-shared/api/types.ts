@@ -71,6 +71,8 @@ export interface NetworkStatus {
   addresses: string[];
   subnet?: string;
   uplink?: string;
+  /** Bridged with uplink `auto` and no usable uplink found: why, and what to do. The other networks still apply. */
+  unconnected?: string;
   hostAdapter?: { enabled: boolean; address?: string; present: boolean };
   dhcp?: ServiceState;
   nat?: ServiceState & { rules: number; portForwards: number };

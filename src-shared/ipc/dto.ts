@@ -80,6 +80,7 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   addresses: z.array(z.string()),
   subnet: z.string().optional(),
   uplink: z.string().optional(),
+  unconnected: z.string().optional(),
   hostAdapter: z.object({ enabled: z.boolean(), address: z.string().optional(), present: z.boolean() }).optional(),
   dhcp: ServiceStateSchema.optional(),
   nat: NatStateSchema.optional(),

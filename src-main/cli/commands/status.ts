@@ -3,7 +3,7 @@ import type { NetworkStatus } from '../../../src-shared/api/types';
 import { EXIT, type Command } from '../framework';
 
 function line(s: NetworkStatus): string {
-  const parts = [`${s.name} (${s.type})`, s.up ? 'up' : 'down'];
+  const parts = [`${s.name} (${s.type})`, s.unconnected ? 'not connected' : s.up ? 'up' : 'down'];
   if (s.subnet) parts.push(s.subnet);
   if (s.addresses.length > 0) parts.push(`addresses ${s.addresses.join(', ')}`);
   if (s.hostAdapter && !s.hostAdapter.enabled) parts.push('host adapter off');
@@ -11,7 +11,7 @@ function line(s: NetworkStatus): string {
     parts.push(s.dhcp.running ? `DHCP running (pid ${s.dhcp.pid}, ${s.leases} lease${s.leases === 1 ? '' : 's'})` : 'DHCP not running');
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
-  const problems = s.problems.map((p) => `\n    problem: ${p}`).join('');
+  const problems = [...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []), ...s.problems.map((p) => `\n    problem: ${p}`)].join('');
   return `${parts.join(' · ')}${problems}\n`;
 }
 

@@ -47,7 +47,7 @@ export function DhcpSettingsDialog({ config, networkIndex, onOk, onCancel }: Pro
   const text = (key: 'rangeStart' | 'rangeEnd', label: string) => (
     <Field
       label={label}
-      value={dhcp[key]}
+      value={dhcp[key] ?? ''}
       onValue={(value) => {
         touch(key);
         setDhcp({ ...dhcp, [key]: value.trim() });

@@ -86,6 +86,24 @@ describe('apply --try and confirm (in namespaces)', () => {
     expect(vnet(lan.host, dirs, 'down').code).toBe(0);
   });
 
+  it('after `vnet down`, an unconfirmed trial leaves the host as it was: unbridged, no networks, stored config untouched', async () => {
+    const both = writeConfig('both.json', [hostonly, bridged]);
+    expect(vnet(lan.host, dirs, 'apply', '--config', both).code).toBe(0);
+    expect(vnet(lan.host, dirs, 'down').code).toBe(0);
+    const storedText = fs.readFileSync(stored(), 'utf8');
+    expect(netState(lan.host, 'eth0')).toEqual(original);
+    const r = vnet(lan.host, dirs, 'apply', '--config', writeConfig('bridged.json', [bridged]), '--try', '6');
+    expect(r.code, r.stderr).toBe(0);
+    expect(master()).toBe('vmnet0');
+    expect(await waitFor(() => master() === undefined && noProcessesLeft(), 40_000, 250)).toBe(true);
+    expect(netState(lan.host, 'eth0')).toEqual(original);
+    // The stored config names vmnet1 too, but vmnet1 was not on the host before the trial: it stays down.
+    for (const name of ['vmnet0', 'vmnet1']) expect(lan.host.exec('ip', 'link', 'show', 'dev', name).code).not.toBe(0);
+    expect(fs.readFileSync(stored(), 'utf8')).toBe(storedText);
+    expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
+    fs.rmSync(stored());
+  });
+
   it('with confirm, the change stays', async () => {
     // A window the confirm below always beats.
     const r = vnet(lan.host, dirs, 'apply', '--config', writeConfig('bridged.json', [bridged]), '--try', '120');

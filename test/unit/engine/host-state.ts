@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { hasSubnet, type Config } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile } from '../../../src-main/engine/dnsmasq';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile } from '../../../src-main/engine/dnsmasq';
 import { bridgeAddresses } from '../../../src-main/engine/drivers/routed/plan';
 import type { HostState, LinkState } from '../../../src-main/engine/types';
 import type { Dirs } from '../../../src-main/paths';
@@ -43,13 +43,22 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   let pid = 4000;
   for (const n of routed) {
     const addresses = bridgeAddresses(n);
-    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses }));
+    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500 }));
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
-    state.journal.networks[n.name] = { type: n.type, data: { bridge: true, addresses: [...addresses], dhcp: n.dhcp.enabled } };
+    state.journal.networks[n.name] = {
+      type: n.type,
+      data: { bridge: true, addresses: [...addresses], dhcp: n.dhcp.enabled, ...(n.mtu !== undefined ? { mtu: n.mtu } : {}) },
+    };
     if (n.dhcp.enabled) {
       const files = dhcpFiles(dirs, n.name);
       state.dhcp.set(n.name, [{ network: n.name, pid: pid++, startedAt: 0, confFile: files.conf, fromPidFile: true }]);
-      state.dhcpFiles.set(n.name, { conf: generateDnsmasqConf(n, files), hosts: generateHostsFile(n), any: true });
+      const names = generateNamesFile(n);
+      state.dhcpFiles.set(n.name, {
+        conf: generateDnsmasqConf(n, files),
+        hosts: generateHostsFile(n),
+        ...(names ? { names } : {}),
+        any: true,
+      });
     }
   }
   if (routed.length > 0) {

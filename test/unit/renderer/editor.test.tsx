@@ -46,6 +46,15 @@ describe('networks editor', () => {
     expect(disabled(footerButton('Apply'))).toBe(true);
   });
 
+  it('shows a bridged network the host left unconnected as "Not connected", with the reason', async () => {
+    const reason = 'vmnet0 is not connected: "auto" found no usable uplink: the address of eth0 is managed by the DHCP client udhcpc';
+    const { table } = await openEditor(createFakeHost({ unconnected: { vmnet0: reason } }));
+    const row = within(table).getByText('vmnet0').closest('tr')!;
+    expect(await within(row as HTMLElement).findByText('Not connected')).toBeTruthy();
+    expect(within(row as HTMLElement).getByText(reason)).toBeTruthy();
+    expect(within(table).queryByText('Auto-bridging')).toBeNull();
+  });
+
   it('moves default addresses with the subnet, stages it, and applies it with the plan and progress', async () => {
     const { user, api } = await openEditor();
     const subnetIp = screen.getByLabelText('Subnet IP');

@@ -39,7 +39,8 @@ export function checkBridged(
     });
   }
   const choice = chooseUplink(network, index, state, ctx, probe);
-  if (!choice.ok) errors.push(choice.error);
+  // `auto` finding nothing is a warning (see warnings in ./index.ts), never a refusal.
+  if (!choice.ok && !choice.auto) errors.push(choice.error);
   return errors;
 }
 
