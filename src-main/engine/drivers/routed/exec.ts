@@ -8,6 +8,7 @@ import { processCmdline, processStartTicks } from '../../proc';
 import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
 import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
+import { executeSetMtu } from '../../mtu';
 import type { RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
@@ -145,7 +146,16 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           r.addresses = (r.addresses ?? []).filter((a) => a !== address);
         });
       });
-      await runner.run(['ip', 'addr', 'add', address, 'dev', name]);
+      // The app owns the prefix, so duplicate address detection would only delay the address.
+      await runner.run(['ip', 'addr', 'add', address, 'dev', name, ...(address.includes(':') ? ['nodad'] : [])]);
+      return;
+    }
+    case 'set-bridge-ipv6': {
+      const previous = str(op.details?.previous) || '1';
+      ctx.onUndo(async () => {
+        await runner.run(['sysctl', '-q', '-w', `net/ipv6/conf/${name}/accept_ra=${previous}`], { allowFailure: true });
+      });
+      await runner.run(['sysctl', '-q', '-w', `net/ipv6/conf/${name}/accept_ra=0`, `net/ipv6/conf/${name}/autoconf=0`]);
       return;
     }
     case 'remove-address': {
@@ -163,31 +173,18 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           const r = recordOf(j, name);
           r.addresses = [...new Set([...(r.addresses ?? []), address])];
         });
-        await undoRun(ctx, ['ip', 'addr', 'add', address, 'dev', name], ALREADY_THERE);
+        await undoRun(ctx, ['ip', 'addr', 'add', address, 'dev', name, ...(address.includes(':') ? ['nodad'] : [])], ALREADY_THERE);
       });
       return;
     }
-    case 'set-mtu': {
-      const mtu = Number(op.details?.mtu);
-      const before = await currentMtu(ctx, name);
-      let recorded: number | undefined;
-      ctx.record((j) => {
+    case 'set-mtu':
+      return executeSetMtu(op, ctx, (j, mtu) => {
         const r = recordOf(j, name);
-        recorded = r.mtu;
-        if (op.details?.reset) delete r.mtu;
+        const before = r.mtu;
+        if (mtu === undefined) delete r.mtu;
         else r.mtu = mtu;
+        return before;
       });
-      ctx.onUndo(async () => {
-        if (before !== undefined) await undoRun(ctx, ['ip', 'link', 'set', 'dev', name, 'mtu', String(before)], NO_SUCH_LINK);
-        ctx.record((j) => {
-          const r = recordOf(j, name);
-          if (recorded === undefined) delete r.mtu;
-          else r.mtu = recorded;
-        });
-      });
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(mtu)]);
-      return;
-    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
@@ -295,16 +292,6 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
   }
 }
 
-export async function currentMtu(ctx: ExecContext, name: string): Promise<number | undefined> {
-  const result = await ctx.runner.run(['ip', '-j', 'link', 'show', 'dev', name], { allowFailure: true });
-  try {
-    const mtu = (JSON.parse(result.stdout || '[]') as { mtu?: number }[])[0]?.mtu;
-    return typeof mtu === 'number' ? mtu : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 async function currentAddresses(ctx: ExecContext, name: string): Promise<string[]> {
   const result = await ctx.runner.run(['ip', '-j', '-4', 'addr', 'show', 'dev', name], { allowFailure: true });
   try {
@@ -321,6 +308,7 @@ export const ROUTED_OPS = [
   'set-link-up',
   'set-mtu',
   'add-address',
+  'set-bridge-ipv6',
   'remove-address',
   'stop-dhcp',
   'start-dhcp',
