@@ -23,7 +23,8 @@ export default defineConfig<Options>({
   // Two workers halve the wall time on 2 cores; each test's namespaces are its own.
   workers: Number(process.env.E2E_WORKERS ?? 2),
   retries: 0,
-  forbidOnly: !!process.env.CI,
+  // A stray `.only` must fail the run, not quietly shrink it: always, not only under CI.
+  forbidOnly: true,
   // test-all.mjs sets PLAYWRIGHT_JSON_OUTPUT_NAME and counts the JSON report.
   reporter: [
     ['list'],

@@ -20,6 +20,8 @@ const TEST_PACKAGES = {
   iperf3: '/usr/bin/iperf3',
   chromium: '/usr/bin/chromium',
   procps: '/usr/bin/pgrep',
+  // rdisc6 reads the router advertisements guests get (router lifetime, prefix, RDNSS).
+  ndisc6: '/usr/bin/rdisc6',
 };
 
 function run(cmd, args, extraEnv = {}) {
@@ -56,8 +58,9 @@ function ensureNpmPackages() {
   const lock = path.join(root, 'package-lock.json');
   if (existsSync(marker) && statSync(marker).mtimeMs >= statSync(lock).mtimeMs) return;
   console.log('Installing npm packages (npm ci)…');
-  // The Electron binary comes from github.com, which offline machines cannot reach;
-  // `npm start` tells the user how to get it and serves the editor in a browser meanwhile.
+  // The Electron binary comes from github.com, which offline machines cannot reach, so
+  // `npm ci` never fetches it (a failed download would fail the install); `npm start`
+  // tries the download itself, bounded, and serves the editor in a browser if it fails.
   run('npm', ['ci', '--no-audit', '--no-fund'], { ELECTRON_SKIP_BINARY_DOWNLOAD: process.env.ELECTRON_SKIP_BINARY_DOWNLOAD ?? '1' });
 }
 

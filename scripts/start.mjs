@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 // `npm start`: builds what is missing, then launches the desktop app. Where the
-// Electron binary is not installed (it is downloaded from github.com, which offline
-// machines cannot reach) or there is no display, it says so and serves the same
-// editor to a browser with `vnet serve`, whose first line is the URL to open.
+// Electron binary is missing it tries the download once (bounded to about two
+// minutes); where that fails (it comes from github.com, which offline machines cannot
+// reach) or there is no display, it says so and serves the same editor to a browser
+// with `vnet serve`, whose first line is the URL to open.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { downloadElectron, electronBinary } from './electron-binary.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const at = (...parts) => path.join(root, ...parts);
@@ -30,12 +32,27 @@ if (!existsSync(at('dist/renderer/index.html')) && existsSync(at('src-renderer/i
   build(['renderer']);
 }
 
-/** The installed Electron binary, without triggering the electron package's download. */
-function electronBinary() {
-  const pathFile = at('node_modules/electron/path.txt');
-  if (!existsSync(pathFile)) return undefined;
-  const binary = at('node_modules/electron/dist', readFileSync(pathFile, 'utf8').trim());
-  return existsSync(binary) ? binary : undefined;
+/** Seconds the download may take (VNET_ELECTRON_DOWNLOAD_SECONDS, default 120). */
+const downloadSeconds = Number(process.env.VNET_ELECTRON_DOWNLOAD_SECONDS) > 0 ? Number(process.env.VNET_ELECTRON_DOWNLOAD_SECONDS) : 120;
+
+/** The binary, downloaded now if needed; or why there is none. */
+async function findOrFetchElectron() {
+  const found = electronBinary(root);
+  if (found) return { binary: found };
+  const missing = 'The Electron binary is not installed (node_modules/electron/dist is missing)';
+  if (process.env.ELECTRON_SKIP_BINARY_DOWNLOAD === '1') {
+    return {
+      reason: `${missing}, and ELECTRON_SKIP_BINARY_DOWNLOAD=1 is set, so no download was tried.\nUnset it to let \`npm start\` download it.`,
+    };
+  }
+  console.log(`The Electron binary is not installed; downloading it (at most ${downloadSeconds} seconds)…`);
+  const outcome = await downloadElectron(root, downloadSeconds * 1000);
+  if (outcome.ok) return { binary: electronBinary(root) };
+  return {
+    reason:
+      `${missing}, and downloading it failed: ${outcome.reason}.\n` +
+      'To get the desktop app, run `node node_modules/electron/install.js` on a machine that can reach github.com (or set ELECTRON_MIRROR).',
+  };
 }
 
 function serveInstead(reason) {
@@ -45,12 +62,9 @@ function serveInstead(reason) {
   child.on('exit', (code) => process.exit(code ?? 0));
 }
 
-const binary = electronBinary();
+const { binary, reason } = await findOrFetchElectron();
 if (!binary) {
-  serveInstead(
-    'The Electron binary is not installed (node_modules/electron/dist is missing: npm was run with ELECTRON_SKIP_BINARY_DOWNLOAD=1, or github.com is unreachable).\n' +
-      'To get the desktop app, run `node node_modules/electron/install.js` on a machine with internet access.',
-  );
+  serveInstead(reason);
 } else if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
   serveInstead('There is no graphical display (DISPLAY and WAYLAND_DISPLAY are unset), so the desktop app cannot open a window.');
 } else {

@@ -11,8 +11,10 @@ import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nf
 import { inspectTable } from './inspect';
 import { dhcpDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
+import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
+import { hypervisorSteps } from './hypervisors/steps';
 
 /** A planned operation together with how to carry it out. */
 export interface Step {
@@ -110,6 +112,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
       run: (ctx) => setForwarding(ctx, previous, undefined, state.forwarding),
     });
   }
+  steps.push(...ipv6ForwardingSteps(covered, state, new Set(covered.map((n) => n.name))));
   return steps;
 }
 
@@ -202,7 +205,15 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
     steps.push(...driverSteps(network.type, driver.plan(network, state, ctx)));
   });
   steps.push(...sharedSteps(config.networks, state));
-  warnings.push(...foreignDropWarnings(config, state));
+  const hypervisors = hypervisorSteps(
+    state,
+    config.libvirtNetworks === false ? [] : config.networks,
+    () => true,
+    config.networks,
+    dirs.qemu,
+  );
+  steps.push(...hypervisors.steps);
+  warnings.push(...foreignDropWarnings(config, state), ...hypervisors.warnings);
   return { steps, warnings, errors };
 }
 
@@ -236,6 +247,8 @@ export function planDown(
     steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
   }
   steps.push(...sharedSteps(remaining, state));
+  // Each network taken down leaves libvirt too; the bridge helper keeps allowing only what stays.
+  steps.push(...hypervisorSteps(state, [], (name) => names.includes(name), remaining, dirs.qemu).steps);
   return steps;
 }
 
@@ -254,7 +267,9 @@ export async function runSteps(
   onProgress?: (p: ApplyProgress) => void,
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
-  const undo: (() => Promise<void>)[] = [];
+  // Each undo remembers the step that registered it, so a rollback that fails can say which.
+  const undo: { fn: () => Promise<void>; step: number }[] = [];
+  let current = 0;
   const ctx: ExecContext = {
     runner,
     dirs,
@@ -264,7 +279,7 @@ export async function runSteps(
       else writeJournal(dirs, journal);
     },
     onUndo(fn) {
-      undo.push(fn);
+      undo.push({ fn, step: current });
     },
     ...(signal ? { signal } : {}),
   };
@@ -282,6 +297,7 @@ export async function runSteps(
     }
   };
   for (const [i, step] of steps.entries()) {
+    current = i;
     onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'running' });
     try {
       if (signal?.aborted) throw new Error('cancelled');
@@ -293,18 +309,21 @@ export async function runSteps(
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'failed' });
       onProgress?.({ step: i + 1, total, description: 'Rolling back', phase: 'rolling-back' });
       const rollbackErrors: string[] = [];
-      for (const fn of undo.reverse()) {
+      for (const { fn, step: owner } of undo.reverse()) {
         try {
           await fn();
         } catch (e) {
-          rollbackErrors.push(e instanceof Error ? e.message : String(e));
+          const what = `step ${owner + 1} "${steps[owner]!.operation.description}"`;
+          rollbackErrors.push(`could not undo ${what}: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
       prune();
       removeEmptyDhcpDir(dirs, journal);
       onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
       const rolled =
-        rollbackErrors.length === 0 ? 'the changes made so far were rolled back' : `rolling back also hit: ${rollbackErrors.join('; ')}`;
+        rollbackErrors.length === 0
+          ? 'the changes made so far were rolled back'
+          : `the rollback was incomplete, so the host may still hold part of this change (${rollbackErrors.join('; ')})`;
       return { ok: false, applied: [], error: `step ${i + 1}/${total} "${step.operation.description}" failed: ${cause}; ${rolled}` };
     }
   }

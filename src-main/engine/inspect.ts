@@ -11,7 +11,20 @@ import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
-import type { DhcpProcess, ForeignDropPolicy, HostState, Journal, LinkState, Listener, RouteState, TableState } from './types';
+import { canonicalIpv6 } from '../../src-shared/model/ip6';
+import type {
+  DhcpProcess,
+  ForeignDropPolicy,
+  HostState,
+  Ipv6HostState,
+  Journal,
+  LinkState,
+  Listener,
+  RouteState,
+  TableState,
+} from './types';
+import { inspectLibvirt } from './hypervisors/libvirt';
+import { inspectBridgeHelper } from './hypervisors/bridge-helper';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -22,6 +35,7 @@ interface IpLink {
   operstate?: string;
   address?: string;
   master?: string;
+  mtu?: number;
   linkinfo?: { info_kind?: string };
 }
 
@@ -56,6 +70,7 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
       mac: l.address,
       master: l.master,
       addresses: [],
+      ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
     });
   }
   for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {
@@ -66,6 +81,50 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
     }
   }
   return byName;
+}
+
+/** Global IPv6 addresses per link, canonical text (the config may spell them differently). */
+export async function inspectAddresses6(runner: CommandRunner, links: Map<string, LinkState>): Promise<void> {
+  const result = await runner.run(['ip', '-j', '-6', 'addr', 'show', 'scope', 'global'], { allowFailure: true });
+  if (result.code !== 0) return;
+  for (const a of parseJson<IpAddr[]>(result.stdout, 'ip -6 addr')) {
+    const link = links.get(a.ifname);
+    if (!link) continue;
+    for (const info of a.addr_info ?? []) {
+      if (info.family === 'inet6' && info.local) (link.addresses6 ??= []).push(`${canonicalIpv6(info.local)}/${info.prefixlen ?? 128}`);
+    }
+  }
+}
+
+export const IPV6_CONF = '/proc/sys/net/ipv6/conf';
+
+/** IPv6 forwarding, every interface's accept_ra and the IPv6 default routes; undefined without IPv6. */
+export async function inspectIpv6(runner: CommandRunner): Promise<Ipv6HostState | undefined> {
+  const forwarding = readFileOrUndefined(path.join(IPV6_CONF, 'all', 'forwarding'))?.trim();
+  if (forwarding === undefined) return undefined;
+  const acceptRa: Record<string, string> = {};
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(IPV6_CONF);
+  } catch {
+    // no per-interface settings readable
+  }
+  for (const name of names) {
+    if (name === 'all') continue;
+    const value = readFileOrUndefined(path.join(IPV6_CONF, name, 'accept_ra'))?.trim();
+    if (value !== undefined) acceptRa[name] = value;
+  }
+  const result = await runner.run(['ip', '-j', '-6', 'route', 'show', 'default'], { allowFailure: true });
+  const defaultRoutes =
+    result.code === 0
+      ? parseJson<{ dst: string; dev?: string; gateway?: string; protocol?: string }[]>(result.stdout, 'ip -6 route').map((r) => ({
+          dst: r.dst,
+          dev: r.dev,
+          gateway: r.gateway,
+          protocol: r.protocol,
+        }))
+      : [];
+  return { forwarding, acceptRa, defaultRoutes };
 }
 
 export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]> {
@@ -170,14 +229,14 @@ export function procNetAddress(hex: string): string {
  * on a large host), which then overlaps with the inspection's commands instead of blocking.
  */
 export async function readListeners(): Promise<Listener[]> {
-  const out: Listener[] = [];
-  const read = async (file: string, protocol: 'tcp' | 'udp', listenState: string): Promise<void> => {
+  const read = async (file: string, protocol: 'tcp' | 'udp', listenState: string): Promise<Listener[]> => {
     let text: string;
     try {
       text = await fs.promises.readFile(file, 'utf8');
     } catch {
-      return;
+      return [];
     }
+    const out: Listener[] = [];
     for (const line of text.split('\n').slice(1)) {
       const cols = line.trim().split(/\s+/);
       if (cols.length < 4 || cols[3] !== listenState) continue;
@@ -186,13 +245,14 @@ export async function readListeners(): Promise<Listener[]> {
       const inode = Number(cols[9]);
       out.push({ protocol, address: procNetAddress(hexAddr), port: parseInt(hexPort, 16), ...(inode > 0 ? { inode } : {}) });
     }
+    return out;
   };
-  await Promise.all([
+  const lists = await Promise.all([
     read('/proc/net/tcp', 'tcp', '0A'), // LISTEN
     read('/proc/net/udp', 'udp', '07'), // UNCONN (bound)
     read('/proc/net/udp6', 'udp', '07'),
   ]);
-  return out;
+  return lists.flat();
 }
 
 /** Ports whose holders the planner must know (DHCP and DNS): other programs there stop dnsmasq from starting. */
@@ -340,11 +400,16 @@ export interface InspectOptions {
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: InspectOptions = {}): Promise<HostState> {
   const commands = Promise.all([
-    inspectLinks(runner),
+    inspectLinks(runner).then(async (links) => {
+      await inspectAddresses6(runner, links);
+      return links;
+    }),
     inspectRoutes(runner),
     inspectTable(runner),
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
+    inspectIpv6(runner),
+    dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
     readListeners(),
   ]);
   // Handled below; this only keeps a failing command from being reported as unhandled if reading a file throws first.
@@ -354,7 +419,8 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
   const dhcp = findDhcpProcesses(dirs, journal, !opts.trustPidFiles);
   const dhcpFiles = readDhcpFiles(dirs);
   const dhcpCrashes = readCrashHistory(dirs);
-  const [links, routes, table, foreignDrops, neighbours, listeners] = await commands;
+  const bridgeHelper = inspectBridgeHelper(dirs.qemu);
+  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt, listeners] = await commands;
   findSocketOwners(
     listeners,
     [...dhcp.values()].flat().map((p) => p.pid),
@@ -366,12 +432,15 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
     foreignDrops,
     dhcp,
     forwarding: readForwarding(),
+    ...(ipv6 ? { ipv6 } : {}),
     listeners,
     neighbours,
     dhcpFiles,
     journal,
     dhcpCrashes,
     now: Date.now(),
+    ...(libvirt ? { libvirt } : {}),
+    ...(bridgeHelper ? { bridgeHelper } : {}),
   };
 }
 
@@ -383,9 +452,9 @@ export function readFileOrUndefined(file: string): string | undefined {
   }
 }
 
-/** conf and hosts text of every network that has files in the DHCP folder. */
-export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; any: boolean }> {
-  const files = new Map<string, { conf?: string; hosts?: string; any: boolean }>();
+/** conf, hosts and names text of every network that has files in the DHCP folder. */
+export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }> {
+  const files = new Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }>();
   const dir = dhcpDir(dirs);
   let names: string[] = [];
   try {
@@ -394,12 +463,13 @@ export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: 
     return files;
   }
   for (const name of names) {
-    const match = /^(.+)\.(conf|hosts|leases|pid)$/.exec(name);
+    const match = /^(.+)\.(conf|hosts|names|leases|pid)$/.exec(name);
     if (!match) continue;
     const network = match[1]!;
     const entry = files.get(network) ?? { any: true };
     if (match[2] === 'conf') entry.conf = readFileOrUndefined(path.join(dir, name));
     if (match[2] === 'hosts') entry.hosts = readFileOrUndefined(path.join(dir, name));
+    if (match[2] === 'names') entry.names = readFileOrUndefined(path.join(dir, name));
     files.set(network, entry);
   }
   return files;

@@ -22,8 +22,11 @@ export interface CommandRunner {
   run(argv: string[], opts?: RunOptions): Promise<CommandResult>;
   /** Sends `signal` to `pid` (what `kill` does, without starting it); false when there is no such process. */
   signal(pid: number, signal: NodeJS.Signals): Promise<boolean>;
-  /** Writes a kernel setting such as `net/ipv4/ip_forward` to /proc/sys (what `sysctl -w` does, without starting it). */
-  writeSysctl(key: string, value: string): Promise<void>;
+  /**
+   * Writes a kernel setting such as `net/ipv4/ip_forward` to /proc/sys (what `sysctl -w` does, without
+   * starting it); with allowFailure a refused write returns false instead of throwing.
+   */
+  writeSysctl(key: string, value: string, opts?: { allowFailure?: boolean }): Promise<boolean>;
 }
 
 /** `net/ipv4/conf/vmnet1/promote_secondaries`: slash-separated words (interface names may hold dots), never `..`. */
@@ -87,11 +90,13 @@ export class ExecRunner implements CommandRunner {
     }
   }
 
-  async writeSysctl(key: string, value: string): Promise<void> {
+  async writeSysctl(key: string, value: string, opts: { allowFailure?: boolean } = {}): Promise<boolean> {
     const file = sysctlPath(key);
     try {
       await fs.promises.writeFile(file, `${value}\n`);
+      return true;
     } catch (error) {
+      if (opts.allowFailure) return false;
       throw new Error(`cannot set ${key.replaceAll('/', '.')} to ${value} (${file}): ${(error as Error).message}`);
     }
   }
@@ -137,14 +142,14 @@ export class RecordingRunner implements CommandRunner {
     return Promise.resolve(result);
   }
 
-  signal(pid: number, signal: NodeJS.Signals): Promise<boolean> {
-    this.commands.push({ argv: ['signal', signal.replace(/^SIG/, ''), String(pid)] });
-    return Promise.resolve(true);
+  // Recorded and answered like commands, so a responder can make them fail.
+  async signal(pid: number, signal: NodeJS.Signals): Promise<boolean> {
+    return (await this.run(['signal', signal.replace(/^SIG/, ''), String(pid)], { allowFailure: true })).code === 0;
   }
 
-  async writeSysctl(key: string, value: string): Promise<void> {
+  async writeSysctl(key: string, value: string, opts: { allowFailure?: boolean } = {}): Promise<boolean> {
     sysctlPath(key);
-    this.commands.push({ argv: ['sysctl', `${key}=${value}`] });
+    return (await this.run(['sysctl', `${key}=${value}`], opts)).code === 0;
   }
 
   /** The recorded commands as single strings, handy in assertions. */

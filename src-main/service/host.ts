@@ -11,8 +11,8 @@ import {
   revertNow,
   startTrial,
   trialApplied,
-  type TrialEngine,
 } from '../trial';
+import { engineForTrial } from '../trial/engine-link';
 import { ConfigStore } from '../store/config-store';
 import type { Dirs } from '../paths';
 import type { HostDeps } from './privileged';
@@ -22,21 +22,8 @@ export function realHostDeps(dirs: Dirs): HostDeps {
   const opts: EngineOptions = { dirs, runner };
   const store = new ConfigStore(dirs);
   const meter = new AdapterRateMeter();
-  // What a trial revert needs: put back the previous config, take down networks it added.
-  const trialEngine: TrialEngine = {
-    async restoreConfig(config) {
-      if (config === null) {
-        await engine.down(opts);
-        store.remove();
-        return;
-      }
-      const result = await engine.applyConfig(config, opts);
-      if (!result.ok) throw new Error(result.error ?? 'restoring the previous config failed');
-    },
-    async down(networks) {
-      await engine.down(opts, networks);
-    },
-  };
+  // The same revert as the watchdog's: the host as it was before the trial.
+  const trialEngine = engineForTrial(dirs, runner);
   return {
     readStored: () => store.read(),
     takenRoutes: () => engine.takenRoutes(opts),

@@ -1,6 +1,6 @@
 // The engine operations a revert uses, bound to the engine facade. Kept apart from
 // ./index.ts so that the engine can import the trial module without a cycle.
-import { applyConfig, down } from '../engine';
+import { applyConfig } from '../engine';
 import { ExecRunner, type CommandRunner } from '../engine/runner';
 import type { Dirs } from '../paths';
 import { ConfigStore } from '../store/config-store';
@@ -8,16 +8,13 @@ import { revertNow, type TrialEngine } from '.';
 
 export function engineForTrial(dirs: Dirs, runner: CommandRunner): TrialEngine {
   return {
-    async restoreConfig(config) {
-      if (config === null) {
-        new ConfigStore(dirs).remove();
-        return;
-      }
-      const result = await applyConfig(config, { dirs, runner });
-      if (!result.ok) throw new Error(`putting back the previous config failed: ${result.error ?? 'unknown error'}`);
-    },
-    async down(networks) {
-      await down({ dirs, runner }, networks);
+    async restoreHost(live, stored) {
+      // Applying the networks that were live removes, through the journal, whatever the trial added.
+      const result = await applyConfig(live, { dirs, runner, storeConfig: false });
+      if (!result.ok) throw new Error(`putting back the host as it was failed: ${result.error ?? 'unknown error'}`);
+      const store = new ConfigStore(dirs);
+      if (stored === null) store.remove();
+      else store.write(stored);
     },
   };
 }

@@ -10,6 +10,7 @@ import type { Config } from '../../src-shared/model';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from '../engine/runner';
 import { restoreSnapshot, takeSnapshot } from '../adapters/switch';
+import { readJournal } from '../engine/journal';
 import {
   claimTrial,
   confirmingFile,
@@ -27,12 +28,27 @@ import { isWatchdog, processAlive, spawnWatchdog, stopWatchdog } from './watchdo
 
 export { type TrialOutcome, type TrialOutcomeKind, type TrialRecord } from './record';
 
-/** What a revert needs from the engine: put back a stored config and take down networks. */
+/** What a revert needs from the engine. */
 export interface TrialEngine {
-  /** Makes the host match CONFIG and stores it (null: no config, remove the stored one). */
-  restoreConfig(config: Config | null): Promise<void>;
-  /** Takes down the named networks (restoring bridged uplinks). */
-  down(networks: string[]): Promise<void>;
+  /**
+   * Makes the host match LIVE (the networks that were there before the trial) without
+   * storing it, removing whatever else the app created; then stores STORED (null:
+   * removes the stored config).
+   */
+  restoreHost(live: Config, stored: Config | null): Promise<void>;
+}
+
+/** The host before an apply trial: the previous config's networks that were live then. */
+export function hostBefore(record: TrialRecord): Config {
+  const previous = record.previousConfig ?? null;
+  const networks = previous?.networks ?? [];
+  if (record.liveNetworks === undefined) {
+    // A record from before liveNetworks was kept: the previous config minus what the trial added.
+    const added = new Set(record.newNetworks ?? []);
+    return { version: 1, networks: networks.filter((n) => !added.has(n.name)) };
+  }
+  const live = new Set(record.liveNetworks);
+  return { version: 1, networks: networks.filter((n) => live.has(n.name)) };
 }
 
 export const MIN_TRIAL_SECONDS = 1;
@@ -95,6 +111,7 @@ export async function startTrial(
       kind: 'apply',
       previousConfig: request.previousConfig,
       newNetworks: request.nextConfig.networks.map((n) => n.name).filter((name) => !before.has(name)),
+      liveNetworks: Object.keys(readJournal(dirs).networks),
       description: request.description ?? 'apply the new network config',
     };
   } else {
@@ -172,9 +189,7 @@ async function revertRecord(dirs: Dirs, record: TrialRecord, engine: TrialEngine
     }
     return;
   }
-  const previous = record.previousConfig ?? null;
-  if (record.newNetworks && record.newNetworks.length > 0) await engine.down(record.newNetworks);
-  await engine.restoreConfig(previous);
+  await engine.restoreHost(hostBefore(record), record.previousConfig ?? null);
 }
 
 /**

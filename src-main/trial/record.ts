@@ -23,8 +23,14 @@ export interface TrialRecord {
   watchdogPid?: number;
   /** Apply trials: the stored config before the trial (null when there was none). */
   previousConfig?: Config | null;
-  /** Apply trials: networks the trial added, which a revert takes down. */
+  /** Apply trials: networks the trial added, which a revert takes down (records written before liveNetworks existed). */
   newNetworks?: string[];
+  /**
+   * Apply trials: the networks that existed on the host (in the journal) when the trial
+   * started. A revert puts back exactly these, as the previous config describes them,
+   * and removes everything else: the host as it was, whatever the stored config says.
+   */
+  liveNetworks?: string[];
   /** Adapter trials: the adapter as it was, routes included. */
   adapter?: AdapterSnapshot & { targetUp: boolean };
   description: string;

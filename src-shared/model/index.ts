@@ -12,5 +12,12 @@ export {
   LEASE_MAX,
   LABEL_MAX,
   DESCRIPTION_MAX,
+  MTU_MIN,
+  MTU_MAX,
+  BOOT_FILE_MAX,
+  domainProblem,
+  bootFileProblem,
+  mtuProblem,
 } from './rules';
 export * as ip from './ip';
+export * as ip6 from './ip6';

@@ -7,12 +7,23 @@ import type { Path, ValidationError } from './errors';
 
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
 export const HOSTNAME_PATTERN = /^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+/**
+ * Host names dnsmasq reads as something else in a `dhcp-host` line: `ignore` (no lease at
+ * all), `infinite`, and lease times (digits with an optional s/m/h/d/w, like 2m or 3600).
+ */
+export const DNSMASQ_HOST_KEYWORD = /^(ignore|infinite|\d+[smhdw]?)$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 export const LEASE_MIN = 120;
 export const LEASE_MAX = 31536000;
 export const LABEL_MAX = 64;
 export const DESCRIPTION_MAX = 128;
+export const MTU_MIN = 576;
+export const MTU_MAX = 9000;
+/** DHCP's boot file field holds 128 bytes, NUL included. */
+export const BOOT_FILE_MAX = 127;
+// What TFTP and HTTP boot paths use; no spaces, commas, quotes or "#", which dnsmasq's config syntax gives a meaning.
+const BOOT_FILE_PATTERN = /^[A-Za-z0-9._/\\:+~@?=&%-]+$/;
 
 /** Checks an interface name the way the kernel and DESIGN.md constrain it. */
 export function interfaceNameProblem(name: string): string | undefined {
@@ -34,6 +45,32 @@ export function clip(text: string, max = 40): string {
   // eslint-disable-next-line no-control-regex
   const printable = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
   return printable.length > max ? `${printable.slice(0, max)}…` : printable;
+}
+
+/** Checks a DNS domain name (RFC 1123): dot-separated host-name labels, at most 253 characters. */
+export function domainProblem(domain: string): string | undefined {
+  if (domain.length === 0) return 'must not be empty';
+  if (domain.length > 253) return `is ${domain.length} characters long; a domain name has at most 253`;
+  const bad = domain.split('.').find((label) => !HOSTNAME_PATTERN.test(label));
+  if (bad !== undefined) {
+    return bad === ''
+      ? `"${clip(domain)}" has an empty label (two dots in a row, or a dot at the start or end)`
+      : `"${clip(domain)}" has the label "${clip(bad)}"; each dot-separated part is 1-63 letters, digits and "-", not starting or ending with "-"`;
+  }
+  return undefined;
+}
+
+/** Checks a network boot file name: one DHCP boot-file field, in words dnsmasq's config keeps intact. */
+export function bootFileProblem(file: string): string | undefined {
+  if (file.length === 0) return 'must not be empty (leave out `boot` for no network boot)';
+  if (file.length > BOOT_FILE_MAX) return `is ${file.length} characters long; DHCP's boot file field holds at most ${BOOT_FILE_MAX}`;
+  if (!BOOT_FILE_PATTERN.test(file))
+    return `"${clip(file)}" may contain only letters, digits and . _ / \\ : + ~ @ ? = & % - (no spaces, commas, quotes or "#")`;
+  return undefined;
+}
+
+export function mtuProblem(mtu: number): string | undefined {
+  return mtu < MTU_MIN || mtu > MTU_MAX ? `MTU ${mtu} is out of range; allowed is ${MTU_MIN} to ${MTU_MAX} bytes` : undefined;
 }
 
 class Findings {
@@ -113,8 +150,15 @@ function checkRouted(out: Findings, network: RoutedNetwork, base: Path): void {
 
   const dhcp = network.dhcp;
   const dhcpPath = [...base, 'dhcp'];
-  const start = checkAddressIn(out, [...dhcpPath, 'rangeStart'], dhcp.rangeStart, subnet, 'DHCP range start');
-  const end = checkAddressIn(out, [...dhcpPath, 'rangeEnd'], dhcp.rangeEnd, subnet, 'DHCP range end');
+  if ((dhcp.rangeStart === undefined) !== (dhcp.rangeEnd === undefined)) {
+    const missing = dhcp.rangeStart === undefined ? 'rangeStart' : 'rangeEnd';
+    out.add(
+      [...dhcpPath, missing],
+      `is missing; give both rangeStart and rangeEnd, or leave both out so that only reservations get addresses`,
+    );
+  }
+  const start = dhcp.rangeStart === undefined ? undefined : checkAddressIn(out, [...dhcpPath, 'rangeStart'], dhcp.rangeStart, subnet, 'DHCP range start');
+  const end = dhcp.rangeEnd === undefined ? undefined : checkAddressIn(out, [...dhcpPath, 'rangeEnd'], dhcp.rangeEnd, subnet, 'DHCP range end');
   if (start !== undefined && end !== undefined) {
     if (start > end) {
       out.add([...dhcpPath, 'rangeEnd'], `DHCP range end ${dhcp.rangeEnd} comes before its start ${dhcp.rangeStart}`);
@@ -132,6 +176,15 @@ function checkRouted(out: Findings, network: RoutedNetwork, base: Path): void {
         );
       }
     }
+  }
+  if (dhcp.boot) {
+    const problem = bootFileProblem(dhcp.boot.file);
+    if (problem) out.add([...dhcpPath, 'boot', 'file'], `boot file ${problem}`);
+    if (dhcp.boot.server !== undefined) checkAddressIn(out, [...dhcpPath, 'boot', 'server'], dhcp.boot.server, subnet, 'boot server');
+  }
+  if (network.domain !== undefined) {
+    const problem = domainProblem(network.domain);
+    if (problem) out.add([...base, 'domain'], `domain ${problem}`);
   }
   if (dhcp.leaseSeconds < LEASE_MIN || dhcp.leaseSeconds > LEASE_MAX) {
     out.add(
@@ -168,6 +221,11 @@ function checkRouted(out: Findings, network: RoutedNetwork, base: Path): void {
       out.add(
         [...path, 'hostname'],
         `"${clip(reservation.hostname)}" is not a valid host name (1-63 letters, digits and "-", not starting or ending with "-")`,
+      );
+    } else if (reservation.hostname !== undefined && DNSMASQ_HOST_KEYWORD.test(reservation.hostname)) {
+      out.add(
+        [...path, 'hostname'],
+        `"${reservation.hostname}" cannot be a host name: the DHCP server reads it as a setting (ignore, infinite and lease times like 2m or 3600 are refused)`,
       );
     }
   });
@@ -209,6 +267,10 @@ export function checkRules(config: Config): ValidationError[] {
     if (network.label !== undefined) {
       const problem = textProblem(network.label, LABEL_MAX);
       if (problem) out.add([...base, 'label'], `label ${problem}`);
+    }
+    if (network.mtu !== undefined) {
+      const problem = mtuProblem(network.mtu);
+      if (problem) out.add([...base, 'mtu'], problem);
     }
 
     if (network.type === 'bridged') {

@@ -21,12 +21,20 @@ export const ReservationSchema = z.strictObject({
   hostname: z.string().optional(),
 });
 
+/** Network boot: DHCP's boot file name and next server (the TFTP server; default the gateway or host). */
+export const BootSchema = z.strictObject({
+  file: z.string(),
+  server: z.string().optional(),
+});
+
 export const DhcpSchema = z.strictObject({
   enabled: z.boolean(),
-  rangeStart: z.string(),
-  rangeEnd: z.string(),
+  // Both left out: only reservations get addresses (libvirt's <dhcp> with hosts and no range).
+  rangeStart: z.string().optional(),
+  rangeEnd: z.string().optional(),
   leaseSeconds: z.number().int().default(1800),
   reservations: z.array(ReservationSchema).default([]),
+  boot: BootSchema.optional(),
 });
 
 export const HostAdapterSchema = z.strictObject({
@@ -41,6 +49,14 @@ export const NatSchema = z.strictObject({
   portForwards: z.array(PortForwardSchema).default([]),
 });
 
+/** IPv6 on a host-only or NAT network (VMware's natIp6Prefix): a /64 with SLAAC. */
+export const Ipv6Schema = z.strictObject({
+  prefix: z.string(),
+  hostAddress: z.string(),
+  /** NAT only, required there. */
+  gateway: z.string().optional(),
+});
+
 export const BridgeSchema = z.strictObject({
   uplink: z.string(),
   exclude: z.array(z.string()).optional(),
@@ -49,6 +65,14 @@ export const BridgeSchema = z.strictObject({
 const common = {
   name: z.string(),
   label: z.string().optional(),
+  /** The bridge's MTU; on host-only and NAT, DHCP offers it to guests too. */
+  mtu: z.number().int().optional(),
+};
+
+const routedCommon = {
+  ...common,
+  /** The DNS domain of the network's guests (VMware's `localdomain`). */
+  domain: z.string().optional(),
 };
 
 export const BridgedNetworkSchema = z.strictObject({
@@ -58,20 +82,22 @@ export const BridgedNetworkSchema = z.strictObject({
 });
 
 export const HostOnlyNetworkSchema = z.strictObject({
-  ...common,
+  ...routedCommon,
   type: z.literal('hostonly'),
   subnet: z.string(),
   hostAdapter: HostAdapterSchema,
   dhcp: DhcpSchema,
+  ipv6: Ipv6Schema.optional(),
 });
 
 export const NatNetworkSchema = z.strictObject({
-  ...common,
+  ...routedCommon,
   type: z.literal('nat'),
   subnet: z.string(),
   hostAdapter: HostAdapterSchema,
   dhcp: DhcpSchema,
   nat: NatSchema,
+  ipv6: Ipv6Schema.optional(),
 });
 
 export const NetworkSchema = z.discriminatedUnion('type', [BridgedNetworkSchema, HostOnlyNetworkSchema, NatNetworkSchema]);
@@ -79,13 +105,17 @@ export const NetworkSchema = z.discriminatedUnion('type', [BridgedNetworkSchema,
 export const ConfigSchema = z.strictObject({
   version: z.literal(1),
   networks: z.array(NetworkSchema),
+  /** Optional; false keeps the networks out of libvirt (default: each is also a libvirt network where libvirtd runs). */
+  libvirtNetworks: z.boolean().optional(),
 });
 
 export type PortForward = z.infer<typeof PortForwardSchema>;
 export type Reservation = z.infer<typeof ReservationSchema>;
+export type BootSettings = z.infer<typeof BootSchema>;
 export type DhcpSettings = z.infer<typeof DhcpSchema>;
 export type HostAdapter = z.infer<typeof HostAdapterSchema>;
 export type NatSettings = z.infer<typeof NatSchema>;
+export type Ipv6Settings = z.infer<typeof Ipv6Schema>;
 export type BridgeSettings = z.infer<typeof BridgeSchema>;
 export type BridgedNetwork = z.infer<typeof BridgedNetworkSchema>;
 export type HostOnlyNetwork = z.infer<typeof HostOnlyNetworkSchema>;
@@ -97,11 +127,16 @@ export type Config = z.infer<typeof ConfigSchema>;
 
 /** Which keys each network type may carry, for errors like "only NAT networks have `nat`". */
 export const KEYS_BY_TYPE: Record<NetworkType, readonly string[]> = {
-  bridged: ['name', 'label', 'type', 'bridge'],
-  hostonly: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp'],
-  nat: ['name', 'label', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat'],
+  bridged: ['name', 'label', 'mtu', 'type', 'bridge'],
+  hostonly: ['name', 'label', 'mtu', 'domain', 'type', 'subnet', 'hostAdapter', 'dhcp', 'ipv6'],
+  nat: ['name', 'label', 'mtu', 'domain', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat', 'ipv6'],
 };
 
 export function hasSubnet(network: Network): network is RoutedNetwork {
   return network.type !== 'bridged';
+}
+
+/** The DHCP range, or undefined when only reservations get addresses. */
+export function dhcpRange(dhcp: DhcpSettings): { start: string; end: string } | undefined {
+  return dhcp.rangeStart !== undefined && dhcp.rangeEnd !== undefined ? { start: dhcp.rangeStart, end: dhcp.rangeEnd } : undefined;
 }

@@ -3,6 +3,7 @@
 import type * as z from 'zod';
 import { ConfigSchema, KEYS_BY_TYPE, NETWORK_TYPES, type Config, type NetworkType } from './schema';
 import { checkRules, clip } from './rules';
+import { checkIpv6Rules } from './rules-ipv6';
 import type { Path, ValidationError } from './errors';
 
 export type Validation = { ok: true; config: Config } | { ok: false; errors: ValidationError[] };
@@ -94,7 +95,7 @@ export function validateConfig(input: unknown): Validation {
   if (!parsed.success) {
     return { ok: false, errors: parsed.error.issues.flatMap((issue) => plainIssue(issue, input)) };
   }
-  const errors = checkRules(parsed.data);
+  const errors = [...checkRules(parsed.data), ...checkIpv6Rules(parsed.data)];
   return errors.length > 0 ? { ok: false, errors } : { ok: true, config: parsed.data };
 }
 

@@ -1,9 +1,10 @@
 import { getStatus } from '../../engine';
 import type { NetworkStatus } from '../../../src-shared/api/types';
 import { EXIT, type Command } from '../framework';
+import { hypervisorName } from '../../engine/hypervisors/status';
 
 function line(s: NetworkStatus): string {
-  const parts = [`${s.name} (${s.type})`, s.up ? 'up' : 'down'];
+  const parts = [`${s.name} (${s.type})`, s.unconnected ? 'not connected' : s.up ? 'up' : 'down'];
   if (s.subnet) parts.push(s.subnet);
   if (s.addresses.length > 0) parts.push(`addresses ${s.addresses.join(', ')}`);
   if (s.hostAdapter && !s.hostAdapter.enabled) parts.push('host adapter off');
@@ -11,8 +12,11 @@ function line(s: NetworkStatus): string {
     parts.push(s.dhcp.running ? `DHCP running (pid ${s.dhcp.pid}, ${s.leases} lease${s.leases === 1 ? '' : 's'})` : 'DHCP not running');
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
-  const problems = s.problems.map((p) => `\n    problem: ${p}`).join('');
-  return `${parts.join(' · ')}${problems}\n`;
+  const problems = [...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []), ...s.problems.map((p) => `\n    problem: ${p}`)].join('');
+  const seen = (s.hypervisors ?? [])
+    .map((h) => `\n    ${hypervisorName(h.hypervisor)}: ${h.sees ? 'sees it' : 'does not see it'} (${h.detail})`)
+    .join('');
+  return `${parts.join(' · ')}${seen}${problems}\n`;
 }
 
 export const statusCommand: Command = {
@@ -22,7 +26,8 @@ export const statusCommand: Command = {
   options: { json: { type: 'boolean' } },
   help: `
 Shows each network of the stored config as it is on the host right now: bridge,
-addresses, DHCP server, NAT rules, leases, and any problem found (something missing
+addresses, DHCP server, NAT rules, leases, which hypervisors see it (libvirt, QEMU's
+bridge helper, VirtualBox), and any problem found (something missing
 or changed outside the app). \`vnet doctor\` says how to fix each problem.
 
   --json   print a JSON array of network status objects

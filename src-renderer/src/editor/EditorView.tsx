@@ -11,7 +11,7 @@ import Stack from '@mui/material/Stack';
 import Typography from '@mui/material/Typography';
 import { formatPath, type Config, type ValidationError } from '../../../src-shared/model';
 import type { Adapter, ApplyResult, TrialState } from '../../../src-shared/api/types';
-import { useHost } from '../host/context';
+import { useHost, useLive } from '../host/context';
 import { HostErrorAlert } from '../components/HostErrorAlert';
 import { SelectableTable } from '../components/SelectableTable';
 import { removeNetwork } from '../state/draft';
@@ -60,6 +60,9 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
   const importButton = useRef<HTMLButtonElement>(null);
   // The browser's Import… asks: one file, or a VMware settings folder (whose nat.conf and dhcpd.conf matter).
   const [importMenu, setImportMenu] = useState(false);
+  // Live state, for what the settings alone cannot tell (a bridged network left unconnected).
+  const live = useLive((h) => h.status(), 'status', 10000);
+  const liveOf = (name: string) => live.value?.find((s) => s.name === name);
   const { draft, selected } = state;
   const errors = draft ? validateDraft(draft) : [];
   const dirty = isDirty(state);
@@ -105,10 +108,12 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
   };
   const onApplied = (result: ApplyResult, thenClose: boolean) => {
     dispatch({ type: 'applied' });
+    live.reload();
     if (result.trial) setOpen({ dialog: 'trial', trial: result.trial, thenClose });
     else {
       const count = result.applied.length;
-      setNotice(count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`);
+      const done = count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`;
+      setNotice([done, ...(result.warnings ?? [])].join(' '));
       finish(thenClose);
     }
   };
@@ -181,7 +186,23 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           columns={[
             { header: 'Name', cell: (n) => (n.label ? `${n.name} (${n.label})` : n.name) },
             { header: 'Type', cell: (n) => TYPE_WORDS[n.type] },
-            { header: 'External connection', cell: externalConnection },
+            {
+              header: 'External connection',
+              cell: (n) => {
+                const reason = liveOf(n.name)?.unconnected;
+                const words = externalConnection(n, liveOf(n.name));
+                return reason && words === 'Not connected' ? (
+                  <span title={reason}>
+                    Not connected
+                    <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                      {reason}
+                    </Typography>
+                  </span>
+                ) : (
+                  words
+                );
+              },
+            },
             { header: 'Host connection', cell: hostConnection },
             { header: 'DHCP', cell: dhcpWord },
             { header: 'Subnet address', cell: subnetWord },

@@ -82,6 +82,12 @@ export function validSubnet(subnet: string): boolean {
   return ip.parseCidr(subnet, 8, 30).ok;
 }
 
+function keepOffsetIn(address: string, fromSubnet: string, toSubnet: string): string {
+  const from = ip.parseCidr(fromSubnet);
+  const to = ip.parseCidr(toSubnet);
+  return from.ok && to.ok ? (ip.rebase(address, from.cidr, to.cidr) ?? address) : address;
+}
+
 /**
  * Sets a routed network's subnet. Host address, gateway and DHCP range still at
  * their defaults for `lastValid` (the last subnet that parsed) move to the new
@@ -93,17 +99,19 @@ export function changeSubnet(network: Network, subnet: string, lastValid: string
   if (!lastValid || !validSubnet(lastValid) || !validSubnet(subnet) || lastValid === subnet) return moved;
   const before = defaultAddresses(lastValid);
   const after = defaultAddresses(subnet);
-  const follow = (value: string, key: keyof typeof before): string => (value === before[key] ? after[key] : value);
+  const follow = <T extends string | undefined>(value: T, key: keyof typeof before): T | string => (value === before[key] ? after[key] : value);
   moved.hostAdapter = { ...network.hostAdapter, address: follow(network.hostAdapter.address, 'host') };
   moved.dhcp = {
     ...network.dhcp,
-    rangeStart: follow(network.dhcp.rangeStart, 'rangeStart'),
-    rangeEnd: follow(network.dhcp.rangeEnd, 'rangeEnd'),
+    // A range switched off (reservations only) stays off.
+    ...(network.dhcp.rangeStart !== undefined ? { rangeStart: follow(network.dhcp.rangeStart, 'rangeStart') } : {}),
+    ...(network.dhcp.rangeEnd !== undefined ? { rangeEnd: follow(network.dhcp.rangeEnd, 'rangeEnd') } : {}),
+    ...(network.dhcp.boot?.server !== undefined
+      ? { boot: { ...network.dhcp.boot, server: keepOffsetIn(network.dhcp.boot.server, lastValid, subnet) } }
+      : {}),
   };
   // Reservations and port forwards keep their offset inside the subnet, so they stay valid.
-  const from = ip.parseCidr(lastValid);
-  const to = ip.parseCidr(subnet);
-  const keepOffset = (address: string): string => (from.ok && to.ok ? (ip.rebase(address, from.cidr, to.cidr) ?? address) : address);
+  const keepOffset = (address: string): string => keepOffsetIn(address, lastValid, subnet);
   moved.dhcp.reservations = network.dhcp.reservations.map((r) => ({ ...r, address: keepOffset(r.address) }));
   if (moved.type === 'nat' && network.type === 'nat') {
     moved.nat = {

@@ -1,12 +1,16 @@
 // Plain words for what the editor shows: VMware's column texts, durations, rates
 // and host errors turned into "what happened, what to do".
 import type { Network, NetworkType } from '../../../src-shared/model';
+import type { NetworkStatus } from '../../../src-shared/api/types';
 
 export const TYPE_WORDS: Record<NetworkType, string> = { bridged: 'Bridged', hostonly: 'Host-only', nat: 'NAT' };
 
-/** VMware's "External connection" column. */
-export function externalConnection(network: Network): string {
-  if (network.type === 'bridged') return network.bridge.uplink === 'auto' ? 'Auto-bridging' : network.bridge.uplink;
+/** VMware's "External connection" column; LIVE (the host's status of this network) tells a bridged network left unconnected. */
+export function externalConnection(network: Network, live?: NetworkStatus): string {
+  if (network.type === 'bridged') {
+    if (live?.unconnected && network.bridge.uplink === 'auto') return 'Not connected';
+    return network.bridge.uplink === 'auto' ? 'Auto-bridging' : network.bridge.uplink;
+  }
   if (network.type === 'nat') return 'NAT';
   return '-';
 }

@@ -90,6 +90,13 @@ export interface DhcpLease {
   router: string;
   dns: string;
   serverid: string;
+  /** Options asked for with `ask` (empty when not asked or not sent). */
+  domain: string;
+  mtu: string;
+  /** The boot file: `$boot_file` (from the file field) or `$bootfile` (option 67). */
+  bootFile: string;
+  /** The next server (siaddr), where the boot file is fetched from. */
+  nextServer: string;
 }
 
 /**
@@ -147,7 +154,11 @@ export class Sandbox {
    * Runs busybox udhcpc in `ns` on `iface` until it gets a lease, and applies it (address,
    * and default route when a router is offered) through a small script of our own.
    */
-  async dhcp(ns: Netns, iface = 'eth0', opts: { applyRoute?: boolean; tries?: number } = {}): Promise<DhcpLease> {
+  async dhcp(
+    ns: Netns,
+    iface = 'eth0',
+    opts: { applyRoute?: boolean; tries?: number; hostname?: string; ask?: ('mtu' | 'bootfile')[] } = {},
+  ): Promise<DhcpLease> {
     const dir = this.tempDir('udhcpc');
     const out = path.join(dir, 'lease');
     const script = path.join(dir, 'script.sh');
@@ -157,7 +168,7 @@ export class Sandbox {
         '#!/bin/sh',
         // Only the bound/renew events carry a lease.
         'case "$1" in bound|renew)',
-        `  printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\ndns=%s\\nserverid=%s\\n' "$ip" "$subnet" "$router" "$dns" "$serverid" > ${out}`,
+        `  printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\ndns=%s\\nserverid=%s\\ndomain=%s\\nmtu=%s\\nbootfile=%s\\nsiaddr=%s\\n' "$ip" "$subnet" "$router" "$dns" "$serverid" "$domain" "$mtu" "\${boot_file:-$bootfile}" "$siaddr" > ${out}`,
         '  ip addr flush dev "$interface"',
         '  ip addr add "$ip/$mask" dev "$interface"',
         opts.applyRoute === false ? '  :' : '  [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"',
@@ -168,9 +179,12 @@ export class Sandbox {
       ].join('\n'),
       { mode: 0o755 },
     );
-    const r = await ns.exec(['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '1', '-s', script], {
-      timeoutMs: 30_000,
-    });
+    // udhcpc asks for neither the MTU nor the boot file unless told to.
+    const extra = [...(opts.ask ?? []).flatMap((o) => ['-O', o]), ...(opts.hostname ? ['-x', `hostname:${opts.hostname}`] : [])];
+    const r = await ns.exec(
+      ['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '1', ...extra, '-s', script],
+      { timeoutMs: 30_000 },
+    );
     if (r.code !== 0 || !fs.existsSync(out)) throw new Error(`no DHCP lease in ${ns.name} on ${iface}: ${r.stderr.trim()}`);
     const lease: Record<string, string> = {};
     for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
@@ -183,6 +197,10 @@ export class Sandbox {
       router: lease.router ?? '',
       dns: lease.dns ?? '',
       serverid: lease.serverid ?? '',
+      domain: lease.domain ?? '',
+      mtu: lease.mtu ?? '',
+      bootFile: lease.bootfile ?? '',
+      nextServer: lease.siaddr ?? '',
     };
   }
 
@@ -261,7 +279,7 @@ if (proto === 'tcp') {
     // hold: keep the connection open and echo what the client sends.
     if (hold === 'hold') { socket.write(text); socket.pipe(socket); } else socket.end(text);
   });
-  server.listen(Number(port), '0.0.0.0', () => console.log('ready'));
+  server.listen(Number(port), '::', () => console.log('ready'));
 } else {
   const socket = require('node:dgram').createSocket('udp4');
   socket.on('message', (msg, rinfo) => socket.send(answer(rinfo.address), rinfo.port, rinfo.address));
@@ -270,22 +288,45 @@ if (proto === 'tcp') {
 `;
 
 /** Starts a TCP or UDP server in `ns` on all addresses that answers with `reply` and the peer address it saw. */
-export async function echoServer(ns: Netns, protocol: 'tcp' | 'udp', port: number, reply: string, hold = false): Promise<ChildProcess> {
-  const child = ns.spawn([process.execPath, '-e', ECHO_SERVER, protocol, String(port), reply, hold ? 'hold' : '']);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`echo server ${protocol}/${port} in ${ns.name} did not start`)), 10_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
+export function echoServer(ns: Netns, protocol: 'tcp' | 'udp', port: number, reply: string, hold = false): Promise<ChildProcess> {
+  return spawnReady(ns, `echo server ${protocol}/${port}`, [
+    process.execPath,
+    '-e',
+    ECHO_SERVER,
+    protocol,
+    String(port),
+    reply,
+    hold ? 'hold' : '',
+  ]);
+}
+
+/**
+ * Starts a long-running program in `ns` and resolves once its output (stdout or stderr)
+ * matches `ready` (by default a line `ready`): readiness from the program itself, not a
+ * sleep. Rejects, naming `what` and what it printed, if it exits first or within `timeoutMs`.
+ */
+export function spawnReady(ns: Netns, what: string, argv: string[], ready: RegExp = /^ready$/m, timeoutMs = 30_000): Promise<ChildProcess> {
+  const child = ns.spawn(argv);
+  return new Promise<ChildProcess>((resolve, reject) => {
+    let output = '';
+    const fail = (why: string): void => {
       clearTimeout(timer);
-      reject(new Error(`echo server ${protocol}/${port} in ${ns.name} exited (${code})`));
-    });
+      reject(new Error(`${what} in ${ns.name} ${why}; it printed: ${output.trim() || '(nothing)'}`));
+    };
+    const timer = setTimeout(() => fail(`was not ready within ${timeoutMs / 1000} s`), timeoutMs);
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null, signal: string | null): void => fail(`exited (${code ?? signal}) before it was ready`);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', onExit);
   });
-  return child;
 }
 
 /** Connects from `ns` to address:port and returns what the server answered ('' when nothing). */
@@ -306,4 +347,47 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until a socket in `ns` listens on `protocol` port `port` (as `ss` sees it): on
+ * `address` when given, and held by process `pid` when given.
+ */
+export async function waitForListener(
+  ns: Netns,
+  protocol: 'tcp' | 'udp',
+  port: number,
+  opts: { address?: string; pid?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const owner = opts.pid === undefined ? '' : ` held by pid ${opts.pid}`;
+  await waitFor(
+    `a ${protocol} listener on ${opts.address ?? '*'}:${port}${owner} in ${ns.name}`,
+    async () => {
+      const r = await ns.exec(['ss', '-Hlnp', protocol === 'udp' ? '-u' : '-t', 'sport', '=', `:${port}`]);
+      return r.stdout.split('\n').some((line) => {
+        // Columns: state, recv-q, send-q, local address:port, peer, users:(("name",pid=N,fd=M)).
+        const local = line.trim().split(/\s+/)[3];
+        if (local === undefined) return false;
+        if (opts.address !== undefined && local !== `${opts.address}:${port}`) return false;
+        return opts.pid === undefined || line.includes(`pid=${opts.pid},`);
+      });
+    },
+    opts.timeoutMs ?? 30_000,
+  );
+}
+
+/** The programs running in `ns` (name and pid, zombies left out), from /proc. */
+export async function processesIn(ns: Netns): Promise<{ pid: number; name: string }[]> {
+  const pids = (await run(['ip', 'netns', 'pids', ns.name])).stdout.split(/\s+/).filter(Boolean);
+  const found: { pid: number; name: string }[] = [];
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/\) [ZX] /.test(stat)) continue;
+      found.push({ pid: Number(pid), name: fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
 }

@@ -66,6 +66,34 @@ describe('bridged uplink choice', () => {
     extra: Config['networks'] = [],
   ) => createBridgedDriver(p).check(network, 0, hostState(links, journal, defaultDev), ctxFor(network, ...extra));
 
+  /**
+   * "auto" that finds nothing never blocks: no error, no step, one warning (the reason, for
+   * plan and apply), status says "unconnected" with it, doctor fails the uplink check with it.
+   */
+  const unconnected = (network: BridgedNetwork, links: LinkState[], defaultDev?: string): string => {
+    const driver = createBridgedDriver(probe());
+    const state = hostState(links, emptyJournal(), defaultDev);
+    const ctx = ctxFor(network);
+    expect(driver.check(network, 0, state, ctx)).toEqual([]);
+    expect(driver.plan(network, state, ctx)).toEqual([]);
+    const [warning, ...more] = driver.warnings!(network, state, ctx);
+    expect(more).toEqual([]);
+    expect(warning).toMatch(/^vmnet0 is not connected: .*The other networks are not affected.*networks\[0\]\.bridge\.uplink/);
+    const status = driver.status(network, state, ctx);
+    expect(status).toMatchObject({ up: false, unconnected: warning, problems: [] });
+    expect(driver.doctor(network, state, ctx)).toEqual([
+      { network: 'vmnet0', check: 'uplink', status: 'problem', detail: warning, fix: expect.stringMatching(/apply/) },
+    ]);
+    return warning!;
+  };
+
+  it('a named uplink that cannot be used stays an error, not a warning', () => {
+    const network = vmnet0({ uplink: 'eth9' });
+    const driver = createBridgedDriver(probe());
+    expect(driver.warnings!(network, hostState([eth0]), ctxFor(network))).toEqual([]);
+    expect(check(network, [eth0])[0]!.path).toEqual(['networks', 0, 'bridge', 'uplink']);
+  });
+
   it('accepts the wired interface of the default route for "auto"', () => {
     expect(check(vmnet0(), [eth0])).toEqual([]);
   });
@@ -82,13 +110,11 @@ describe('bridged uplink choice', () => {
     expect(check(vmnet0(), links, probe(), undefined, 'wlp2s0')).toEqual([]);
     const plan = createBridgedDriver(probe()).plan(vmnet0(), hostState(links, emptyJournal(), 'wlp2s0'), ctxFor(vmnet0()));
     expect(plan.at(-1)!.target).toBe('enp3s0');
-    const [error] = check(vmnet0(), [links[0]!], probe(), undefined, 'wlp2s0');
-    expect(error!.message).toMatch(/"auto" found no usable uplink: wlp2s0 is a wireless adapter/);
+    expect(unconnected(vmnet0(), [links[0]!], 'wlp2s0')).toMatch(/"auto" found no usable uplink: wlp2s0 is a wireless adapter/);
   });
 
   it('"auto" honours bridge.exclude', () => {
-    const [error] = check(vmnet0({ uplink: 'auto', exclude: ['eth0'] }), [eth0]);
-    expect(error!.message).toMatch(/bridge\.exclude lists/);
+    expect(unconnected(vmnet0({ uplink: 'auto', exclude: ['eth0'] }), [eth0])).toMatch(/bridge\.exclude lists/);
     expect(check(vmnet0({ uplink: 'auto', exclude: ['eth0'] }), [eth0, link('eth1')])).toEqual([]);
   });
 

@@ -137,6 +137,70 @@ describe('planner', () => {
   });
 });
 
+describe('planner: MTU, domain, network boot, reservations only', () => {
+  function withOptional(): Config {
+    const c = config();
+    const n = nat(c);
+    n.mtu = 1400;
+    n.domain = 'localdomain';
+    n.dhcp.boot = { file: 'pxelinux.0' };
+    return c;
+  }
+
+  it('a fresh host gets the MTU set after the bridge is created, before its addresses', () => {
+    expect(ops(withOptional(), freshHost()).slice(3, 6)).toEqual([
+      'create-bridge vmnet8',
+      'set-mtu vmnet8',
+      'add-address vmnet8 192.168.133.1/24',
+    ]);
+  });
+
+  it('plans nothing once applied (idempotent with every optional field)', () => {
+    const c = withOptional();
+    delete nat(c).dhcp.rangeStart;
+    delete nat(c).dhcp.rangeEnd;
+    expect(ops(c, appliedHost(c))).toEqual([]);
+  });
+
+  it('an MTU changed outside the app is set again (drift)', () => {
+    const c = withOptional();
+    const state = appliedHost(c);
+    state.links.get('vmnet8')!.mtu = 1500;
+    expect(ops(c, state)).toEqual(['set-mtu vmnet8']);
+  });
+
+  it('leaving the MTU out again puts back 1500, once', () => {
+    const c = withOptional();
+    const state = appliedHost(c);
+    delete nat(c).mtu;
+    const plan = planSteps(c, state, DIRS).steps.map((s) => s.operation);
+    const mtu = plan.find((o) => o.op === 'set-mtu');
+    expect(mtu?.details).toEqual({ bridge: 'vmnet8', mtu: 1500, reset: true });
+    // A network whose MTU the app never set is left at whatever the kernel chose.
+    const untouched = config();
+    const host = appliedHost(untouched);
+    host.links.get('vmnet8')!.mtu = 9000;
+    expect(ops(untouched, host)).toEqual([]);
+  });
+
+  it.each<[string, (n: NatNetwork) => void]>([
+    ['a domain', (n) => (n.domain = 'lab.example')],
+    ['a boot file', (n) => (n.dhcp.boot = { file: 'ipxe.efi', server: '192.168.133.10' })],
+    [
+      'switching the range off',
+      (n) => {
+        delete n.dhcp.rangeStart;
+        delete n.dhcp.rangeEnd;
+      },
+    ],
+  ])('%s restarts only that network’s DHCP server', (_what, change) => {
+    const c = config();
+    const state = appliedHost(c);
+    change(nat(c));
+    expect(ops(c, state)).toEqual(['stop-dhcp vmnet8', 'start-dhcp vmnet8']);
+  });
+});
+
 describe('planner changes network types', () => {
   it('host-only to NAT keeps the bridge, adds the gateway and restarts DHCP', () => {
     const before: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] };

@@ -51,30 +51,51 @@ function arbitraryConfig(): fc.Arbitrary<unknown> {
     fc.tuple(ipText, fc.integer({ min: 0, max: 33 })).map(([a, p]) => `${a}/${p}`),
   );
   const name = fc.oneof(fc.constantFrom('vmnet0', 'vmnet1', 'vmnet8', 'br-lan'), anyText);
-  const dhcp = fc.record({
-    enabled: fc.boolean(),
-    rangeStart: ipText,
-    rangeEnd: ipText,
-    leaseSeconds: fc.integer({ min: 0, max: 40_000_000 }),
-    reservations: fc.array(reservation, { maxLength: 3 }),
-  });
+  const boot = fc.record(
+    { file: fc.oneof(fc.constantFrom('pxelinux.0', 'boot\\x64\\wdsnbp.com', 'a,b', ''), anyText), server: ipText },
+    { requiredKeys: ['file'] },
+  );
+  const dhcp = fc.record(
+    {
+      enabled: fc.boolean(),
+      rangeStart: ipText,
+      rangeEnd: ipText,
+      leaseSeconds: fc.integer({ min: 0, max: 40_000_000 }),
+      reservations: fc.array(reservation, { maxLength: 3 }),
+      boot,
+    },
+    { requiredKeys: ['enabled', 'leaseSeconds', 'reservations'] },
+  );
+  const mtu = fc.integer({ min: 0, max: 10000 });
+  const domain = fc.oneof(fc.constantFrom('localdomain', 'lab.example', 'a..b', '-x', 'x-'), anyText);
   const host = fc.record({ enabled: fc.boolean(), address: ipText });
   const network = fc.oneof(
-    fc.record({ name, type: fc.constant('bridged'), bridge: fc.record({ uplink: fc.oneof(fc.constant('auto'), anyText) }) }),
-    fc.record({ name, type: fc.constant('hostonly'), subnet, hostAdapter: host, dhcp }),
-    fc.record({
-      name,
-      type: fc.constant('nat'),
-      subnet,
-      hostAdapter: host,
-      dhcp,
-      nat: fc.record({
-        gateway: ipText,
-        uplink: fc.constant('auto'),
-        dns: fc.boolean(),
-        portForwards: fc.array(forward, { maxLength: 3 }),
-      }),
-    }),
+    fc.record(
+      { name, mtu, type: fc.constant('bridged'), bridge: fc.record({ uplink: fc.oneof(fc.constant('auto'), anyText) }) },
+      { requiredKeys: ['name', 'type', 'bridge'] },
+    ),
+    fc.record(
+      { name, mtu, domain, type: fc.constant('hostonly'), subnet, hostAdapter: host, dhcp },
+      { requiredKeys: ['name', 'type', 'subnet', 'hostAdapter', 'dhcp'] },
+    ),
+    fc.record(
+      {
+        name,
+        mtu,
+        domain,
+        type: fc.constant('nat'),
+        subnet,
+        hostAdapter: host,
+        dhcp,
+        nat: fc.record({
+          gateway: ipText,
+          uplink: fc.constant('auto'),
+          dns: fc.boolean(),
+          portForwards: fc.array(forward, { maxLength: 3 }),
+        }),
+      },
+      { requiredKeys: ['name', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat'] },
+    ),
   );
   return fc.record({ version: fc.constantFrom(1, 1, 1, 2), networks: fc.array(network, { maxLength: 4 }) });
 }
@@ -88,7 +109,12 @@ function assertContract(config: Config): void {
     expect(network.name).toMatch(/^[A-Za-z][A-Za-z0-9_.-]{0,14}$/);
     expect(names.has(network.name)).toBe(false);
     names.add(network.name);
+    if (network.mtu !== undefined) expect(network.mtu >= 576 && network.mtu <= 9000).toBe(true);
     if (network.type === 'bridged') continue;
+    if (network.domain !== undefined) {
+      expect(network.domain.length).toBeLessThanOrEqual(253);
+      for (const label of network.domain.split('.')) expect(label).toMatch(/^[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/);
+    }
     const parsed = ip.parseCidr(network.subnet, 8, 30);
     expect(parsed.ok).toBe(true);
     if (!parsed.ok) return;
@@ -100,10 +126,16 @@ function assertContract(config: Config): void {
       return v!;
     };
     const hostAddress = inside(network.hostAdapter.address);
-    const start = inside(network.dhcp.rangeStart);
-    const end = inside(network.dhcp.rangeEnd);
-    expect(start <= end).toBe(true);
+    // Both range ends, or neither (reservations only): then nothing is inside the range.
+    expect(network.dhcp.rangeStart === undefined).toBe(network.dhcp.rangeEnd === undefined);
+    const start = network.dhcp.rangeStart === undefined ? Infinity : inside(network.dhcp.rangeStart);
+    const end = network.dhcp.rangeEnd === undefined ? -Infinity : inside(network.dhcp.rangeEnd);
+    if (network.dhcp.rangeStart !== undefined) expect(start <= end).toBe(true);
     expect(hostAddress < start || hostAddress > end).toBe(true);
+    if (network.dhcp.boot) {
+      expect(network.dhcp.boot.file).toMatch(/^[^\s,"#]{1,127}$/);
+      if (network.dhcp.boot.server !== undefined) inside(network.dhcp.boot.server);
+    }
     expect(network.dhcp.leaseSeconds).toBeGreaterThanOrEqual(120);
     expect(network.dhcp.leaseSeconds).toBeLessThanOrEqual(31536000);
     for (const r of network.dhcp.reservations) {
@@ -150,6 +182,10 @@ describe('validator properties', () => {
         'dhcp.rangeStart',
         'dhcp.rangeEnd',
         'dhcp.leaseSeconds',
+        'dhcp.boot.file',
+        'dhcp.boot.server',
+        'mtu',
+        'domain',
         'nat.gateway',
         'name',
         'label',

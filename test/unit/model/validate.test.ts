@@ -112,6 +112,42 @@ const invalid: [string, Mutation, string, RegExp][] = [
     /host name/,
   ],
   [
+    'reservation hostname "ignore", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = 'ignore'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"ignore" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "infinite", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = 'infinite'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"infinite" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "2m", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = '2m'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"2m" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "3600", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = '3600'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"3600" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "IGNORE", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = 'IGNORE'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"IGNORE" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "1w", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = '1w'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"1w" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
     'forward bad protocol',
     (c) => (c.networks[2].nat.portForwards[0].protocol = 'icmp'),
     'networks[2].nat.portForwards[0].protocol',
@@ -158,6 +194,48 @@ const invalid: [string, Mutation, string, RegExp][] = [
   ],
   ['exclude bad name', (c) => (c.networks[0].bridge.exclude = ['ok0', 'no way']), 'networks[0].bridge.exclude[1]', /letters, digits/],
   ['nat uplink bad', (c) => (c.networks[2].nat.uplink = '../etc'), 'networks[2].nat.uplink', /interface name/],
+  // Optional fields added in version 1.
+  ['range start without end', (c) => delete c.networks[1].dhcp.rangeEnd, 'networks[1].dhcp.rangeEnd', /missing.*both/],
+  ['range end without start', (c) => delete c.networks[2].dhcp.rangeStart, 'networks[2].dhcp.rangeStart', /missing.*both/],
+  ['mtu too small', (c) => (c.networks[1].mtu = 575), 'networks[1].mtu', /576 to 9000/],
+  ['mtu too large', (c) => (c.networks[0].mtu = 9001), 'networks[0].mtu', /576 to 9000/],
+  ['mtu fraction', (c) => (c.networks[2].mtu = 1400.5), 'networks[2].mtu', /whole number/],
+  ['mtu as text', (c) => (c.networks[2].mtu = '1400'), 'networks[2].mtu', /must be a number/],
+  ['domain on bridged', (c) => (c.networks[0].domain = 'lan'), 'networks[0].domain', /host-only and NAT/],
+  ['domain empty label', (c) => (c.networks[2].domain = 'lab..example'), 'networks[2].domain', /empty label/],
+  ['domain trailing dot', (c) => (c.networks[2].domain = 'localdomain.'), 'networks[2].domain', /empty label/],
+  ['domain bad label', (c) => (c.networks[2].domain = 'lab.-x'), 'networks[2].domain', /label "-x"/],
+  ['domain with space', (c) => (c.networks[1].domain = 'my lab'), 'networks[1].domain', /label "my lab"/],
+  ['domain too long', (c) => (c.networks[1].domain = `${'a'.repeat(60)}.`.repeat(5) + 'x'), 'networks[1].domain', /at most 253/],
+  ['boot without file', (c) => (c.networks[2].dhcp.boot = { server: '192.168.133.10' }), 'networks[2].dhcp.boot.file', /missing/],
+  ['boot file empty', (c) => (c.networks[2].dhcp.boot = { file: '' }), 'networks[2].dhcp.boot.file', /empty/],
+  ['boot file with comma', (c) => (c.networks[2].dhcp.boot = { file: 'a,b' }), 'networks[2].dhcp.boot.file', /no spaces, commas/],
+  ['boot file with newline', (c) => (c.networks[2].dhcp.boot = { file: 'a\ndhcp-range=x' }), 'networks[2].dhcp.boot.file', /no spaces/],
+  ['boot file too long', (c) => (c.networks[2].dhcp.boot = { file: 'f'.repeat(128) }), 'networks[2].dhcp.boot.file', /at most 127/],
+  [
+    'boot server outside',
+    (c) => (c.networks[2].dhcp.boot = { file: 'pxelinux.0', server: '10.0.0.5' }),
+    'networks[2].dhcp.boot.server',
+    /boot server 10\.0\.0\.5 is outside/,
+  ],
+  ['boot unknown key', (c) => (c.networks[2].dhcp.boot = { file: 'x', next: 'y' }), 'networks[2].dhcp.boot.next', /unknown key/],
+];
+
+// Configs that use the optional version-1 fields and are valid.
+const validOptional: [string, Mutation][] = [
+  [
+    'reservations only (no range)',
+    (c) => {
+      delete c.networks[2].dhcp.rangeStart;
+      delete c.networks[2].dhcp.rangeEnd;
+    },
+  ],
+  ['mtu on every type', (c) => c.networks.forEach((n: { mtu?: number }, i: number) => (n.mtu = [1500, 576, 9000][i]))],
+  ['domain', (c) => (c.networks[2].domain = 'localdomain')],
+  ['multi-label domain', (c) => (c.networks[1].domain = 'lab.example.org')],
+  ['boot file alone', (c) => (c.networks[1].dhcp.boot = { file: 'pxelinux.0' })],
+  ['boot file and server', (c) => (c.networks[2].dhcp.boot = { file: 'boot\\x64\\wdsnbp.com', server: '192.168.133.10' })],
+  ['iPXE URL as boot file', (c) => (c.networks[2].dhcp.boot = { file: 'http://192.168.133.10/boot.ipxe' })],
 ];
 
 describe('validateConfig', () => {
@@ -172,6 +250,33 @@ describe('validateConfig', () => {
     delete c.networks[2].dhcp.reservations;
     const result = validateConfig(c);
     expect(result.ok && result.config.networks[2]).toMatchObject({ nat: { portForwards: [] }, dhcp: { reservations: [] } });
+  });
+
+  it.each(['m2', 'web2m', '2m-host', 'h', 'ignored', 'infinity', '2mm'])(
+    'keeps host names dnsmasq reads as names (%s) (security item 5)',
+    (hostname) => {
+      const c = clone();
+      c.networks[2].dhcp.reservations[0].hostname = hostname;
+      expect(validateConfig(c).ok).toBe(true);
+    },
+  );
+
+  it.each(validOptional)('accepts %s', (_what, mutate) => {
+    const c = clone();
+    mutate(c);
+    const result = validateConfig(c);
+    expect(result.ok ? [] : result.errors.map(formatError)).toEqual([]);
+    // Every field survives validation as written (nothing is defaulted in or dropped).
+    expect(result.ok && result.config).toMatchObject(c);
+  });
+
+  it('a config without the optional fields gains none of them', () => {
+    const result = validateConfig(clone());
+    if (!result.ok) throw new Error('example invalid');
+    for (const n of result.config.networks) {
+      expect('mtu' in n || 'domain' in n).toBe(false);
+      if (n.type !== 'bridged') expect('boot' in n.dhcp).toBe(false);
+    }
   });
 
   it.each(invalid)('%s', (_what, mutate, expectedPath, fragment) => {

@@ -31,6 +31,8 @@ export interface FakeHostOptions {
   /** Makes the named channel reject with this message. */
   fail?: Partial<Record<Channel, string>>;
   frontDoor?: 'desktop' | 'web';
+  /** Bridged networks the host reports as not connected, with the reason. */
+  unconnected?: Record<string, string>;
 }
 
 export interface FakeHost extends VnetApi {
@@ -253,10 +255,14 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
       return stored.networks.map((n) => ({
         name: n.name,
         type: n.type,
-        up: true,
+        up: !(n.type === 'bridged' && options.unconnected?.[n.name]),
         bridge: { exists: true, up: true, ports: [] },
         addresses: n.type === 'bridged' ? [] : [n.hostAdapter.address],
-        ...(n.type === 'bridged' ? { uplink: 'eth0' } : { subnet: n.subnet }),
+        ...(n.type === 'bridged'
+          ? options.unconnected?.[n.name]
+            ? { unconnected: options.unconnected[n.name]! }
+            : { uplink: 'eth0' }
+          : { subnet: n.subnet }),
         leases: (options.leases ?? sampleLeases).filter((l) => l.network === n.name).length,
         problems: [],
       }));

@@ -8,6 +8,7 @@ import type { Config } from '../../../src-shared/model';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import {
   confirmTrial,
+  hostBefore,
   lastTrialOutcome,
   pendingTrial,
   revertNow,
@@ -23,12 +24,10 @@ const previous: Config = { version: 1, networks: [{ name: 'vmnet1', type: 'bridg
 
 function fakeEngine() {
   const calls: string[] = [];
+  const names = (config: Config | null) => (config ? config.networks.map((n) => n.name).join(',') || 'nothing' : 'none');
   const engine: TrialEngine = {
-    restoreConfig: async (config) => {
-      calls.push(`restore ${config ? config.networks.map((n) => n.name).join(',') : 'none'}`);
-    },
-    down: async (names) => {
-      calls.push(`down ${names.join(',')}`);
+    restoreHost: async (live, stored) => {
+      calls.push(`host ${names(live)}, stored ${names(stored)}`);
     },
   };
   return { engine, calls };
@@ -52,6 +51,7 @@ describe('trials', () => {
     applierPid: process.pid,
     previousConfig: previous,
     newNetworks: ['vmnet0'],
+    liveNetworks: ['vmnet1'],
     description: 'apply the new network config',
     ...over,
   });
@@ -61,7 +61,7 @@ describe('trials', () => {
     const { engine, calls } = fakeEngine();
     expect(pendingTrial(dirs)).toMatchObject({ seconds: 1, kind: 'apply' });
     expect(await runWatchdog(dirs, 'abc', engine, new RecordingRunner(), 20)).toBe('reverted');
-    expect(calls).toEqual(['down vmnet0', 'restore vmnet1']);
+    expect(calls).toEqual(['host vmnet1, stored vmnet1']);
     expect(pendingTrial(dirs)).toBeUndefined();
     expect(fs.readFileSync(path.join(dir, 'trial.log'), 'utf8')).toMatch(/trial abc reverted/);
   });
@@ -86,10 +86,10 @@ describe('trials', () => {
     let release!: () => void;
     const seen: unknown[] = [];
     const engine: TrialEngine = {
-      restoreConfig: () => new Promise<void>((resolve) => (release = resolve)),
-      down: async () => {
+      restoreHost: () => {
         // The record is gone from trial.json as soon as the revert starts…
         seen.push(pendingTrial(dirs), lastTrialOutcome(dirs));
+        return new Promise<void>((resolve) => (release = resolve));
       },
     };
     const reverting = revertNow(dirs, engine, new RecordingRunner());
@@ -106,10 +106,9 @@ describe('trials', () => {
   it('a revert that fails is recorded with its reason', async () => {
     writeTrial(dirs, record());
     const engine: TrialEngine = {
-      restoreConfig: async () => {
+      restoreHost: async () => {
         throw new Error('dnsmasq would not start');
       },
-      down: async () => undefined,
     };
     await expect(revertNow(dirs, engine, new RecordingRunner())).rejects.toThrow('dnsmasq would not start');
     expect(lastTrialOutcome(dirs)).toMatchObject({ outcome: 'revert-failed', error: 'dnsmasq would not start' });
@@ -119,15 +118,41 @@ describe('trials', () => {
     writeTrial(dirs, record({ phase: 'applying', deadline: Date.now() - 1000, applierPid: 2 ** 22 + 12345 }));
     const { engine, calls } = fakeEngine();
     expect(await runWatchdog(dirs, 'abc', engine, new RecordingRunner(), 20)).toBe('reverted');
-    expect(calls).toEqual(['down vmnet0', 'restore vmnet1']);
+    expect(calls).toEqual(['host vmnet1, stored vmnet1']);
   });
 
   it('no previous config: the revert removes the stored one', async () => {
     writeTrial(dirs, record({ previousConfig: null }));
     const { engine, calls } = fakeEngine();
     expect(await revertNow(dirs, engine, new RecordingRunner())).toBe(true);
-    expect(calls).toEqual(['down vmnet0', 'restore none']);
+    expect(calls).toEqual(['host nothing, stored none']);
     expect(await revertNow(dirs, engine, new RecordingRunner())).toBe(false);
+  });
+
+  it('after `vnet down` (stored config kept, nothing live), a revert leaves the host without networks and keeps the stored config', async () => {
+    // The stored config names vmnet1, but `down` took it off the host: the trial started from nothing.
+    writeTrial(dirs, record({ liveNetworks: [], newNetworks: [] }));
+    const { engine, calls } = fakeEngine();
+    expect(await revertNow(dirs, engine, new RecordingRunner())).toBe(true);
+    expect(calls).toEqual(['host nothing, stored vmnet1']);
+  });
+
+  it('a trial records which networks were live when it started (from the journal)', async () => {
+    fs.writeFileSync(
+      path.join(dir, 'journal.json'),
+      JSON.stringify({ version: 1, networks: { vmnet1: { type: 'bridged', data: { bridge: 'vmnet1', created: true } } } }),
+    );
+    const next: Config = { version: 1, networks: [...previous.networks, { name: 'vmnet0', type: 'bridged', bridge: { uplink: 'auto' } }] };
+    await startTrial(dirs, { kind: 'apply', seconds: 30, previousConfig: previous, nextConfig: next }, {
+      ...process.env,
+      VNET_CLI_PATH: '/bin/true',
+    });
+    try {
+      expect(readTrial(dirs)).toMatchObject({ liveNetworks: ['vmnet1'], newNetworks: ['vmnet0'] });
+      expect(hostBefore(readTrial(dirs)!)).toEqual(previous);
+    } finally {
+      confirmTrial(dirs);
+    }
   });
 
   it('an adapter trial switches the adapter back on and puts its routes back', async () => {

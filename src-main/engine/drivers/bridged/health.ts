@@ -6,6 +6,8 @@ import type { DoctorCheck, NetworkStatus } from '../../../../src-shared/api/type
 import type { HostState, PlanContext } from '../../types';
 import { bridgedData } from './data';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
+import type { HostProbe } from './probe';
+import { unconnectedReason } from './uplink';
 
 const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 
@@ -16,14 +18,26 @@ function uplinkName(network: BridgedNetwork, state: HostState): string | undefin
   return network.bridge.uplink === 'auto' ? undefined : network.bridge.uplink;
 }
 
-export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: PlanContext, bridgeNf = BRIDGE_NF): DoctorCheck[] {
+export function doctorBridged(
+  network: BridgedNetwork,
+  state: HostState,
+  ctx: PlanContext,
+  probe: HostProbe,
+  bridgeNf = BRIDGE_NF,
+): DoctorCheck[] {
   const name = network.name;
   const list = checkList(name);
   const { checks, add } = list;
+  const uplink = uplinkName(network, state);
+  const unconnected = uplink ? undefined : unconnectedReason(network, state, ctx, probe);
+  if (unconnected) {
+    // Nothing was created for it: one failing check that says why and what to do.
+    add('uplink', false, unconnected, 'connect a wired adapter, or name the uplink in the editor (Bridged to) or the config, then apply');
+    return checks;
+  }
   const data = bridgedData(state.journal.networks[name]);
   const link = state.links.get(name);
   addBridgeCheck(list, name, link);
-  const uplink = uplinkName(network, state);
   const uplinkLink = uplink ? state.links.get(uplink) : undefined;
   add(
     'uplink',
@@ -97,14 +111,19 @@ export function doctorBridged(network: BridgedNetwork, state: HostState, _ctx: P
   return checks;
 }
 
-export function statusBridged(network: BridgedNetwork, state: HostState, ctx: PlanContext): NetworkStatus {
+export function statusBridged(network: BridgedNetwork, state: HostState, ctx: PlanContext, probe: HostProbe): NetworkStatus {
   const link = state.links.get(network.name);
   const ports = [...state.links.values()].filter((l) => l.master === network.name).map((l) => l.name);
   const uplink = uplinkName(network, state);
-  const problems = doctorBridged(network, state, ctx)
-    .filter((c) => c.status === 'problem')
-    .map((c) => c.detail);
+  const unconnected = uplink ? undefined : unconnectedReason(network, state, ctx, probe);
+  // Unconnected is said once, as its own warning, not again as a problem.
+  const problems = unconnected
+    ? []
+    : doctorBridged(network, state, ctx, probe)
+        .filter((c) => c.status === 'problem')
+        .map((c) => c.detail);
   return {
+    ...(unconnected ? { unconnected } : {}),
     name: network.name,
     type: 'bridged',
     up: !!link && link.adminUp && !!uplink && state.links.get(uplink)?.master === network.name,

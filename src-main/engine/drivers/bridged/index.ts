@@ -7,6 +7,7 @@ import { executeBridged } from './exec';
 import { doctorBridged, statusBridged } from './health';
 import { BRIDGED_OPS, checkBridged, planBridged, planBridgedRemoval } from './plan';
 import { realProbe, type HostProbe } from './probe';
+import { unconnectedReason } from './uplink';
 
 export function createBridgedDriver(probe: HostProbe = realProbe): NetworkDriver<BridgedNetwork> {
   return {
@@ -14,10 +15,14 @@ export function createBridgedDriver(probe: HostProbe = realProbe): NetworkDriver
     ops: BRIDGED_OPS,
     check: (network, index, state, ctx) => checkBridged(network, index, state, ctx, probe),
     plan: (network, state, ctx) => planBridged(network, state, ctx, probe),
+    warnings: (network, state, ctx) => {
+      const reason = unconnectedReason(network, state, ctx, probe);
+      return reason ? [reason] : [];
+    },
     planRemoval: (name, recorded, state) => planBridgedRemoval(name, recorded, state),
     execute: executeBridged,
-    status: statusBridged,
-    doctor: (network, state, ctx) => doctorBridged(network, state, ctx),
+    status: (network, state, ctx) => statusBridged(network, state, ctx, probe),
+    doctor: (network, state, ctx) => doctorBridged(network, state, ctx, probe),
   };
 }
 

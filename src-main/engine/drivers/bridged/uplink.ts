@@ -5,7 +5,12 @@ import type { HostState, PlanContext } from '../../types';
 import { bridgedData } from './data';
 import type { HostProbe } from './probe';
 
-export type UplinkChoice = { ok: true; uplink: string } | { ok: false; error: ValidationError };
+/**
+ * `auto` means "bridge whatever wired uplink there is": when there is none, the network
+ * stays unconnected (a warning) instead of blocking the other networks. A named uplink
+ * that cannot be used is an error.
+ */
+export type UplinkChoice = { ok: true; uplink: string } | { ok: false; error: ValidationError; auto: boolean };
 
 const pathOf = (index: number): (string | number)[] => ['networks', index, 'bridge', 'uplink'];
 
@@ -80,8 +85,8 @@ function autoCandidates(network: BridgedNetwork, state: HostState, probe: HostPr
 }
 
 export function chooseUplink(network: BridgedNetwork, index: number, state: HostState, ctx: PlanContext, probe: HostProbe): UplinkChoice {
-  const fail = (message: string): UplinkChoice => ({ ok: false, error: { path: pathOf(index), message } });
   const requested = network.bridge.uplink;
+  const fail = (message: string): UplinkChoice => ({ ok: false, error: { path: pathOf(index), message }, auto: requested === 'auto' });
   if (requested !== 'auto') {
     const problem = uplinkProblem(requested, network, state, ctx, probe);
     return problem ? fail(`cannot bridge ${requested}: ${problem}`) : { ok: true, uplink: requested };
@@ -110,4 +115,15 @@ export function chooseUplink(network: BridgedNetwork, index: number, state: Host
     return fail('"auto" found no uplink: this host has no default route and no wired interface with a link; name the uplink explicitly');
   }
   return fail(`"auto" found no usable uplink: ${problems.join('; ')}`);
+}
+
+/** Why an `auto` bridged network stays unconnected, with what to do; undefined when it can be connected (or names its uplink). */
+export function unconnectedReason(network: BridgedNetwork, state: HostState, ctx: PlanContext, probe: HostProbe): string | undefined {
+  const index = ctx.config.networks.findIndex((n) => n.name === network.name);
+  const choice = chooseUplink(network, index, state, ctx, probe);
+  if (choice.ok || !choice.auto) return undefined;
+  return (
+    `${network.name} is not connected: ${choice.error.message}. The other networks are not affected; ` +
+    `to connect it, fix that and apply again, or name the uplink in networks[${index}].bridge.uplink`
+  );
 }
