@@ -249,6 +249,8 @@ export async function readListeners(): Promise<Listener[]> {
   };
   const lists = await Promise.all([
     read('/proc/net/tcp', 'tcp', '0A'), // LISTEN
+    // Dual-stack listeners (a server bound to ::, as Node's by default) are only in the IPv6 tables.
+    read('/proc/net/tcp6', 'tcp', '0A'),
     read('/proc/net/udp', 'udp', '07'), // UNCONN (bound)
     read('/proc/net/udp6', 'udp', '07'),
   ]);
