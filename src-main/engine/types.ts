@@ -18,6 +18,8 @@ export interface LinkState {
   /** IPv4 addresses as `a.b.c.d/prefix`. */
   addresses: string[];
   mtu?: number;
+  /** The link's alias (`ip link set dev X alias …`): the app marks the bridges it creates with it. */
+  alias?: string;
 }
 
 export interface RouteState {

@@ -43,7 +43,7 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   let pid = 4000;
   for (const n of routed) {
     const addresses = bridgeAddresses(n);
-    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500 }));
+    state.links.set(n.name, link(n.name, { kind: 'bridge', alias: 'vnet-editor', addresses, mtu: n.mtu ?? 1500 }));
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
     state.journal.networks[n.name] = {
       type: n.type,

@@ -274,6 +274,21 @@ describe('planner repairs drift', () => {
     state.journal = { version: 1, networks: {} };
     const plan = planSteps(config(), state, DIRS);
     expect(plan.steps.map((s) => s.operation.op)).toEqual(['adopt-bridge', 'adopt-bridge', 'load-ruleset']);
+    expect(plan.errors).toEqual([]);
+  });
+
+  it('foreign bridge adoption: a bridge the journal does not know and the app did not mark is refused, even with no address (security item 2)', () => {
+    const state = appliedHost(config());
+    state.journal = { version: 1, networks: {} };
+    // Someone's own bridge of that name, with a VM's tap on it and nothing else.
+    state.links.set('vmnet1', { name: 'vmnet1', ifindex: 9, kind: 'bridge', adminUp: true, operState: 'UP', carrier: true, addresses: [] });
+    const plan = planSteps(config(), state, DIRS);
+    expect(plan.errors).toEqual([
+      {
+        path: ['networks', 0, 'name'],
+        message: expect.stringMatching(/^a bridge named "vmnet1" already exists on this host and nothing shows this app made it/),
+      },
+    ]);
   });
 
   it('with the state folder lost, forwarding is still restored from the value kept in the table', () => {
