@@ -63,6 +63,14 @@ describe('planner', () => {
     expect(plan.steps[0]!.operation.details).toMatchObject({ hosts: expect.stringContaining('52:54:00:00:00:01,192.168.133.60') });
   });
 
+  it('plan text for a DHCP server started with an old configuration reads "that ran" (security item 11)', () => {
+    const c = config();
+    const state = appliedHost(c);
+    nat(c).dhcp.rangeStart = '192.168.133.100';
+    const stop = planSteps(c, state, DIRS).steps.find((s) => s.operation.op === 'stop-dhcp');
+    expect(stop?.operation.description).toBe('Stop a DHCP server for vmnet8 that ran with an old or lost configuration');
+  });
+
   it('a changed DHCP range restarts only that network’s DHCP server', () => {
     const c = config();
     const state = appliedHost(c);

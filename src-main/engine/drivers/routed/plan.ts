@@ -131,7 +131,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
           name,
           'stop-dhcp',
           name,
-          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'run with an old or lost configuration'}`,
+          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'ran with an old or lost configuration'}`,
           {
             pids: strays.map((p) => p.pid),
           },
