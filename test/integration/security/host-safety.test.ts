@@ -107,3 +107,22 @@ describe('bridges the app did not create (security item 2)', () => {
     expect((await vnet(host, dirs, ['apply'])).code).toBe(0);
   });
 });
+
+describe('leases after a subnet change (security item 10)', () => {
+  it('subnet change leases: after moving a network to another subnet, leases and status drop the old lease', async () => {
+    const before: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '10.77.10.0/24')] };
+    expect((await applyConfig(before)).code).toBe(0);
+    const guest = await sandbox.guest('lguest', host, 'vmnet1');
+    const lease = await sandbox.dhcp(guest);
+    expect(lease.ip).toMatch(/^10\.77\.10\./);
+    const listed = async () => JSON.parse((await vnet(host, dirs, ['leases', '--json'])).stdout) as { address: string }[];
+    expect((await listed()).map((l) => l.address)).toEqual([lease.ip]);
+
+    const after: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '10.77.11.0/24')] };
+    const moved = await applyConfig(after);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(await listed()).toEqual([]);
+    const status = JSON.parse((await vnet(host, dirs, ['status', '--json'])).stdout) as { name: string; leases: number }[];
+    expect(status.find((n) => n.name === 'vmnet1')?.leases).toBe(0);
+  });
+});
