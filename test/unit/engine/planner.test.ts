@@ -183,7 +183,7 @@ describe('planner: MTU, domain, network boot, reservations only', () => {
     delete nat(c).mtu;
     const plan = planSteps(c, state, DIRS).steps.map((s) => s.operation);
     const mtu = plan.find((o) => o.op === 'set-mtu');
-    expect(mtu?.details).toEqual({ mtu: 1500, reset: true });
+    expect(mtu?.details).toEqual({ bridge: 'vmnet8', mtu: 1500, reset: true });
     // A network whose MTU the app never set is left at whatever the kernel chose.
     const untouched = config();
     const host = appliedHost(untouched);

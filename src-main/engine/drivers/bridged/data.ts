@@ -21,6 +21,8 @@ export interface BridgedData {
   routes?: FamilyRoute[];
   /** True once the uplink is a port of the bridge and its addresses and routes are on the bridge. */
   attached?: boolean;
+  /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back 1500). */
+  mtu?: number;
 }
 
 export function bridgedData(recorded: JournalNetwork | undefined): BridgedData | undefined {

@@ -8,6 +8,7 @@ import { processCmdline, processStartTicks } from '../../proc';
 import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
 import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
+import { executeSetMtu } from '../../mtu';
 import { APP_BRIDGE_MARK, type RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
@@ -168,27 +169,14 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       });
       return;
     }
-    case 'set-mtu': {
-      const mtu = Number(op.details?.mtu);
-      const before = await currentMtu(ctx, name);
-      let recorded: number | undefined;
-      ctx.record((j) => {
+    case 'set-mtu':
+      return executeSetMtu(op, ctx, (j, mtu) => {
         const r = recordOf(j, name);
-        recorded = r.mtu;
-        if (op.details?.reset) delete r.mtu;
+        const before = r.mtu;
+        if (mtu === undefined) delete r.mtu;
         else r.mtu = mtu;
+        return before;
       });
-      ctx.onUndo(async () => {
-        if (before !== undefined) await undoRun(ctx, ['ip', 'link', 'set', 'dev', name, 'mtu', String(before)], NO_SUCH_LINK);
-        ctx.record((j) => {
-          const r = recordOf(j, name);
-          if (recorded === undefined) delete r.mtu;
-          else r.mtu = recorded;
-        });
-      });
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(mtu)]);
-      return;
-    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
@@ -293,16 +281,6 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     default:
       throw new Error(`the host-only/NAT driver has no step "${op.op}"`);
-  }
-}
-
-export async function currentMtu(ctx: ExecContext, name: string): Promise<number | undefined> {
-  const result = await ctx.runner.run(['ip', '-j', 'link', 'show', 'dev', name], { allowFailure: true });
-  try {
-    const mtu = (JSON.parse(result.stdout || '[]') as { mtu?: number }[])[0]?.mtu;
-    return typeof mtu === 'number' ? mtu : undefined;
-  } catch {
-    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import { dhcpRange, type RoutedNetwork, type ValidationError } from '../../../..
 import type { PlanOperation } from '../../../../src-shared/api/types';
 import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, serviceAddress } from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
+import { planMtu } from '../../mtu';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
 
 /** What the routed driver records per network in the journal. */
@@ -24,29 +25,6 @@ export interface RoutedRecord {
  * a bridge found on the host is the app's to take over (and so to delete on `down`).
  */
 export const APP_BRIDGE_MARK = 'vnet-editor';
-
-/** A bridge's MTU when nobody sets one. */
-export const DEFAULT_MTU = 1500;
-
-/**
- * The op that gives a bridge the network's MTU, or puts back the default when the app had set one
- * and the config no longer does. Set after creation: an MTU given to `ip link add` does not hold once
- * a 1500-byte port joins, one set afterwards does.
- */
-export function planMtu(
-  name: string,
-  wanted: number | undefined,
-  current: number | undefined,
-  recorded: number | undefined,
-): PlanOperation[] {
-  if (wanted !== undefined) {
-    return current === wanted ? [] : [op(name, 'set-mtu', name, `Set the MTU of ${name} to ${wanted}`, { mtu: wanted })];
-  }
-  if (recorded === undefined) return [];
-  return [
-    op(name, 'set-mtu', name, `Put the MTU of ${name} back to ${DEFAULT_MTU} (no MTU configured)`, { mtu: DEFAULT_MTU, reset: true }),
-  ];
-}
 
 export function routedRecord(recorded: JournalNetwork | undefined): RoutedRecord {
   return (recorded?.data ?? {}) as RoutedRecord;
@@ -106,7 +84,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     }
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
   }
-  ops.push(...planMtu(name, network.mtu, link?.mtu, record.mtu));
+  ops.push(...planMtu('set-mtu', name, network.mtu, link?.mtu, record.mtu));
   const ours = new Set([...(record.addresses ?? [])]);
   for (const address of actual) {
     if (!desired.includes(address) && ours.has(address))
