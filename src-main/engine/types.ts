@@ -4,6 +4,7 @@ import type { Config, Network, ValidationError } from '../../src-shared/model';
 import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
+import type { NmView } from './drivers/bridged/nm/nmcli';
 
 export interface LinkState {
   name: string;
@@ -94,6 +95,8 @@ export interface HostState {
   dhcpCrashes?: Map<string, number[]>;
   /** "Now" for the crash back-off, epoch ms (injectable for tests). */
   now?: number;
+  /** What NetworkManager says, when it runs in this network namespace and answers. */
+  networkManager?: NmView;
 }
 
 /** What one network's driver created, recorded before each creating step and cleared after each removal. */
