@@ -254,7 +254,9 @@ export async function runSteps(
   onProgress?: (p: ApplyProgress) => void,
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
-  const undo: (() => Promise<void>)[] = [];
+  // Each undo remembers the step that registered it, so a rollback that fails can say which.
+  const undo: { fn: () => Promise<void>; step: number }[] = [];
+  let current = 0;
   const ctx: ExecContext = {
     runner,
     dirs,
@@ -264,7 +266,7 @@ export async function runSteps(
       else writeJournal(dirs, journal);
     },
     onUndo(fn) {
-      undo.push(fn);
+      undo.push({ fn, step: current });
     },
     ...(signal ? { signal } : {}),
   };
@@ -282,6 +284,7 @@ export async function runSteps(
     }
   };
   for (const [i, step] of steps.entries()) {
+    current = i;
     onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'running' });
     try {
       if (signal?.aborted) throw new Error('cancelled');
@@ -293,18 +296,21 @@ export async function runSteps(
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'failed' });
       onProgress?.({ step: i + 1, total, description: 'Rolling back', phase: 'rolling-back' });
       const rollbackErrors: string[] = [];
-      for (const fn of undo.reverse()) {
+      for (const { fn, step: owner } of undo.reverse()) {
         try {
           await fn();
         } catch (e) {
-          rollbackErrors.push(e instanceof Error ? e.message : String(e));
+          const what = `step ${owner + 1} "${steps[owner]!.operation.description}"`;
+          rollbackErrors.push(`could not undo ${what}: ${e instanceof Error ? e.message : String(e)}`);
         }
       }
       prune();
       removeEmptyDhcpDir(dirs, journal);
       onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
       const rolled =
-        rollbackErrors.length === 0 ? 'the changes made so far were rolled back' : `rolling back also hit: ${rollbackErrors.join('; ')}`;
+        rollbackErrors.length === 0
+          ? 'the changes made so far were rolled back'
+          : `the rollback was incomplete, so the host may still hold part of this change (${rollbackErrors.join('; ')})`;
       return { ok: false, applied: [], error: `step ${i + 1}/${total} "${step.operation.description}" failed: ${cause}; ${rolled}` };
     }
   }

@@ -10,6 +10,8 @@ export interface DhcpFiles {
   dir: string;
   conf: string;
   hosts: string;
+  /** Names of the reservations in the network's domain (hosts format), for the gateway's DNS. */
+  names: string;
   leases: string;
   pid: string;
 }
@@ -25,6 +27,7 @@ export function dhcpFiles(dirs: Dirs, network: string): DhcpFiles {
     dir,
     conf: path.join(dir, `${network}.conf`),
     hosts: path.join(dir, `${network}.hosts`),
+    names: path.join(dir, `${network}.names`),
     leases: path.join(dir, `${network}.leases`),
     pid: path.join(dir, `${network}.pid`),
   };
@@ -55,9 +58,11 @@ export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): s
   } else {
     lines.push(`interface=${network.name}`, 'port=0');
   }
-  if (dns && network.domain) {
-    // Names in the network's domain are answered here (reservations and guests that sent a hostname), never asked upstream.
-    lines.push(`local=/${network.domain}/`);
+  if (answersNames(network)) {
+    // Names in the network's domain are answered here, never asked upstream: guests that sent a hostname
+    // (from their leases) and every reservation's hostname (from the names file, reread on SIGHUP like
+    // the reservations, and known before that guest ever asks for a lease).
+    lines.push(`local=/${network.domain}/`, `addn-hosts=${files.names}`);
   }
   // With a domain, DHCP hands it out (option 15) and DNS answers HOST.DOMAIN.
   if (network.domain) lines.push(`domain=${network.domain}`);
@@ -84,6 +89,20 @@ export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): s
 /** Reservations, one `mac,address[,hostname]` per line; dnsmasq rereads it on SIGHUP without dropping leases. */
 export function generateHostsFile(network: RoutedNetwork): string {
   const lines = network.dhcp.reservations.map((r) => [r.mac.toLowerCase(), r.address, ...(r.hostname ? [r.hostname] : [])].join(','));
+  return lines.length > 0 ? `${lines.join('\n')}\n` : '';
+}
+
+/** True when the network's DNS answers HOST.DOMAIN: a NAT network with DNS on and a domain. */
+export function answersNames(network: RoutedNetwork): boolean {
+  return network.type === 'nat' && network.nat.dns && network.domain !== undefined;
+}
+
+/** The names file: `address host.domain host` for each reservation with a hostname, when the network answers names. */
+export function generateNamesFile(network: RoutedNetwork): string {
+  if (!answersNames(network)) return '';
+  const lines = network.dhcp.reservations
+    .filter((r) => r.hostname)
+    .map((r) => `${r.address} ${r.hostname}.${network.domain} ${r.hostname}`);
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 

@@ -310,9 +310,9 @@ export function readFileOrUndefined(file: string): string | undefined {
   }
 }
 
-/** conf and hosts text of every network that has files in the DHCP folder. */
-export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; any: boolean }> {
-  const files = new Map<string, { conf?: string; hosts?: string; any: boolean }>();
+/** conf, hosts and names text of every network that has files in the DHCP folder. */
+export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }> {
+  const files = new Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }>();
   const dir = dhcpDir(dirs);
   let names: string[] = [];
   try {
@@ -321,12 +321,13 @@ export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: 
     return files;
   }
   for (const name of names) {
-    const match = /^(.+)\.(conf|hosts|leases|pid)$/.exec(name);
+    const match = /^(.+)\.(conf|hosts|names|leases|pid)$/.exec(name);
     if (!match) continue;
     const network = match[1]!;
     const entry = files.get(network) ?? { any: true };
     if (match[2] === 'conf') entry.conf = readFileOrUndefined(path.join(dir, name));
     if (match[2] === 'hosts') entry.hosts = readFileOrUndefined(path.join(dir, name));
+    if (match[2] === 'names') entry.names = readFileOrUndefined(path.join(dir, name));
     files.set(network, entry);
   }
   return files;

@@ -89,7 +89,7 @@ export interface HostState {
   /** IPv4 neighbours (ARP entries) seen on the host's links: guests that talked to the host. */
   neighbours?: { address: string; dev: string; mac?: string }[];
   /** Contents of the DHCP files in the state folder, by network (undefined when missing). */
-  dhcpFiles: Map<string, { conf?: string; hosts?: string; any: boolean }>;
+  dhcpFiles: Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }>;
   journal: Journal;
   /** Per network, when the engine restarted its DHCP server because it had died (epoch ms). */
   dhcpCrashes?: Map<string, number[]>;

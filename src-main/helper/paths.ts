@@ -1,6 +1,6 @@
 // Fixed locations of the helper and its socket. Nothing here comes from the user:
-// the socket lives in a folder under a root-owned runtime folder, one per user id,
-// mode 0700, so only that user (and root) can connect.
+// the socket lives in a root-owned folder (0711) under a root-owned runtime folder, one
+// per user id; the socket itself is that user's, 0600, so only they (and root) can connect.
 import path from 'node:path';
 
 /** Root-owned runtime folder (override only for tests that run the helper unelevated). */

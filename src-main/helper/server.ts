@@ -77,19 +77,54 @@ export interface HelperServerOptions {
 }
 
 /**
- * Makes the socket folder private to the user (recreating it when it is not a plain
- * 0700 folder owned by them), listens, and serves connections.
+ * The socket folder belongs to the helper (root), not to the user it serves: that user may
+ * connect (the socket is theirs, 0600) but can never rename, unlink or swap anything in it,
+ * so nothing the helper does to the socket path afterwards can be turned onto another file.
+ * The folder above must be the helper's own and closed to others; it is never created
+ * through, or removed across, anything another user controls.
  */
+function prepareSocketFolder(dir: string): void {
+  const me = process.getuid?.() ?? 0;
+  const root = path.dirname(dir);
+  fs.mkdirSync(root, { recursive: true, mode: 0o755 });
+  const rootStat = fs.lstatSync(root);
+  if (!isOwnFolder(rootStat, me)) {
+    throw new Error(`refusing the helper's runtime folder ${root}: it must be a folder owned by uid ${me} that no one else can write`);
+  }
+  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (stat && !isOwnFolder(stat, me)) setAside(dir);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o711 });
+  // The folder is ours inside a folder that is ours: no one else can swap these paths.
+  fs.chmodSync(dir, 0o711);
+}
+
+function isOwnFolder(stat: fs.Stats, uid: number): boolean {
+  return stat.isDirectory() && stat.uid === uid && (stat.mode & 0o022) === 0;
+}
+
+/**
+ * Moves a folder someone else owns (an older helper's user-owned folder, or anything planted)
+ * out of the way, then removes only its top-level entries: unlink never follows a link, and
+ * the helper never descends into a folder whose contents another user can change under it.
+ */
+function setAside(dir: string): void {
+  const aside = path.join(path.dirname(dir), `.stale-${path.basename(dir)}-${process.pid}-${Date.now()}`);
+  fs.renameSync(dir, aside);
+  for (const entry of fs.readdirSync(aside)) {
+    const entryPath = path.join(aside, entry);
+    if (!fs.lstatSync(entryPath).isDirectory()) fs.unlinkSync(entryPath);
+  }
+  try {
+    fs.rmdirSync(aside);
+  } catch {
+    // It still holds a folder of the other user's: left where it is, harmless and out of the way.
+  }
+}
+
+/** Prepares the socket folder (see prepareSocketFolder), listens, and serves connections. */
 export async function startHelperServer(options: HelperServerOptions): Promise<{ server: net.Server; close(): Promise<void> }> {
   const dir = path.dirname(options.socketPath);
-  fs.mkdirSync(path.dirname(dir), { recursive: true, mode: 0o755 });
-  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
-  if (stat && (!stat.isDirectory() || stat.uid !== options.ownerUid || (stat.mode & 0o777) !== 0o700)) {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-  fs.chmodSync(dir, 0o700);
-  fs.chownSync(dir, options.ownerUid, options.ownerGid ?? -1);
+  prepareSocketFolder(dir);
   fs.rmSync(options.socketPath, { force: true });
 
   const serial = serialQueue();
@@ -128,8 +163,9 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
     server.once('error', reject);
     server.listen(options.socketPath, () => resolve());
   });
+  // Safe by path: only the helper can change entries of its own folder. lchown all the same.
   fs.chmodSync(options.socketPath, 0o600);
-  fs.chownSync(options.socketPath, options.ownerUid, options.ownerGid ?? -1);
+  fs.lchownSync(options.socketPath, options.ownerUid, options.ownerGid ?? -1);
   armIdle(options.firstConnectionMs ?? options.idleMs);
   return {
     server,

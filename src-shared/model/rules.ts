@@ -7,6 +7,11 @@ import type { Path, ValidationError } from './errors';
 
 export const NAME_PATTERN = /^[A-Za-z][A-Za-z0-9_.-]{0,14}$/;
 export const HOSTNAME_PATTERN = /^(?=.{1,63}$)[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?$/;
+/**
+ * Host names dnsmasq reads as something else in a `dhcp-host` line: `ignore` (no lease at
+ * all), `infinite`, and lease times (digits with an optional s/m/h/d/w, like 2m or 3600).
+ */
+export const DNSMASQ_HOST_KEYWORD = /^(ignore|infinite|\d+[smhdw]?)$/i;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 export const LEASE_MIN = 120;
@@ -216,6 +221,11 @@ function checkRouted(out: Findings, network: RoutedNetwork, base: Path): void {
       out.add(
         [...path, 'hostname'],
         `"${clip(reservation.hostname)}" is not a valid host name (1-63 letters, digits and "-", not starting or ending with "-")`,
+      );
+    } else if (reservation.hostname !== undefined && DNSMASQ_HOST_KEYWORD.test(reservation.hostname)) {
+      out.add(
+        [...path, 'hostname'],
+        `"${reservation.hostname}" cannot be a host name: the DHCP server reads it as a setting (ignore, infinite and lease times like 2m or 3600 are refused)`,
       );
     }
   });

@@ -14,7 +14,7 @@ import type { Config, Network, NetworkType } from '../../../src-shared/model';
 import type { Adapter } from '../../../src-shared/api/types';
 import { Field } from '../components/Field';
 import { changeSubnet, changeType, fieldsFromSubnet, replaceNetwork, subnetFromFields, validSubnet } from '../state/draft';
-import { fieldError, type ValidationError } from '../state/validation';
+import { fieldError, numberOrText, type ValidationError } from '../state/validation';
 import { AutomaticSettingsDialog } from './AutomaticSettingsDialog';
 import { DhcpSettingsDialog } from './DhcpSettingsDialog';
 import { NatSettingsDialog } from './NatSettingsDialog';
@@ -39,6 +39,14 @@ const TYPE_TEXT: { type: NetworkType; name: string; detail: string }[] = [
 /** Which of VMware's two fields a subnet error belongs to. */
 function subnetErrorField(message: string, mask: string): 'ip' | 'mask' {
   return message.startsWith('prefix /') || (mask.trim() !== '' && !/^\d+\.\d+\.\d+\.\d+$/.test(mask.trim())) ? 'mask' : 'ip';
+}
+
+/** The network with the MTU field's text: left out when empty, else the number (or the text, for the model to report). */
+function withMtu(network: Network, text: string): Network {
+  const { mtu: _old, ...rest } = network;
+  if (text.trim() === '') return rest as Network;
+  // A half-typed value stays text in the draft, so the model's message names it.
+  return { ...rest, mtu: numberOrText(text) as number } as Network;
 }
 
 export function NetworkInfo({ config, index, errors, adapters, onChange }: Props) {
@@ -191,6 +199,15 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
               fullWidth
             />
           </Stack>
+          <Field
+            label="MTU"
+            value={network.mtu === undefined ? '' : String(network.mtu)}
+            inputMode="numeric"
+            onValue={(text) => set(withMtu(network, text))}
+            problem={fieldError(errors, [...base, 'mtu'])}
+            hint={routed ? 'Empty: 1500. DHCP offers it to the guests too.' : 'Empty: the uplink’s'}
+            sx={{ maxWidth: 260 }}
+          />
         </Stack>
       </Box>
 
@@ -211,8 +228,9 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
           config={config}
           networkIndex={index}
           onCancel={() => setOpen(undefined)}
-          onOk={(dhcp) => {
-            set({ ...network, dhcp });
+          onOk={(dhcp, domain) => {
+            const { domain: _old, ...rest } = network;
+            set(domain === undefined ? { ...rest, dhcp } : { ...rest, domain, dhcp });
             setOpen(undefined);
           }}
         />

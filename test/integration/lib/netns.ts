@@ -90,6 +90,13 @@ export interface DhcpLease {
   router: string;
   dns: string;
   serverid: string;
+  /** Options asked for with `ask` (empty when not asked or not sent). */
+  domain: string;
+  mtu: string;
+  /** The boot file: `$boot_file` (from the file field) or `$bootfile` (option 67). */
+  bootFile: string;
+  /** The next server (siaddr), where the boot file is fetched from. */
+  nextServer: string;
 }
 
 /**
@@ -147,7 +154,11 @@ export class Sandbox {
    * Runs busybox udhcpc in `ns` on `iface` until it gets a lease, and applies it (address,
    * and default route when a router is offered) through a small script of our own.
    */
-  async dhcp(ns: Netns, iface = 'eth0', opts: { applyRoute?: boolean; tries?: number } = {}): Promise<DhcpLease> {
+  async dhcp(
+    ns: Netns,
+    iface = 'eth0',
+    opts: { applyRoute?: boolean; tries?: number; hostname?: string; ask?: ('mtu' | 'bootfile')[] } = {},
+  ): Promise<DhcpLease> {
     const dir = this.tempDir('udhcpc');
     const out = path.join(dir, 'lease');
     const script = path.join(dir, 'script.sh');
@@ -157,7 +168,7 @@ export class Sandbox {
         '#!/bin/sh',
         // Only the bound/renew events carry a lease.
         'case "$1" in bound|renew)',
-        `  printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\ndns=%s\\nserverid=%s\\n' "$ip" "$subnet" "$router" "$dns" "$serverid" > ${out}`,
+        `  printf 'ip=%s\\nsubnet=%s\\nrouter=%s\\ndns=%s\\nserverid=%s\\ndomain=%s\\nmtu=%s\\nbootfile=%s\\nsiaddr=%s\\n' "$ip" "$subnet" "$router" "$dns" "$serverid" "$domain" "$mtu" "\${boot_file:-$bootfile}" "$siaddr" > ${out}`,
         '  ip addr flush dev "$interface"',
         '  ip addr add "$ip/$mask" dev "$interface"',
         opts.applyRoute === false ? '  :' : '  [ -n "$router" ] && ip route replace default via "${router%% *}" dev "$interface"',
@@ -168,9 +179,12 @@ export class Sandbox {
       ].join('\n'),
       { mode: 0o755 },
     );
-    const r = await ns.exec(['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '1', '-s', script], {
-      timeoutMs: 30_000,
-    });
+    // udhcpc asks for neither the MTU nor the boot file unless told to.
+    const extra = [...(opts.ask ?? []).flatMap((o) => ['-O', o]), ...(opts.hostname ? ['-x', `hostname:${opts.hostname}`] : [])];
+    const r = await ns.exec(
+      ['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '1', ...extra, '-s', script],
+      { timeoutMs: 30_000 },
+    );
     if (r.code !== 0 || !fs.existsSync(out)) throw new Error(`no DHCP lease in ${ns.name} on ${iface}: ${r.stderr.trim()}`);
     const lease: Record<string, string> = {};
     for (const line of fs.readFileSync(out, 'utf8').split('\n')) {
@@ -183,6 +197,10 @@ export class Sandbox {
       router: lease.router ?? '',
       dns: lease.dns ?? '',
       serverid: lease.serverid ?? '',
+      domain: lease.domain ?? '',
+      mtu: lease.mtu ?? '',
+      bootFile: lease.bootfile ?? '',
+      nextServer: lease.siaddr ?? '',
     };
   }
 

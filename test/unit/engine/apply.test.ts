@@ -36,11 +36,11 @@ describe('apply through the runner', () => {
     const conf = (name: string): string => `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
     expect(runner.lines()).toEqual([
       'ip link add name vmnet1 type bridge',
-      'ip link set vmnet1 up',
+      'ip link set dev vmnet1 up',
       'ip addr add 192.168.56.1/24 dev vmnet1',
       conf('vmnet1'),
       'ip link add name vmnet8 type bridge',
-      'ip link set vmnet8 up',
+      'ip link set dev vmnet8 up',
       'ip addr add 192.168.133.1/24 dev vmnet8',
       'ip addr add 192.168.133.2/24 dev vmnet8',
       conf('vmnet8'),
@@ -78,14 +78,45 @@ describe('apply through the runner', () => {
       'nft -f -',
       'ip addr del 192.168.133.2/24 dev vmnet8',
       'ip addr del 192.168.133.1/24 dev vmnet8',
-      'ip link del vmnet8',
+      'ip link del dev vmnet8',
       'ip addr del 192.168.56.1/24 dev vmnet1',
-      'ip link del vmnet1',
+      'ip link del dev vmnet1',
     ]);
     expect(progress).toContain('rolled-back');
     // Nothing is left recorded, and no file is left behind.
     expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
     expect(fs.readdirSync(dirs.state)).toEqual([]);
+  });
+
+  it('iproute2 keywords as names: every link command names the bridge with `dev` (security item 3)', async () => {
+    const runner = new RecordingRunner();
+    const state = freshHost();
+    const keywords = ['link', 'name', 'master', 'type', 'mtu', 'dev', 'up', 'help', 'a', 'br'];
+    const networks = keywords.map((name, i) => hostOnlyNetwork(name, `10.${i}.0.0/24`));
+    const outcome = await runSteps(planSteps({ version: 1, networks }, state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(true);
+    const linkCommands = runner.commands.filter((c) => c.argv[1] === 'link').map((c) => c.argv);
+    expect(linkCommands).toHaveLength(2 * keywords.length);
+    for (const argv of linkCommands) {
+      if (argv[2] === 'add') expect(argv.slice(3, 5)).toEqual(['name', expect.any(String)]);
+      else expect(argv[3]).toBe('dev');
+    }
+  });
+
+  it('a rollback that cannot undo a step says so, naming the step, instead of claiming it rolled back (security item 3)', async () => {
+    const runner = new RecordingRunner()
+      .respond(['ip', 'addr', 'add', '192.168.133.2/24'], { code: 2, stderr: 'RTNETLINK answers: Permission denied' })
+      .respond(['ip', 'link', 'del', 'dev', 'vmnet1'], { code: 2, stderr: 'RTNETLINK answers: Operation not permitted' });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/^step 6\/9 "Add address 192\.168\.133\.2\/24 to vmnet8.*" failed: .*Permission denied/);
+    expect(outcome.error).not.toMatch(/the changes made so far were rolled back/);
+    expect(outcome.error).toMatch(
+      /the rollback was incomplete, so the host may still hold part of this change \(could not undo step 1 "Create bridge vmnet1[^"]*": `ip link del dev vmnet1` failed: RTNETLINK answers: Operation not permitted\)$/,
+    );
+    // The address that was never added is no undo failure: "Cannot assign" is the expected answer there.
+    expect(outcome.error).not.toMatch(/could not undo step 6/);
   });
 
   it('a second run against the applied host does nothing at all', async () => {
@@ -102,8 +133,8 @@ describe('apply through the runner', () => {
     const outcome = await runSteps(planSteps({ version: 1, networks: [] }, state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(true);
     expect(runner.lines().filter((l) => !l.startsWith('kill') && !l.startsWith('ip -j'))).toEqual([
-      'ip link del vmnet1',
-      'ip link del vmnet8',
+      'ip link del dev vmnet1',
+      'ip link del dev vmnet8',
       'nft list table inet vnet_editor',
       'nft -f -',
       'sysctl -q -w net.ipv4.ip_forward=0',
@@ -122,11 +153,11 @@ describe('apply through the runner', () => {
     const lines = runner.lines();
     expect(lines.slice(0, 4)).toEqual([
       'ip link add name vmnet8 type bridge',
-      'ip link set vmnet8 up',
+      'ip link set dev vmnet8 up',
       'ip -j link show dev vmnet8',
       'ip link set dev vmnet8 mtu 1400',
     ]);
     expect(lines).toContain('ip link set dev vmnet8 mtu 1500');
-    expect(lines.indexOf('ip link set dev vmnet8 mtu 1500')).toBeLessThan(lines.indexOf('ip link del vmnet8'));
+    expect(lines.indexOf('ip link set dev vmnet8 mtu 1500')).toBeLessThan(lines.indexOf('ip link del dev vmnet8'));
   });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { everyStageRequired } from '../../../scripts/lib/test-counts.mjs';
 import { hasSubnet, parseConfigText } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile } from '../../../src-main/engine/dnsmasq';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile } from '../../../src-main/engine/dnsmasq';
 
 const goldenDir = path.resolve(__dirname, '../../golden');
 const fixtures = fs.readdirSync(path.join(goldenDir, 'fixtures')).filter((f) => f.endsWith('.json'));
@@ -72,6 +72,10 @@ describe.each(fixtures)('golden %s', (fixture) => {
     const n = networks.find((x) => x.name === network)!;
     matchGolden(`dnsmasq/${name}.${network}.conf`, generateDnsmasqConf(n, dhcpFiles(dirs, network)));
     matchGolden(`dnsmasq/${name}.${network}.hosts`, generateHostsFile(n));
+    const names = generateNamesFile(n);
+    // Only networks that answer names have a names file.
+    if (names !== '' || fs.existsSync(path.join(goldenDir, `dnsmasq/${name}.${network}.names`)))
+      matchGolden(`dnsmasq/${name}.${network}.names`, names);
   });
 });
 

@@ -3,7 +3,7 @@
 import crypto from 'node:crypto';
 import { hasSubnet, type Config } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile } from '../../../src-main/engine/dnsmasq';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile } from '../../../src-main/engine/dnsmasq';
 import { bridgeAddresses } from '../../../src-main/engine/drivers/routed/plan';
 import type { HostState, LinkState } from '../../../src-main/engine/types';
 import type { Dirs } from '../../../src-main/paths';
@@ -52,7 +52,13 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
     if (n.dhcp.enabled) {
       const files = dhcpFiles(dirs, n.name);
       state.dhcp.set(n.name, [{ network: n.name, pid: pid++, startedAt: 0, confFile: files.conf, fromPidFile: true }]);
-      state.dhcpFiles.set(n.name, { conf: generateDnsmasqConf(n, files), hosts: generateHostsFile(n), any: true });
+      const names = generateNamesFile(n);
+      state.dhcpFiles.set(n.name, {
+        conf: generateDnsmasqConf(n, files),
+        hosts: generateHostsFile(n),
+        ...(names ? { names } : {}),
+        any: true,
+      });
     }
   }
   if (routed.length > 0) {

@@ -148,7 +148,11 @@ describe('planner: MTU, domain, network boot, reservations only', () => {
   }
 
   it('a fresh host gets the MTU set after the bridge is created, before its addresses', () => {
-    expect(ops(withOptional(), freshHost()).slice(3, 6)).toEqual(['create-bridge vmnet8', 'set-mtu vmnet8', 'add-address vmnet8 192.168.133.1/24']);
+    expect(ops(withOptional(), freshHost()).slice(3, 6)).toEqual([
+      'create-bridge vmnet8',
+      'set-mtu vmnet8',
+      'add-address vmnet8 192.168.133.1/24',
+    ]);
   });
 
   it('plans nothing once applied (idempotent with every optional field)', () => {
@@ -171,7 +175,7 @@ describe('planner: MTU, domain, network boot, reservations only', () => {
     delete nat(c).mtu;
     const plan = planSteps(c, state, DIRS).steps.map((s) => s.operation);
     const mtu = plan.find((o) => o.op === 'set-mtu');
-    expect(mtu?.details).toEqual({ mtu: 1500, reset: true });
+    expect(mtu?.details).toEqual({ bridge: 'vmnet8', mtu: 1500, reset: true });
     // A network whose MTU the app never set is left at whatever the kernel chose.
     const untouched = config();
     const host = appliedHost(untouched);

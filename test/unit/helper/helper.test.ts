@@ -108,7 +108,7 @@ describe('helper socket', () => {
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('listens in a private folder and answers the client backend, with progress', async () => {
+  it('listens in a folder of its own and answers the client backend, with progress', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-helper-test-'));
     dirs.push(root);
     const socketPath = path.join(root, '1000', 'helper.sock');
@@ -116,7 +116,7 @@ describe('helper socket', () => {
     const uid = process.getuid!();
     const helper = await startHelperServer({ handlers: fake.handlers, socketPath, ownerUid: uid });
     try {
-      expect(fs.statSync(path.dirname(socketPath)).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(path.dirname(socketPath)).mode & 0o777).toBe(0o711);
       expect(fs.statSync(socketPath).mode & 0o777).toBe(0o600);
       const backend = helperBackend({ socketPath });
       const progress: string[] = [];
@@ -139,7 +139,7 @@ describe('helper socket', () => {
     }
   });
 
-  it('replaces a socket folder that is not private', async () => {
+  it('sets aside a socket folder that others can write', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-helper-test-'));
     dirs.push(root);
     const dir = path.join(root, '1000');
@@ -152,8 +152,9 @@ describe('helper socket', () => {
       ownerUid: process.getuid!(),
     });
     try {
-      expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+      expect(fs.statSync(dir).mode & 0o777).toBe(0o711);
       expect(fs.existsSync(path.join(dir, 'planted'))).toBe(false);
+      expect(fs.readdirSync(root)).toEqual(['1000']);
     } finally {
       await helper.close();
     }

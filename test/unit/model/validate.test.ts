@@ -112,6 +112,42 @@ const invalid: [string, Mutation, string, RegExp][] = [
     /host name/,
   ],
   [
+    'reservation hostname "ignore", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = 'ignore'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"ignore" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "infinite", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = 'infinite'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"infinite" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "2m", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = '2m'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"2m" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "3600", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = '3600'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"3600" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "IGNORE", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = 'IGNORE'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"IGNORE" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
+    'reservation hostname "1w", a dnsmasq keyword (security item 5)',
+    (c) => (c.networks[2].dhcp.reservations[0].hostname = '1w'),
+    'networks[2].dhcp.reservations[0].hostname',
+    /"1w" cannot be a host name: the DHCP server reads it as a setting/,
+  ],
+  [
     'forward bad protocol',
     (c) => (c.networks[2].nat.portForwards[0].protocol = 'icmp'),
     'networks[2].nat.portForwards[0].protocol',
@@ -215,6 +251,15 @@ describe('validateConfig', () => {
     const result = validateConfig(c);
     expect(result.ok && result.config.networks[2]).toMatchObject({ nat: { portForwards: [] }, dhcp: { reservations: [] } });
   });
+
+  it.each(['m2', 'web2m', '2m-host', 'h', 'ignored', 'infinity', '2mm'])(
+    'keeps host names dnsmasq reads as names (%s) (security item 5)',
+    (hostname) => {
+      const c = clone();
+      c.networks[2].dhcp.reservations[0].hostname = hostname;
+      expect(validateConfig(c).ok).toBe(true);
+    },
+  );
 
   it.each(validOptional)('accepts %s', (_what, mutate) => {
     const c = clone();

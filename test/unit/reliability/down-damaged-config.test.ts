@@ -52,7 +52,7 @@ it('a damaged stored config does not stop down from removing what the journal re
   const runner = hostRunner();
   await down({ dirs, runner });
   const changes = runner.lines().filter((l) => !l.includes(' -j ') && !l.startsWith('nft list'));
-  expect(changes).toContain('ip link del vmnet1');
+  expect(changes).toContain('ip link del dev vmnet1');
   expect(changes.join('\n')).not.toMatch(/eth0/);
   // The damaged file is left for the user to recover from networks.json.bak.
   expect(fs.readFileSync(path.join(dirs.config, 'networks.json'), 'utf8')).toBe('{"version": 1, "netw');

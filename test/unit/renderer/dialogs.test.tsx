@@ -185,13 +185,58 @@ describe('DHCP settings dialog', () => {
     expect(within(screen.getByRole('table', { name: 'Reservations' })).getByText('build')).toBeTruthy();
 
     await user.click(within(screen.getByRole('dialog', { name: 'DHCP Settings' })).getByRole('button', { name: 'OK' }));
-    expect(onOk).toHaveBeenCalledWith({
-      enabled: true,
-      rangeStart: '192.168.133.100',
-      rangeEnd: '192.168.133.254',
-      leaseSeconds: 3600,
-      reservations: [{ mac: '52:54:00:aa:bb:cc', address: '192.168.133.20', hostname: 'build' }],
-    });
+    expect(onOk).toHaveBeenCalledWith(
+      {
+        enabled: true,
+        rangeStart: '192.168.133.100',
+        rangeEnd: '192.168.133.254',
+        leaseSeconds: 3600,
+        reservations: [{ mac: '52:54:00:aa:bb:cc', address: '192.168.133.20', hostname: 'build' }],
+      },
+      undefined,
+    );
+  });
+
+  it('switches the range off (reservations only), sets the domain and network boot, checking each', async () => {
+    const user = userEvent.setup({ delay: null });
+    const onOk = vi.fn();
+    renderWithHost(<DhcpSettingsDialog config={config()} networkIndex={NAT} onOk={onOk} onCancel={() => {}} />);
+    await user.click(screen.getByLabelText(/Hand out addresses from a range/));
+    expect(disabled(screen.getByLabelText('Starting IP address'))).toBe(true);
+    // The range it had stays visible, to come back when switched on again.
+    expect(valueOf(screen.getByLabelText('Starting IP address'))).toBe('192.168.133.128');
+
+    const domain = screen.getByLabelText('Domain name');
+    await user.type(domain, 'lab..example');
+    expect(screen.getByText(/domain "lab..example" has an empty label/)).toBeTruthy();
+    expect(disabled(ok())).toBe(true);
+    await user.clear(domain);
+    await user.type(domain, 'localdomain');
+
+    await user.click(screen.getByLabelText(/Network boot/));
+    const file = screen.getByLabelText('Boot file');
+    expect(valueOf(file)).toBe('pxelinux.0');
+    await user.clear(file);
+    await user.type(file, 'a,b');
+    expect(screen.getByText(/boot file "a,b" may contain only/)).toBeTruthy();
+    await user.clear(file);
+    await user.type(file, 'ipxe.efi');
+    const server = screen.getByLabelText('Next server (TFTP)');
+    await user.type(server, '10.0.0.5');
+    expect(screen.getByText("boot server 10.0.0.5 is outside the network's subnet 192.168.133.0/24")).toBeTruthy();
+    await user.clear(server);
+    await user.type(server, '192.168.133.10');
+
+    await user.click(ok());
+    expect(onOk).toHaveBeenCalledWith(
+      {
+        enabled: true,
+        leaseSeconds: 1800,
+        reservations: (config().networks[NAT] as NatNetwork).dhcp.reservations,
+        boot: { file: 'ipxe.efi', server: '192.168.133.10' },
+      },
+      'localdomain',
+    );
   });
 });
 

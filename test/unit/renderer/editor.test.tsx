@@ -92,6 +92,28 @@ describe('networks editor', () => {
     expect(screen.getByText('prefix /31 is not allowed; use a prefix from /8 to /30')).toBeTruthy();
   });
 
+  it('edits the MTU in VMnet information, checked by the model, and applies it', async () => {
+    const { user, api } = await openEditor();
+    const mtu = screen.getByLabelText('MTU');
+    expect(valueOf(mtu)).toBe('');
+    await fill(user, mtu, '100');
+    expect(screen.getByText('MTU 100 is out of range; allowed is 576 to 9000 bytes')).toBeTruthy();
+    expect(disabled(footerButton('Apply'))).toBe(true);
+    await fill(user, mtu, '1400');
+    await user.click(footerButton('Apply'));
+    const dialog = await screen.findByRole('dialog', { name: 'Apply changes' });
+    await user.click(await within(dialog).findByRole('button', { name: 'Apply changes' }));
+    await waitFor(() => expect(screen.queryByRole('dialog', { name: 'Apply changes' })).toBeNull());
+    expect(api.applied.networks[2]).toMatchObject({ mtu: 1400 });
+    // Emptying the field leaves the MTU out again (the kernel's 1500).
+    await user.clear(screen.getByLabelText('MTU'));
+    await user.click(footerButton('Apply'));
+    await user.click(
+      await within(await screen.findByRole('dialog', { name: 'Apply changes' })).findByRole('button', { name: 'Apply changes' }),
+    );
+    await waitFor(() => expect('mtu' in api.applied.networks[2]!).toBe(false));
+  });
+
   it('picks networks with the keyboard', async () => {
     const { user, table } = await openEditor();
     const rows = within(table).getAllByRole('row').slice(1);

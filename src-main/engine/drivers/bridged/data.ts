@@ -25,6 +25,8 @@ export interface BridgedData {
   via?: 'kernel' | 'networkmanager';
   /** NetworkManager profiles: the uplink's own (kept, never changed), and the two the app created. */
   nm?: { uplinkProfile: string; uplinkProfileName: string; bridgeProfile?: string; portProfile?: string };
+  /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back 1500). */
+  mtu?: number;
 }
 
 export function bridgedData(recorded: JournalNetwork | undefined): BridgedData | undefined {

@@ -8,6 +8,7 @@ import { readAddresses, readLinks, readRoutes, type IpAddrInfo } from '../../../
 import { addressArgv, isKernelRoute, isMovableAddress, routeArgv } from '../../../adapters/routes';
 import type { CommandRunner } from '../../runner';
 import type { ExecContext } from '../../types';
+import { executeSetMtu } from '../../mtu';
 import { bridgedData, type BridgedData, type FamilyRoute } from './data';
 
 function detailsOf(op: PlanOperation): { bridge: string; uplink: string } {
@@ -255,6 +256,15 @@ export async function executeKernel(op: PlanOperation, ctx: ExecContext): Promis
       return detachUplink(op, ctx);
     case 'bridged-delete-bridge':
       return deleteBridge(op, ctx);
+    case 'bridged-set-mtu':
+      return executeSetMtu(op, ctx, (j, mtu) => {
+        const entry = (j.networks[op.network ?? ''] ??= { type: 'bridged', data: { bridge: op.network } });
+        const data = entry.data as Partial<BridgedData>;
+        const before = data.mtu;
+        if (mtu === undefined) delete data.mtu;
+        else data.mtu = mtu;
+        return before;
+      });
     default:
       throw new Error(`the bridged driver does not know the operation ${op.op}`);
   }

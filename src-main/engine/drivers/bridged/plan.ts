@@ -8,9 +8,11 @@ import type { HostState, PlanContext } from '../../types';
 import { bridgedData, type BridgedData } from './data';
 import type { HostProbe } from './probe';
 import { chooseUplink } from './uplink';
+import { planMtu } from '../../mtu';
 
 export const KERNEL_OPS = [
   'bridged-create-bridge',
+  'bridged-set-mtu',
   'bridged-switch-on',
   'bridged-attach-uplink',
   'bridged-detach-uplink',
@@ -100,6 +102,8 @@ export function planKernelBridge(network: BridgedNetwork, uplink: string, state:
       details: { bridge, uplink },
     });
   }
+  // After the uplink joined, which would otherwise lower the bridge to the uplink's MTU.
+  ops.push(...planMtu('bridged-set-mtu', bridge, network.mtu, link?.mtu, recorded?.mtu));
   return ops;
 }
 

@@ -6,13 +6,28 @@ import type { Dirs } from '../../../paths';
 import { dhcpFiles, type DhcpFiles } from '../../dnsmasq';
 import { processCmdline, processStartTicks } from '../../proc';
 import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
+import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
+import { executeSetMtu } from '../../mtu';
 import type { RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
   journal.networks[network] ??= { type, data: {} };
   return journal.networks[network].data as RoutedRecord;
 }
+
+/**
+ * Runs one undo command. A failure is the rollback's to report, unless the host is already
+ * as the undo wants it (what failed never got made, so there is nothing to take back).
+ */
+async function undoRun(ctx: ExecContext, argv: string[], alreadyUndone: RegExp): Promise<void> {
+  const result = await ctx.runner.run(argv, { allowFailure: true });
+  if (result.code !== 0 && !alreadyUndone.test(result.stderr)) throw new CommandError(argv, result);
+}
+
+const NO_SUCH_LINK = /Cannot find device|does not exist/;
+const NO_SUCH_ADDRESS = /Cannot assign requested address|Address not found/;
+const ALREADY_THERE = /File exists/;
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
@@ -66,6 +81,12 @@ async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<void> {
   await ctx.runner.run(['dnsmasq', `--conf-file=${files.conf}`]);
 }
 
+/** The names file only exists while there are names to answer (an op planned before it existed has none). */
+function namesText(op: PlanOperation): string | undefined {
+  const names = str(op.details?.names);
+  return names === '' ? undefined : names;
+}
+
 export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
   const name = op.network ?? '';
   const { runner } = ctx;
@@ -77,13 +98,13 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       });
       // The undo is registered before acting, so a step that fails half-way is undone too.
       ctx.onUndo(async () => {
-        await runner.run(['ip', 'link', 'del', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'link', 'del', 'dev', name], NO_SUCH_LINK);
         ctx.record((j) => {
           recordOf(j, name).bridge = false;
         });
       });
       await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
-      await runner.run(['ip', 'link', 'set', name, 'up']);
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
       return;
     }
     case 'adopt-bridge': {
@@ -106,9 +127,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       return;
     }
     case 'set-link-up': {
-      await runner.run(['ip', 'link', 'set', name, 'up']);
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
       ctx.onUndo(async () => {
-        await runner.run(['ip', 'link', 'set', name, 'down'], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'link', 'set', 'dev', name, 'down'], NO_SUCH_LINK);
       });
       return;
     }
@@ -119,7 +140,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         r.addresses = [...new Set([...(r.addresses ?? []), address])];
       });
       ctx.onUndo(async () => {
-        await runner.run(['ip', 'addr', 'del', address, 'dev', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'addr', 'del', address, 'dev', name], NO_SUCH_ADDRESS);
         ctx.record((j) => {
           const r = recordOf(j, name);
           r.addresses = (r.addresses ?? []).filter((a) => a !== address);
@@ -143,44 +164,36 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           const r = recordOf(j, name);
           r.addresses = [...new Set([...(r.addresses ?? []), address])];
         });
-        await runner.run(['ip', 'addr', 'add', address, 'dev', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'addr', 'add', address, 'dev', name], ALREADY_THERE);
       });
       return;
     }
-    case 'set-mtu': {
-      const mtu = Number(op.details?.mtu);
-      const before = await currentMtu(ctx, name);
-      let recorded: number | undefined;
-      ctx.record((j) => {
+    case 'set-mtu':
+      return executeSetMtu(op, ctx, (j, mtu) => {
         const r = recordOf(j, name);
-        recorded = r.mtu;
-        if (op.details?.reset) delete r.mtu;
+        const before = r.mtu;
+        if (mtu === undefined) delete r.mtu;
         else r.mtu = mtu;
+        return before;
       });
-      ctx.onUndo(async () => {
-        if (before !== undefined) await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(before)], { allowFailure: true });
-        ctx.record((j) => {
-          const r = recordOf(j, name);
-          if (recorded === undefined) delete r.mtu;
-          else r.mtu = recorded;
-        });
-      });
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'mtu', String(mtu)]);
-      return;
-    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
       for (const pid of pids) await stopDnsmasq(ctx, pid);
       ctx.onUndo(async () => {
         // Bring back the server this step stopped, when its config is still there.
-        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files).catch(() => undefined);
+        if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files);
       });
       return;
     }
     case 'start-dhcp': {
       prepareDhcpDir(ctx.dirs, files);
-      const previous = { conf: readOr(files.conf), hosts: readOr(files.hosts), leases: fs.existsSync(files.leases) };
+      const previous = {
+        conf: readOr(files.conf),
+        hosts: readOr(files.hosts),
+        names: readOr(files.names),
+        leases: fs.existsSync(files.leases),
+      };
       let wasRecorded: boolean | undefined;
       ctx.record((j) => {
         wasRecorded = recordOf(j, name).dhcp;
@@ -191,6 +204,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         if (pid > 0) await stopDnsmasq(ctx, pid);
         writeOrRemove(files.conf, previous.conf);
         writeOrRemove(files.hosts, previous.hosts);
+        writeOrRemove(files.names, previous.names);
         if (!previous.leases) fs.rmSync(files.leases, { force: true });
         if (previous.conf === undefined) fs.rmSync(files.pid, { force: true });
         ctx.record((j) => {
@@ -198,6 +212,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
       });
       writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.names, namesText(op));
       writeOrRemove(files.conf, str(op.details?.conf));
       const crash = op.details?.crashRestart as { delayMs?: number } | undefined;
       if (crash) {
@@ -210,17 +225,20 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'reload-dhcp': {
       const previous = readOr(files.hosts);
+      const previousNames = readOr(files.names);
       const pid = Number(op.details?.pid);
       writeOrRemove(files.hosts, str(op.details?.hosts));
+      writeOrRemove(files.names, namesText(op));
       await runner.run(['kill', '-HUP', String(pid)]);
       ctx.onUndo(async () => {
         writeOrRemove(files.hosts, previous);
-        await runner.run(['kill', '-HUP', String(pid)], { allowFailure: true });
+        writeOrRemove(files.names, previousNames);
+        await runner.run(['kill', '-HUP', String(pid)]);
       });
       return;
     }
     case 'remove-dhcp-files': {
-      for (const file of [files.conf, files.hosts, files.leases, files.pid]) fs.rmSync(file, { force: true });
+      for (const file of [files.conf, files.hosts, files.names, files.leases, files.pid]) fs.rmSync(file, { force: true });
       ctx.record((j) => {
         if (j.networks[name]) recordOf(j, name).dhcp = false;
       });
@@ -228,7 +246,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     case 'delete-bridge': {
       const addresses = await currentAddresses(ctx, name);
-      await runner.run(['ip', 'link', 'del', name]);
+      await runner.run(['ip', 'link', 'del', 'dev', name]);
       let before: RoutedRecord | undefined;
       ctx.record((j) => {
         const r = recordOf(j, name);
@@ -240,9 +258,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         ctx.record((j) => {
           Object.assign(recordOf(j, name), before);
         });
-        await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge'], { allowFailure: true });
-        await runner.run(['ip', 'link', 'set', name, 'up'], { allowFailure: true });
-        for (const a of addresses) await runner.run(['ip', 'addr', 'add', a, 'dev', name], { allowFailure: true });
+        await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
+        await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
+        for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
       });
       return;
     }
@@ -262,16 +280,6 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     default:
       throw new Error(`the host-only/NAT driver has no step "${op.op}"`);
-  }
-}
-
-export async function currentMtu(ctx: ExecContext, name: string): Promise<number | undefined> {
-  const result = await ctx.runner.run(['ip', '-j', 'link', 'show', 'dev', name], { allowFailure: true });
-  try {
-    const mtu = (JSON.parse(result.stdout || '[]') as { mtu?: number }[])[0]?.mtu;
-    return typeof mtu === 'number' ? mtu : undefined;
-  } catch {
-    return undefined;
   }
 }
 

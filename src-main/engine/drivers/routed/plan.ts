@@ -3,8 +3,9 @@
 import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../../../../src-shared/model/ip';
 import { dhcpRange, type RoutedNetwork, type ValidationError } from '../../../../src-shared/model';
 import type { PlanOperation } from '../../../../src-shared/api/types';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile, serviceAddress } from '../../dnsmasq';
+import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, serviceAddress } from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
+import { planMtu } from '../../mtu';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
 
 /** What the routed driver records per network in the journal. */
@@ -17,24 +18,6 @@ export interface RoutedRecord {
   dhcp?: boolean;
   /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back the kernel's 1500). */
   mtu?: number;
-}
-
-/** A bridge's MTU when nobody sets one. */
-export const DEFAULT_MTU = 1500;
-
-/**
- * The op that gives a bridge the network's MTU, or puts back the default when the app had set one
- * and the config no longer does. Set after creation: an MTU given to `ip link add` does not hold once
- * a 1500-byte port joins, one set afterwards does.
- */
-export function planMtu(name: string, wanted: number | undefined, current: number | undefined, recorded: number | undefined): PlanOperation[] {
-  if (wanted !== undefined) {
-    return current === wanted ? [] : [op(name, 'set-mtu', name, `Set the MTU of ${name} to ${wanted}`, { mtu: wanted })];
-  }
-  if (recorded === undefined) return [];
-  return [
-    op(name, 'set-mtu', name, `Put the MTU of ${name} back to ${DEFAULT_MTU} (no MTU configured)`, { mtu: DEFAULT_MTU, reset: true }),
-  ];
 }
 
 export function routedRecord(recorded: JournalNetwork | undefined): RoutedRecord {
@@ -95,7 +78,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     }
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
   }
-  ops.push(...planMtu(name, network.mtu, link?.mtu, record.mtu));
+  ops.push(...planMtu('set-mtu', name, network.mtu, link?.mtu, record.mtu));
   const ours = new Set([...(record.addresses ?? [])]);
   for (const address of actual) {
     if (!desired.includes(address) && ours.has(address))
@@ -111,6 +94,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
   if (network.dhcp.enabled) {
     const conf = generateDnsmasqConf(network, files);
     const hosts = generateHostsFile(network);
+    const names = generateNamesFile(network);
     const current = procs.find((p) => p.fromPidFile && p.confFile === files.conf && onDisk?.conf === conf);
     const strays = procs.filter((p) => p !== current);
     if (strays.length > 0) {
@@ -138,11 +122,12 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
         op(name, 'start-dhcp', name, description, {
           conf,
           hosts,
+          names,
           service: serviceAddress(network),
           ...(restart ? { crashRestart: { delayMs: restart.delayMs } } : {}),
         }),
       );
-    } else if (onDisk?.hosts !== hosts) {
+    } else if (onDisk?.hosts !== hosts || (onDisk?.names ?? '') !== names) {
       ops.push(
         op(
           name,
@@ -151,6 +136,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
           `Update DHCP reservations for ${name} (${network.dhcp.reservations.length}) without dropping leases`,
           {
             hosts,
+            names,
             pid: current.pid,
           },
         ),

@@ -1,0 +1,78 @@
+// Host-safety items of the security review, on a real kernel with real iproute2, dnsmasq
+// and busybox udhcpc, all inside one namespace ("host") shared by the tests of this file.
+// Each test names the review item it guards.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { hostOnlyNetwork, type Config } from '../../../src-shared/model';
+import { ensureCliBuilt, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+
+const sandbox = new Sandbox();
+let host: Netns;
+let dirs: VnetDirs;
+
+interface Link {
+  ifname: string;
+  flags: string[];
+  master?: string;
+}
+
+async function links(): Promise<Link[]> {
+  return JSON.parse(await host.ip('-j', 'link', 'show')) as Link[];
+}
+
+async function applyConfig(config: Config): Promise<{ code: number; stdout: string; stderr: string }> {
+  const file = path.join(dirs.config, 'input.json');
+  fs.writeFileSync(file, JSON.stringify(config));
+  return vnet(host, dirs, ['apply', '--config', file]);
+}
+
+beforeAll(async () => {
+  await ensureCliBuilt();
+  host = await sandbox.netns('safety');
+  dirs = vnetDirs(sandbox);
+});
+
+afterEach(async () => {
+  // Each test starts from a host the app has nothing on.
+  const down = await vnet(host, dirs, ['down']);
+  expect(down.code, down.stderr).toBe(0);
+});
+
+afterAll(async () => {
+  await sandbox.cleanup();
+});
+
+describe('iproute2 keywords as network names (security item 3)', () => {
+  it('keyword names: networks called `link` and `name` come up, and down removes them', async () => {
+    const config: Config = { version: 1, networks: [hostOnlyNetwork('link', '10.77.1.0/24'), hostOnlyNetwork('name', '10.77.2.0/24')] };
+    for (const n of config.networks) if ('dhcp' in n) n.dhcp.enabled = false;
+    const applied = await applyConfig(config);
+    expect(applied.code, `${applied.stdout}${applied.stderr}`).toBe(0);
+    const up = (await links()).filter((l) => l.ifname === 'link' || l.ifname === 'name');
+    expect(up.map((l) => [l.ifname, l.flags.includes('UP')]).sort()).toEqual([
+      ['link', true],
+      ['name', true],
+    ]);
+    const down = await vnet(host, dirs, ['down']);
+    expect(down.code, down.stderr).toBe(0);
+    expect((await links()).map((l) => l.ifname)).toEqual(['lo']);
+  });
+});
+
+describe('reservation host names dnsmasq reads as settings (security item 5)', () => {
+  it('dnsmasq keyword hostnames: apply refuses ignore, infinite and 2m naming the path, and changes nothing', async () => {
+    const network = hostOnlyNetwork('vmnet5', '10.77.5.0/24');
+    network.dhcp.reservations = ['ignore', 'infinite', '2m'].map((hostname, i) => ({
+      mac: `52:54:00:00:05:0${i}`,
+      address: `10.77.5.${50 + i}`,
+      hostname,
+    }));
+    const applied = await applyConfig({ version: 1, networks: [network] });
+    expect(applied.code, applied.stdout).toBe(2);
+    for (const [i, word] of ['ignore', 'infinite', '2m'].entries()) {
+      expect(applied.stderr).toContain(`networks[0].dhcp.reservations[${i}].hostname: "${word}" cannot be a host name`);
+    }
+    expect((await links()).map((l) => l.ifname)).toEqual(['lo']);
+  });
+});
