@@ -24,6 +24,8 @@ const TEST_PACKAGES = {
   // test/integration/lib/nm-lab.ts. Installing it starts nothing where no init system
   // starts services (containers, CI); the harness never runs it in the root namespace.
   'network-manager': '/usr/sbin/NetworkManager',
+  // rdisc6 reads the router advertisements guests get (router lifetime, prefix, RDNSS).
+  ndisc6: '/usr/bin/rdisc6',
 };
 
 function run(cmd, args, extraEnv = {}) {
