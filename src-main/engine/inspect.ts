@@ -13,6 +13,8 @@ import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpoch
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
 import type { DhcpProcess, ForeignDropPolicy, HostState, Ipv6HostState, LinkState, Listener, RouteState, TableState } from './types';
+import { inspectLibvirt } from './hypervisors/libvirt';
+import { inspectBridgeHelper } from './hypervisors/bridge-helper';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -317,7 +319,7 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours, ipv6] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt] = await Promise.all([
     inspectLinks(runner).then(async (links) => {
       await inspectAddresses6(runner, links);
       return links;
@@ -327,7 +329,9 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
     inspectIpv6(runner),
+    dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
   ]);
+  const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const listeners = readListeners();
   findSocketOwners(listeners);
   return {
@@ -344,6 +348,8 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     journal: readJournal(dirs),
     dhcpCrashes: readCrashHistory(dirs),
     now: Date.now(),
+    ...(libvirt ? { libvirt } : {}),
+    ...(bridgeHelper ? { bridgeHelper } : {}),
   };
 }
 
