@@ -20,6 +20,10 @@ const TEST_PACKAGES = {
   iperf3: '/usr/bin/iperf3',
   chromium: '/usr/bin/chromium',
   procps: '/usr/bin/pgrep',
+  // A real NetworkManager for the bridged tests, run confined to namespaces by
+  // test/integration/lib/nm-lab.ts. Installing it starts nothing where no init system
+  // starts services (containers, CI); the harness never runs it in the root namespace.
+  'network-manager': '/usr/sbin/NetworkManager',
   // rdisc6 reads the router advertisements guests get (router lifetime, prefix, RDNSS).
   ndisc6: '/usr/bin/rdisc6',
 };

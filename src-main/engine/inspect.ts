@@ -7,12 +7,16 @@ import path from 'node:path';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import { readJournal } from './journal';
+import { daemonRunsHere } from './drivers/bridged/probe';
+import { readNmView } from './drivers/bridged/nm/nmcli';
 import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
 import type { DhcpProcess, ForeignDropPolicy, HostState, Ipv6HostState, LinkState, Listener, RouteState, TableState } from './types';
+import { inspectLibvirt } from './hypervisors/libvirt';
+import { inspectBridgeHelper } from './hypervisors/bridge-helper';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -317,7 +321,7 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours, ipv6] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt] = await Promise.all([
     inspectLinks(runner).then(async (links) => {
       await inspectAddresses6(runner, links);
       return links;
@@ -327,10 +331,15 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
     inspectIpv6(runner),
+    dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
   ]);
+  const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const listeners = readListeners();
   findSocketOwners(listeners);
+  // Only a NetworkManager of this network namespace manages its interfaces.
+  const networkManager = daemonRunsHere(['NetworkManager']) ? await readNmView(runner) : undefined;
   return {
+    ...(networkManager ? { networkManager } : {}),
     links,
     routes,
     table,
@@ -344,6 +353,8 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     journal: readJournal(dirs),
     dhcpCrashes: readCrashHistory(dirs),
     now: Date.now(),
+    ...(libvirt ? { libvirt } : {}),
+    ...(bridgeHelper ? { bridgeHelper } : {}),
   };
 }
 

@@ -4,6 +4,9 @@ import type { Config, Network, ValidationError } from '../../src-shared/model';
 import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
+import type { NmView } from './drivers/bridged/nm/nmcli';
+import type { LibvirtState } from './hypervisors/libvirt';
+import type { BridgeHelperState } from './hypervisors/bridge-helper';
 
 export interface LinkState {
   name: string;
@@ -105,8 +108,14 @@ export interface HostState {
   journal: Journal;
   /** Per network, when the engine restarted its DHCP server because it had died (epoch ms). */
   dhcpCrashes?: Map<string, number[]>;
+  /** libvirt's networks, where libvirtd runs (undefined: not looked at). */
+  libvirt?: LibvirtState;
+  /** qemu-bridge-helper's config (undefined: not looked at). */
+  bridgeHelper?: BridgeHelperState;
   /** "Now" for the crash back-off, epoch ms (injectable for tests). */
   now?: number;
+  /** What NetworkManager says, when it runs in this network namespace and answers. */
+  networkManager?: NmView;
 }
 
 /** What one network's driver created, recorded before each creating step and cleared after each removal. */

@@ -73,11 +73,22 @@ export interface NetworkStatus {
   uplink?: string;
   /** Bridged with uplink `auto` and no usable uplink found: why, and what to do. The other networks still apply. */
   unconnected?: string;
+  /** Bridged through NetworkManager: the app's bridge profile and its state (`activated`, `inactive`, `deleted`…). */
+  networkManager?: { profile: string; state: string };
   hostAdapter?: { enabled: boolean; address?: string; present: boolean };
   dhcp?: ServiceState;
   nat?: ServiceState & { rules: number; portForwards: number };
   leases: number;
   problems: string[];
+  /** Which hypervisors on this host can attach guests to the network (absent: none looked at). */
+  hypervisors?: HypervisorView[];
+}
+
+/** Whether one hypervisor sees a network, and why (or why not). */
+export interface HypervisorView {
+  hypervisor: 'libvirt' | 'qemu-bridge-helper' | 'virtualbox';
+  sees: boolean;
+  detail: string;
 }
 
 export interface ServiceState {
@@ -102,6 +113,8 @@ export interface Lease {
   hostname: string;
   /** ISO 8601 time the lease expires, or null for an infinite lease. */
   expires: string | null;
+  /** The libvirt domain whose interface has this MAC, when libvirt knows it. */
+  vm?: string;
 }
 
 export type AdapterKind = 'physical' | 'wireless' | 'bridge' | 'vnet' | 'veth' | 'tap' | 'loopback' | 'other';

@@ -81,11 +81,15 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   subnet: z.string().optional(),
   uplink: z.string().optional(),
   unconnected: z.string().optional(),
+  networkManager: z.object({ profile: z.string(), state: z.string() }).optional(),
   hostAdapter: z.object({ enabled: z.boolean(), address: z.string().optional(), present: z.boolean() }).optional(),
   dhcp: ServiceStateSchema.optional(),
   nat: NatStateSchema.optional(),
   leases: z.number(),
   problems: z.array(z.string()),
+  hypervisors: z
+    .array(z.object({ hypervisor: z.enum(['libvirt', 'qemu-bridge-helper', 'virtualbox']), sees: z.boolean(), detail: z.string() }))
+    .optional(),
 });
 
 export const ServiceStatusSchema: z.ZodType<ServiceStatus> = z.object({
@@ -100,6 +104,7 @@ export const LeaseSchema: z.ZodType<Lease> = z.object({
   address: z.string(),
   hostname: z.string(),
   expires: z.string().nullable(),
+  vm: z.string().optional(),
 });
 
 export const AdapterSchema: z.ZodType<Adapter> = z.object({

@@ -1,6 +1,7 @@
 import { getStatus } from '../../engine';
 import type { NetworkStatus } from '../../../src-shared/api/types';
 import { EXIT, type Command } from '../framework';
+import { hypervisorName } from '../../engine/hypervisors/status';
 
 function line(s: NetworkStatus): string {
   const parts = [`${s.name} (${s.type})`, s.unconnected ? 'not connected' : s.up ? 'up' : 'down'];
@@ -10,9 +11,13 @@ function line(s: NetworkStatus): string {
   if (s.dhcp)
     parts.push(s.dhcp.running ? `DHCP running (pid ${s.dhcp.pid}, ${s.leases} lease${s.leases === 1 ? '' : 's'})` : 'DHCP not running');
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
+  if (s.networkManager) parts.push(`through NetworkManager (profile ${s.networkManager.profile}, ${s.networkManager.state})`);
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
   const problems = [...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []), ...s.problems.map((p) => `\n    problem: ${p}`)].join('');
-  return `${parts.join(' · ')}${problems}\n`;
+  const seen = (s.hypervisors ?? [])
+    .map((h) => `\n    ${hypervisorName(h.hypervisor)}: ${h.sees ? 'sees it' : 'does not see it'} (${h.detail})`)
+    .join('');
+  return `${parts.join(' · ')}${seen}${problems}\n`;
 }
 
 export const statusCommand: Command = {
@@ -22,7 +27,8 @@ export const statusCommand: Command = {
   options: { json: { type: 'boolean' } },
   help: `
 Shows each network of the stored config as it is on the host right now: bridge,
-addresses, DHCP server, NAT rules, leases, and any problem found (something missing
+addresses, DHCP server, NAT rules, leases, which hypervisors see it (libvirt, QEMU's
+bridge helper, VirtualBox), and any problem found (something missing
 or changed outside the app). \`vnet doctor\` says how to fix each problem.
 
   --json   print a JSON array of network status objects
