@@ -10,6 +10,7 @@ import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
 import { bridgeAddresses, dhcpCrashDecision } from './plan';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
+import { addIpv6Checks } from './health-ipv6';
 
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {
@@ -160,6 +161,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
           : `${networkRules(network, state)} rules for ${name} in table inet vnet_editor`,
     'run `vnet apply` to reload the rules',
   );
+  addIpv6Checks(list, network, state, tablePresent && !changed);
   if (network.type === 'nat') {
     add(
       'forwarding',
@@ -251,8 +253,9 @@ export function statusRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     type: network.type,
     up: !!link && link.adminUp,
     bridge: { exists: !!link, up: !!link?.adminUp, carrier: link?.carrier, ports },
-    addresses: link?.addresses ?? [],
+    addresses: [...(link?.addresses ?? []), ...(link?.addresses6 ?? [])],
     subnet: network.subnet,
+    ...(network.ipv6 ? { prefix6: network.ipv6.prefix } : {}),
     ...(network.type === 'nat' ? { uplink: network.nat.uplink } : {}),
     hostAdapter: {
       enabled: network.hostAdapter.enabled,
