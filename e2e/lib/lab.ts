@@ -16,11 +16,12 @@ import {
   vnet,
   vnetDirs,
   waitFor,
+  Netns,
   type DhcpLease,
-  type Netns,
   type Result,
   type VnetDirs,
 } from '../../test/integration/lib/netns';
+import { startNmLab, type NmLab } from '../../test/integration/lib/nm-lab';
 import { electronBinary } from './electron';
 
 export type FrontDoor = 'web' | 'electron';
@@ -44,6 +45,8 @@ export class Lab {
   lan?: Netns;
   private serve?: ChildProcess;
   private serveLog = '';
+  /** A real NetworkManager managing the host's eth0 (see networkManagerHost). */
+  networkManager?: NmLab;
   private browser?: Browser;
   private context?: BrowserContext;
   private electronApp?: ElectronApplication;
@@ -83,6 +86,34 @@ export class Lab {
     [this.host, this.lan] = await Promise.all([this.ns('host'), this.ns('lan')]);
     await this.sandbox.veth(this.host, 'up0', this.lan, 'r0', `${LAN.host}/${LAN.prefix}`, `${LAN.router}/${LAN.prefix}`);
     await this.host.ip('route', 'add', 'default', 'via', LAN.router);
+  }
+
+  /**
+   * A desktop: the host's eth0 is cabled to a LAN (router 198.51.100.1 with its own DHCP
+   * server) and kept by a real NetworkManager, confined to the host namespace with its own
+   * system bus, with the DHCP profile "Wired connection 1" active on it.
+   */
+  async networkManagerHost(): Promise<NmLab> {
+    const nm = await startNmLab();
+    this.networkManager = nm;
+    // The lab's namespaces are the NetworkManager lab's own; it deletes them in close().
+    this.host = new Netns(nm.host.name, this.sandbox);
+    nm.nmcli(
+      'connection',
+      'add',
+      'type',
+      'ethernet',
+      'ifname',
+      'eth0',
+      'con-name',
+      'Wired connection 1',
+      'ipv4.method',
+      'auto',
+      'ipv6.method',
+      'disabled',
+    );
+    await waitFor('a lease on eth0 from NetworkManager', () => nm.ipv4('eth0').length > 0, 30_000);
+    return nm;
   }
 
   /** Writes the stored config (networks.json), as if saved by an earlier session. */
@@ -166,6 +197,7 @@ export class Lab {
       'env',
       `VNET_CONFIG_DIR=${this.dirs.config}`,
       `VNET_STATE_DIR=${this.dirs.state}`,
+      ...(this.networkManager ? [`DBUS_SYSTEM_BUS_ADDRESS=${this.networkManager.bus}`] : []),
       process.execPath,
       cliBundle,
       'serve',
@@ -260,6 +292,7 @@ export class Lab {
       });
     }
     await this.sandbox.cleanup();
+    this.networkManager?.destroy();
   }
 }
 

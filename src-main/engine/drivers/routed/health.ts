@@ -12,9 +12,15 @@ import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
 import { addIpv6Checks } from './health-ipv6';
 
+/** The subnet a network has in the config being checked (leases outside it are stale). */
+function subnetOf(ctx: PlanContext, network: string): string | undefined {
+  const found = ctx.config.networks.find((n) => n.name === network);
+  return found && 'subnet' in found ? found.subnet : undefined;
+}
+
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {
-    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8')).map((l) => l.address);
+    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8'), subnetOf(ctx, network)).map((l) => l.address);
   } catch {
     return [];
   }
@@ -27,7 +33,7 @@ export function activeLeaseCount(ctx: PlanContext, network: string, now = Date.n
   } catch {
     return 0;
   }
-  return parseLeases(network, text).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
+  return parseLeases(network, text, subnetOf(ctx, network)).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
 }
 
 export function dhcpState(network: RoutedNetwork, state: HostState): ServiceState {
