@@ -9,6 +9,7 @@ import type { CommandRunner } from './runner';
 import { readJournal } from './journal';
 import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
+import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import type { DhcpProcess, ForeignDropPolicy, HostState, LinkState, Listener, RouteState, TableState } from './types';
@@ -272,12 +273,13 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours, resolved] = await Promise.all([
     inspectLinks(runner),
     inspectRoutes(runner),
     inspectTable(runner),
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
+    inspectResolved(runner),
   ]);
   const listeners = readListeners();
   findSocketOwners(listeners);
@@ -293,6 +295,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     dhcpFiles: readDhcpFiles(dirs),
     journal: readJournal(dirs),
     dhcpCrashes: readCrashHistory(dirs),
+    resolved,
     now: Date.now(),
   };
 }

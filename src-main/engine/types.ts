@@ -4,6 +4,7 @@ import type { Config, Network, ValidationError } from '../../src-shared/model';
 import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
+import type { ResolvedState } from './resolved';
 
 export interface LinkState {
   name: string;
@@ -92,6 +93,8 @@ export interface HostState {
   journal: Journal;
   /** Per network, when the engine restarted its DHCP server because it had died (epoch ms). */
   dhcpCrashes?: Map<string, number[]>;
+  /** systemd-resolved's per-link DNS settings (undefined: not inspected, as in older tests). */
+  resolved?: ResolvedState;
   /** "Now" for the crash back-off, epoch ms (injectable for tests). */
   now?: number;
 }

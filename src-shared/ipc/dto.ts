@@ -85,6 +85,7 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   dhcp: ServiceStateSchema.optional(),
   nat: NatStateSchema.optional(),
   leases: z.number(),
+  names: z.object({ domain: z.string(), server: z.string(), registered: z.boolean(), detail: z.string() }).optional(),
   problems: z.array(z.string()),
 });
 

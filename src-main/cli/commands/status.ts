@@ -11,7 +11,11 @@ function line(s: NetworkStatus): string {
     parts.push(s.dhcp.running ? `DHCP running (pid ${s.dhcp.pid}, ${s.leases} lease${s.leases === 1 ? '' : 's'})` : 'DHCP not running');
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
-  const problems = [...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []), ...s.problems.map((p) => `\n    problem: ${p}`)].join('');
+  const problems = [
+    ...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []),
+    ...(s.names ? [`\n    names: ${s.names.detail}`] : []),
+    ...s.problems.map((p) => `\n    problem: ${p}`),
+  ].join('');
   return `${parts.join(' · ')}${problems}\n`;
 }
 
