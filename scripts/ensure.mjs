@@ -20,6 +20,8 @@ const TEST_PACKAGES = {
   iperf3: '/usr/bin/iperf3',
   chromium: '/usr/bin/chromium',
   procps: '/usr/bin/pgrep',
+  // rdisc6 reads the router advertisements guests get (router lifetime, prefix, RDNSS).
+  ndisc6: '/usr/bin/rdisc6',
 };
 
 function run(cmd, args, extraEnv = {}) {

@@ -11,6 +11,7 @@ import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nf
 import { inspectTable } from './inspect';
 import { dhcpDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
+import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 
@@ -110,6 +111,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
       run: (ctx) => setForwarding(ctx, previous, undefined, state.forwarding),
     });
   }
+  steps.push(...ipv6ForwardingSteps(covered, state, new Set(covered.map((n) => n.name))));
   return steps;
 }
 

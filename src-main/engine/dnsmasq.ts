@@ -2,6 +2,7 @@
 // Pure functions; the routed driver writes the files and runs the daemon.
 import path from 'node:path';
 import { formatIpv4, netmask, parseCidr } from '../../src-shared/model/ip';
+import { canonicalIpv6, formatIpv6, parsePrefix6 } from '../../src-shared/model/ip6';
 import { dhcpRange, type RoutedNetwork } from '../../src-shared/model';
 import type { Lease } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
@@ -38,6 +39,11 @@ export function serviceAddress(network: RoutedNetwork): string {
   return network.type === 'nat' ? network.nat.gateway : network.hostAdapter.address;
 }
 
+/** The network needs its dnsmasq: for IPv4 DHCP, or for IPv6 router advertisements. */
+export function runsDnsmasq(network: RoutedNetwork): boolean {
+  return network.dhcp.enabled || network.ipv6 !== undefined;
+}
+
 /** dnsmasq's config for one network. Only this file is read (`--conf-file=`), never /etc/dnsmasq.conf. */
 export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): string {
   const parsed = parseCidr(network.subnet);
@@ -54,7 +60,12 @@ export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): s
   ];
   if (dns) {
     // DNS (and so DHCP) only on the gateway address, as VMware's NAT device does.
-    lines.push(`listen-address=${network.nat.gateway}`, 'no-hosts', 'domain-needed', 'bogus-priv');
+    // With IPv6, dnsmasq sends router advertisements only on an interface named with
+    // `interface=`, so DNS then answers on every address of the bridge (the ruleset still
+    // keeps guests off the host's addresses when the host adapter is off).
+    if (network.ipv6) lines.push(`interface=${network.name}`);
+    else lines.push(`listen-address=${network.nat.gateway}`);
+    lines.push('no-hosts', 'domain-needed', 'bogus-priv');
   } else {
     lines.push(`interface=${network.name}`, 'port=0');
   }
@@ -66,24 +77,47 @@ export function generateDnsmasqConf(network: RoutedNetwork, files: DhcpFiles): s
   }
   // With a domain, DHCP hands it out (option 15) and DNS answers HOST.DOMAIN.
   if (network.domain) lines.push(`domain=${network.domain}`);
-  const range = dhcpRange(network.dhcp);
-  const mask = netmask(parsed.cidr);
-  lines.push(
-    range
-      ? `dhcp-range=${range.start},${range.end},${mask},${network.dhcp.leaseSeconds}`
-      : // No range: only the reservations in the hosts file get addresses; unknown MACs get no answer.
-        `dhcp-range=${formatIpv4(parsed.cidr.network)},static,${mask},${network.dhcp.leaseSeconds}`,
-    // Host-only hands out no router, like VMware; NAT's router is the gateway.
-    network.type === 'nat' ? `dhcp-option=option:router,${network.nat.gateway}` : 'dhcp-option=option:router',
-    dns ? `dhcp-option=option:dns-server,${network.nat.gateway}` : 'dhcp-option=option:dns-server',
-  );
-  if (network.mtu !== undefined) lines.push(`dhcp-option=option:mtu,${network.mtu}`);
-  if (network.dhcp.boot) {
-    // Boot file and next server; the server is always named, since dnsmasq's own choice would be the host address even on NAT.
-    lines.push(`dhcp-boot=${network.dhcp.boot.file},,${network.dhcp.boot.server ?? serviceAddress(network)}`);
+  // With IPv4 DHCP off the server runs for router advertisements only.
+  if (network.dhcp.enabled) {
+    const range = dhcpRange(network.dhcp);
+    const mask = netmask(parsed.cidr);
+    lines.push(
+      range
+        ? `dhcp-range=${range.start},${range.end},${mask},${network.dhcp.leaseSeconds}`
+        : // No range: only the reservations in the hosts file get addresses; unknown MACs get no answer.
+          `dhcp-range=${formatIpv4(parsed.cidr.network)},static,${mask},${network.dhcp.leaseSeconds}`,
+      // Host-only hands out no router, like VMware; NAT's router is the gateway.
+      network.type === 'nat' ? `dhcp-option=option:router,${network.nat.gateway}` : 'dhcp-option=option:router',
+      dns ? `dhcp-option=option:dns-server,${network.nat.gateway}` : 'dhcp-option=option:dns-server',
+    );
+    if (network.mtu !== undefined) lines.push(`dhcp-option=option:mtu,${network.mtu}`);
+    if (network.dhcp.boot) {
+      // Boot file and next server; the server is always named, since dnsmasq's own choice would be the host address even on NAT.
+      lines.push(`dhcp-boot=${network.dhcp.boot.file},,${network.dhcp.boot.server ?? serviceAddress(network)}`);
+    }
+    lines.push('dhcp-authoritative', 'dhcp-no-override');
   }
-  lines.push('dhcp-authoritative', 'dhcp-no-override', '');
+  lines.push(...routerAdvertisementLines(network), '');
   return lines.join('\n');
+}
+
+/**
+ * IPv6: router advertisements on the bridge, from its link-local address, so guests
+ * configure themselves by SLAAC. NAT advertises a default route and, with DNS on, the
+ * gateway as DNS server (RDNSS in the RA, and stateless DHCPv6 for clients that ask);
+ * host-only advertises router lifetime 0: a prefix, but no route via the host.
+ */
+export function routerAdvertisementLines(network: RoutedNetwork): string[] {
+  const ipv6 = network.ipv6;
+  if (!ipv6) return [];
+  const prefix = parsePrefix6(ipv6.prefix);
+  if (!prefix.ok) throw new Error(`network ${network.name}: invalid IPv6 prefix ${ipv6.prefix}`);
+  const start = formatIpv6(prefix.prefix.network);
+  const dns = network.type === 'nat' && network.nat.dns && ipv6.gateway !== undefined;
+  const lines = ['enable-ra', `dhcp-range=${start},${dns ? 'ra-stateless' : 'ra-only'},64`];
+  if (network.type === 'hostonly') lines.push(`ra-param=${network.name},0,0`);
+  if (dns) lines.push(`dhcp-option=option6:dns-server,[${canonicalIpv6(ipv6.gateway!)}]`);
+  return lines;
 }
 
 /** Reservations, one `mac,address[,hostname]` per line; dnsmasq rereads it on SIGHUP without dropping leases. */

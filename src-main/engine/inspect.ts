@@ -12,7 +12,8 @@ import { dhcpDir } from './dnsmasq';
 import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
-import type { DhcpProcess, ForeignDropPolicy, HostState, LinkState, Listener, RouteState, TableState } from './types';
+import { canonicalIpv6 } from '../../src-shared/model/ip6';
+import type { DhcpProcess, ForeignDropPolicy, HostState, Ipv6HostState, LinkState, Listener, RouteState, TableState } from './types';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -69,6 +70,50 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
     }
   }
   return byName;
+}
+
+/** Global IPv6 addresses per link, canonical text (the config may spell them differently). */
+export async function inspectAddresses6(runner: CommandRunner, links: Map<string, LinkState>): Promise<void> {
+  const result = await runner.run(['ip', '-j', '-6', 'addr', 'show', 'scope', 'global'], { allowFailure: true });
+  if (result.code !== 0) return;
+  for (const a of parseJson<IpAddr[]>(result.stdout, 'ip -6 addr')) {
+    const link = links.get(a.ifname);
+    if (!link) continue;
+    for (const info of a.addr_info ?? []) {
+      if (info.family === 'inet6' && info.local) (link.addresses6 ??= []).push(`${canonicalIpv6(info.local)}/${info.prefixlen ?? 128}`);
+    }
+  }
+}
+
+export const IPV6_CONF = '/proc/sys/net/ipv6/conf';
+
+/** IPv6 forwarding, every interface's accept_ra and the IPv6 default routes; undefined without IPv6. */
+export async function inspectIpv6(runner: CommandRunner): Promise<Ipv6HostState | undefined> {
+  const forwarding = readFileOrUndefined(path.join(IPV6_CONF, 'all', 'forwarding'))?.trim();
+  if (forwarding === undefined) return undefined;
+  const acceptRa: Record<string, string> = {};
+  let names: string[] = [];
+  try {
+    names = fs.readdirSync(IPV6_CONF);
+  } catch {
+    // no per-interface settings readable
+  }
+  for (const name of names) {
+    if (name === 'all') continue;
+    const value = readFileOrUndefined(path.join(IPV6_CONF, name, 'accept_ra'))?.trim();
+    if (value !== undefined) acceptRa[name] = value;
+  }
+  const result = await runner.run(['ip', '-j', '-6', 'route', 'show', 'default'], { allowFailure: true });
+  const defaultRoutes =
+    result.code === 0
+      ? parseJson<{ dst: string; dev?: string; gateway?: string; protocol?: string }[]>(result.stdout, 'ip -6 route').map((r) => ({
+          dst: r.dst,
+          dev: r.dev,
+          gateway: r.gateway,
+          protocol: r.protocol,
+        }))
+      : [];
+  return { forwarding, acceptRa, defaultRoutes };
 }
 
 export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]> {
@@ -273,12 +318,16 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours, resolved] = await Promise.all([
-    inspectLinks(runner),
+  const [links, routes, table, foreignDrops, neighbours, ipv6, resolved] = await Promise.all([
+    inspectLinks(runner).then(async (links) => {
+      await inspectAddresses6(runner, links);
+      return links;
+    }),
     inspectRoutes(runner),
     inspectTable(runner),
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
+    inspectIpv6(runner),
     inspectResolved(runner),
   ]);
   const listeners = readListeners();
@@ -290,6 +339,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     foreignDrops,
     dhcp: findDhcpProcesses(dirs),
     forwarding: readForwarding(),
+    ...(ipv6 ? { ipv6 } : {}),
     listeners,
     neighbours,
     dhcpFiles: readDhcpFiles(dirs),

@@ -35,5 +35,5 @@ export function writeJournal(dirs: Dirs, journal: Journal): void {
 
 /** True when the journal records nothing, so the file can go. */
 export function journalIsEmpty(journal: Journal): boolean {
-  return Object.keys(journal.networks).length === 0 && !journal.table?.loaded && !journal.forwarding;
+  return Object.keys(journal.networks).length === 0 && !journal.table?.loaded && !journal.forwarding && !journal.forwarding6;
 }

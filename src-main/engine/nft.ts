@@ -2,6 +2,7 @@
 // `nft -f` transaction that deletes and recreates the table, so the kernel never sees a
 // half-written ruleset and nothing outside the table is ever touched.
 import { parseCidr, formatCidr } from '../../src-shared/model/ip';
+import { canonicalIpv6, formatPrefix6, parsePrefix6 } from '../../src-shared/model/ip6';
 import type { RoutedNetwork } from '../../src-shared/model';
 
 export const TABLE_FAMILY = 'inet';
@@ -26,6 +27,12 @@ function subnetOf(network: RoutedNetwork): string {
   const parsed = parseCidr(network.subnet);
   if (!parsed.ok) throw new Error(`network ${network.name}: invalid subnet ${network.subnet}`);
   return formatCidr(parsed.cidr);
+}
+
+function prefixOf(network: RoutedNetwork): string {
+  const parsed = parsePrefix6(network.ipv6?.prefix ?? '');
+  if (!parsed.ok) throw new Error(`network ${network.name}: invalid IPv6 prefix ${network.ipv6?.prefix}`);
+  return formatPrefix6(parsed.prefix);
 }
 
 function rule(text: string, comment: string): string {
@@ -116,6 +123,14 @@ export function generateRuleset(networks: readonly RoutedNetwork[], options: Rul
         `NAT network ${n.name}: hairpin, guests reach port forwards to their own network`,
       ),
     );
+    if (n.ipv6) {
+      masquerade.push(
+        rule(
+          `ip6 saddr ${prefixOf(n)} ${out} masquerade`,
+          `NAT network ${n.name}: NAT66, guests reach the outside through the host's IPv6 address`,
+        ),
+      );
+    }
   }
   body.push(chain('nat_out', masquerade, 'type nat hook postrouting priority srcnat; policy accept;'));
 
@@ -150,6 +165,9 @@ export function generateRuleset(networks: readonly RoutedNetwork[], options: Rul
       perNetwork.push(
         chain(c.from, [
           rule(`ip saddr != ${subnet} drop`, `NAT network ${n.name}: only its own subnet may leave through it`),
+          n.ipv6
+            ? rule(`ip6 saddr != ${prefixOf(n)} drop`, `NAT network ${n.name}: only its own IPv6 prefix may leave through it`)
+            : rule('meta nfproto ipv6 drop', `NAT network ${n.name}: has no IPv6, so no IPv6 leaves through it`),
           ...(n.nat.uplink === 'auto'
             ? []
             : [rule(`oifname != "${n.nat.uplink}" drop`, `NAT network ${n.name}: guests leave only through uplink ${n.nat.uplink}`)]),
@@ -165,11 +183,29 @@ export function generateRuleset(networks: readonly RoutedNetwork[], options: Rul
         rule('ct state established,related accept', `network ${n.name}: replies`),
         rule('udp dport 67 accept', `network ${n.name}: DHCP requests`),
       ];
+      if (n.ipv6) {
+        fromGuests.push(
+          rule(
+            'icmpv6 type { nd-router-solicit, nd-neighbor-solicit, nd-neighbor-advert } accept',
+            `network ${n.name}: IPv6 neighbour discovery and router solicitations`,
+          ),
+          rule('udp dport 547 accept', `network ${n.name}: DHCPv6 requests`),
+        );
+      }
       if (n.type === 'nat') {
         const gw = n.nat.gateway;
         if (n.nat.dns)
           fromGuests.push(rule(`ip daddr ${gw} meta l4proto { tcp, udp } th dport 53 accept`, `NAT network ${n.name}: DNS on the gateway`));
         fromGuests.push(rule(`ip daddr ${gw} icmp type echo-request accept`, `NAT network ${n.name}: guests may ping their gateway`));
+        const gw6 = n.ipv6?.gateway === undefined ? undefined : canonicalIpv6(n.ipv6.gateway);
+        if (gw6 && n.nat.dns)
+          fromGuests.push(
+            rule(`ip6 daddr ${gw6} meta l4proto { tcp, udp } th dport 53 accept`, `NAT network ${n.name}: DNS on the IPv6 gateway`),
+          );
+        if (gw6)
+          fromGuests.push(
+            rule(`ip6 daddr ${gw6} icmpv6 type echo-request accept`, `NAT network ${n.name}: guests may ping their IPv6 gateway`),
+          );
       }
       fromGuests.push(rule('drop', `network ${n.name}: host adapter off, guests cannot reach the host`));
       perNetwork.push(chain(c.hostFrom, fromGuests));
@@ -178,6 +214,15 @@ export function generateRuleset(networks: readonly RoutedNetwork[], options: Rul
           rule('ct state established,related accept', `network ${n.name}: replies`),
           rule('ct status dnat accept', `network ${n.name}: port forwards used from the host`),
           rule('udp sport 67 udp dport 68 accept', `network ${n.name}: DHCP replies`),
+          ...(n.ipv6
+            ? [
+                rule(
+                  'icmpv6 type { nd-router-advert, nd-neighbor-solicit, nd-neighbor-advert } accept',
+                  `network ${n.name}: IPv6 router advertisements and neighbour discovery`,
+                ),
+                rule('udp sport 547 udp dport 546 accept', `network ${n.name}: DHCPv6 replies`),
+              ]
+            : []),
           rule('drop', `network ${n.name}: host adapter off, the host cannot reach guests`),
         ]),
       );

@@ -18,6 +18,8 @@ export interface LinkState {
   master?: string;
   /** IPv4 addresses as `a.b.c.d/prefix`. */
   addresses: string[];
+  /** Global IPv6 addresses, RFC 5952 text with `/length` (no link-local ones). */
+  addresses6?: string[];
   mtu?: number;
 }
 
@@ -75,6 +77,15 @@ export interface TableState {
   forwardingBefore?: string;
 }
 
+export interface Ipv6HostState {
+  /** net.ipv6.conf.all.forwarding ('0' or '1'). */
+  forwarding: string;
+  /** net.ipv6.conf.IF.accept_ra of every interface and of `default`. */
+  acceptRa: Record<string, string>;
+  /** IPv6 default routes of the main table (`protocol` is `ra` for router-advertised ones). */
+  defaultRoutes: RouteState[];
+}
+
 /** Everything the planner, status and doctor know about the host. */
 export interface HostState {
   links: Map<string, LinkState>;
@@ -86,6 +97,8 @@ export interface HostState {
   forwarding: string;
   foreignDrops: ForeignDropPolicy[];
   listeners: Listener[];
+  /** IPv6 sysctls and default routes; missing when the host has no IPv6 (or a test leaves it out). */
+  ipv6?: Ipv6HostState;
   /** IPv4 neighbours (ARP entries) seen on the host's links: guests that talked to the host. */
   neighbours?: { address: string; dev: string; mac?: string }[];
   /** Contents of the DHCP files in the state folder, by network (undefined when missing). */
@@ -113,6 +126,11 @@ export interface Journal {
   table?: { loaded: boolean; textDigest?: string; fingerprint?: string };
   /** net.ipv4.ip_forward before the app switched it on. */
   forwarding?: { previous: string };
+  /**
+   * net.ipv6.conf.all.forwarding before the app switched it on, and the accept_ra values
+   * the app changed from 1 to 2 so that those interfaces keep their router-advertised routes.
+   */
+  forwarding6?: { previous: string; acceptRa: Record<string, string> };
 }
 
 export interface ExecContext {

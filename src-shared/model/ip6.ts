@@ -29,7 +29,7 @@ export function formatIpv6(value: bigint): string {
   const groups: number[] = [];
   for (let i = 7; i >= 0; i--) groups.push(Number((value >> BigInt(i * 16)) & 0xffffn));
   let best = { start: -1, length: 0 };
-  for (let i = 0; i < 8; ) {
+  for (let i = 0; i < 8;) {
     if (groups[i] !== 0) {
       i++;
       continue;
@@ -60,8 +60,7 @@ export function prefixMask6(length: number): bigint {
 }
 
 export type Prefix6Parse =
-  | { ok: true; prefix: Prefix6 }
-  | { ok: false; reason: 'syntax' | 'length' | 'hostBits' | 'scope'; length?: number; network?: string };
+  { ok: true; prefix: Prefix6 } | { ok: false; reason: 'syntax' | 'length' | 'hostBits' | 'scope'; length?: number; network?: string };
 
 /** fc00::/7 (unique local) or 2000::/3 (global unicast). */
 function isUnicastPrefix(network: bigint): boolean {

@@ -279,7 +279,7 @@ if (proto === 'tcp') {
     // hold: keep the connection open and echo what the client sends.
     if (hold === 'hold') { socket.write(text); socket.pipe(socket); } else socket.end(text);
   });
-  server.listen(Number(port), '0.0.0.0', () => console.log('ready'));
+  server.listen(Number(port), '::', () => console.log('ready'));
 } else {
   const socket = require('node:dgram').createSocket('udp4');
   socket.on('message', (msg, rinfo) => socket.send(answer(rinfo.address), rinfo.port, rinfo.address));

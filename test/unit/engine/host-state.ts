@@ -4,7 +4,7 @@ import crypto from 'node:crypto';
 import { hasSubnet, type Config } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
 import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile } from '../../../src-main/engine/dnsmasq';
-import { bridgeAddresses } from '../../../src-main/engine/drivers/routed/plan';
+import { bridgeAddresses, bridgeAddresses6 } from '../../../src-main/engine/drivers/routed/plan';
 import type { HostState, LinkState } from '../../../src-main/engine/types';
 import type { Dirs } from '../../../src-main/paths';
 
@@ -31,6 +31,11 @@ export function freshHost(): HostState {
     forwarding: '0',
     foreignDrops: [],
     listeners: [],
+    ipv6: {
+      forwarding: '0',
+      acceptRa: { default: '1', eth0: '1', lo: '1' },
+      defaultRoutes: [{ dst: 'default', dev: 'eth0', gateway: 'fe80::1', protocol: 'ra' }],
+    },
     dhcpFiles: new Map(),
     journal: { version: 1, networks: {} },
   };
@@ -43,13 +48,16 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   let pid = 4000;
   for (const n of routed) {
     const addresses = bridgeAddresses(n);
-    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500 }));
+    const addresses6 = bridgeAddresses6(n);
+    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500, ...(n.ipv6 ? { addresses6 } : {}) }));
+    if (n.ipv6 && state.ipv6) state.ipv6.acceptRa[n.name] = '0';
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
+    const runsDhcp = n.dhcp.enabled || n.ipv6 !== undefined;
     state.journal.networks[n.name] = {
       type: n.type,
-      data: { bridge: true, addresses: [...addresses], dhcp: n.dhcp.enabled, ...(n.mtu !== undefined ? { mtu: n.mtu } : {}) },
+      data: { bridge: true, addresses: [...addresses, ...addresses6], dhcp: runsDhcp, ...(n.mtu !== undefined ? { mtu: n.mtu } : {}) },
     };
-    if (n.dhcp.enabled) {
+    if (runsDhcp) {
       const files = dhcpFiles(dirs, n.name);
       state.dhcp.set(n.name, [{ network: n.name, pid: pid++, startedAt: 0, confFile: files.conf, fromPidFile: true }]);
       const names = generateNamesFile(n);
@@ -70,6 +78,13 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   if (routed.some((n) => n.type === 'nat')) {
     state.forwarding = '1';
     state.journal.forwarding = { previous: '0' };
+  }
+  if (routed.some((n) => n.type === 'nat' && n.ipv6) && state.ipv6) {
+    // The uplink learned its route by RA; the apply set accept_ra=2 on it (and on default) first.
+    state.ipv6.forwarding = '1';
+    state.ipv6.acceptRa.eth0 = '2';
+    state.ipv6.acceptRa.default = '2';
+    state.journal.forwarding6 = { previous: '0', acceptRa: { default: '1', eth0: '1' } };
   }
   return state;
 }

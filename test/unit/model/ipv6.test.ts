@@ -16,12 +16,20 @@ describe('IPv6 arithmetic', () => {
     expect(canonicalIpv6(text)).toBe(canonical);
   });
 
-  it.each(['', ':', '1:2:3:4:5:6:7', '1:2:3:4:5:6:7:8:9', '1::2::3', '12345::', 'fe80::1%eth0', '::ffff:1.2.3.4', 'g::1', '1:2:3:4:5:6:7::8'])(
-    'refuses %j',
-    (text) => {
-      expect(parseIpv6(text)).toBeUndefined();
-    },
-  );
+  it.each([
+    '',
+    ':',
+    '1:2:3:4:5:6:7',
+    '1:2:3:4:5:6:7:8:9',
+    '1::2::3',
+    '12345::',
+    'fe80::1%eth0',
+    '::ffff:1.2.3.4',
+    'g::1',
+    '1:2:3:4:5:6:7::8',
+  ])('refuses %j', (text) => {
+    expect(parseIpv6(text)).toBeUndefined();
+  });
 
   it('parses /64 prefixes and says why others are refused', () => {
     expect(parsePrefix6('fd15:4ba5:5a2b:1008::/64')).toMatchObject({ ok: true });
@@ -82,7 +90,9 @@ function errorsOf(input: unknown): string[] {
 
 describe('the ipv6 block', () => {
   it('accepts the DESIGN example on NAT and a host-only prefix without gateway', () => {
-    expect(errorsOf(config([nat(good6), hostonly({ prefix: 'fd15:4ba5:5a2b:1001::/64', hostAddress: 'fd15:4ba5:5a2b:1001::1' })]))).toEqual([]);
+    expect(errorsOf(config([nat(good6), hostonly({ prefix: 'fd15:4ba5:5a2b:1001::/64', hostAddress: 'fd15:4ba5:5a2b:1001::1' })]))).toEqual(
+      [],
+    );
   });
 
   it('is refused on a bridged network, naming the key', () => {
@@ -115,6 +125,8 @@ describe('the ipv6 block', () => {
 
   it('refuses two networks with overlapping prefixes, naming the second', () => {
     const errors = errorsOf(config([nat(good6), hostonly({ prefix: 'fd15:4ba5:5a2b:1008::/64', hostAddress: 'fd15:4ba5:5a2b:1008::9' })]));
-    expect(errors).toEqual([expect.stringMatching(/^networks\[1\]\.ipv6\.prefix: .*overlaps fd15:4ba5:5a2b:1008::\/64 of networks\[0\] \("vmnet8"\)/)]);
+    expect(errors).toEqual([
+      expect.stringMatching(/^networks\[1\]\.ipv6\.prefix: .*overlaps fd15:4ba5:5a2b:1008::\/64 of networks\[0\] \("vmnet8"\)/),
+    ]);
   });
 });

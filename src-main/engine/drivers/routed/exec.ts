@@ -147,7 +147,16 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           r.addresses = (r.addresses ?? []).filter((a) => a !== address);
         });
       });
-      await runner.run(['ip', 'addr', 'add', address, 'dev', name]);
+      // The app owns the prefix, so duplicate address detection would only delay the address.
+      await runner.run(['ip', 'addr', 'add', address, 'dev', name, ...(address.includes(':') ? ['nodad'] : [])]);
+      return;
+    }
+    case 'set-bridge-ipv6': {
+      const previous = str(op.details?.previous) || '1';
+      ctx.onUndo(async () => {
+        await runner.run(['sysctl', '-q', '-w', `net/ipv6/conf/${name}/accept_ra=${previous}`], { allowFailure: true });
+      });
+      await runner.run(['sysctl', '-q', '-w', `net/ipv6/conf/${name}/accept_ra=0`, `net/ipv6/conf/${name}/autoconf=0`]);
       return;
     }
     case 'remove-address': {
@@ -165,7 +174,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           const r = recordOf(j, name);
           r.addresses = [...new Set([...(r.addresses ?? []), address])];
         });
-        await undoRun(ctx, ['ip', 'addr', 'add', address, 'dev', name], ALREADY_THERE);
+        await undoRun(ctx, ['ip', 'addr', 'add', address, 'dev', name, ...(address.includes(':') ? ['nodad'] : [])], ALREADY_THERE);
       });
       return;
     }
@@ -326,6 +335,7 @@ export const ROUTED_OPS = [
   'register-names',
   'unregister-names',
   'add-address',
+  'set-bridge-ipv6',
   'remove-address',
   'stop-dhcp',
   'start-dhcp',

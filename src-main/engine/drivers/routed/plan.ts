@@ -3,7 +3,16 @@
 import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../../../../src-shared/model/ip';
 import { dhcpRange, type RoutedNetwork, type ValidationError } from '../../../../src-shared/model';
 import type { PlanOperation } from '../../../../src-shared/api/types';
-import { answersNames, dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, serviceAddress } from '../../dnsmasq';
+import { canonicalIpv6 } from '../../../../src-shared/model/ip6';
+import {
+  answersNames,
+  dhcpFiles,
+  generateDnsmasqConf,
+  generateHostsFile,
+  generateNamesFile,
+  runsDnsmasq,
+  serviceAddress,
+} from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
 import { planMtu } from '../../mtu';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
@@ -46,6 +55,20 @@ export function bridgeAddresses(network: RoutedNetwork): string[] {
   return addresses;
 }
 
+/**
+ * IPv6 addresses the bridge carries, following the same rules as IPv4: the host address when
+ * the adapter is on (always on host-only, where dnsmasq advertises the prefix from it) and the
+ * NAT gateway.
+ */
+export function bridgeAddresses6(network: RoutedNetwork): string[] {
+  const ipv6 = network.ipv6;
+  if (!ipv6) return [];
+  const addresses: string[] = [];
+  if (network.hostAdapter.enabled || network.type === 'hostonly') addresses.push(`${canonicalIpv6(ipv6.hostAddress)}/64`);
+  if (network.type === 'nat' && ipv6.gateway) addresses.push(`${canonicalIpv6(ipv6.gateway)}/64`);
+  return addresses;
+}
+
 function op(network: string, kind: string, target: string, description: string, details?: Record<string, unknown>): PlanOperation {
   return details ? { op: kind, network, target, description, details } : { op: kind, network, target, description };
 }
@@ -55,8 +78,8 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
   const ops: PlanOperation[] = [];
   const link = state.links.get(name);
   const record = routedRecord(state.journal.networks[name]);
-  const desired = bridgeAddresses(network);
-  const actual = link?.addresses ?? [];
+  const desired = [...bridgeAddresses(network), ...bridgeAddresses6(network)];
+  const actual = [...(link?.addresses ?? []), ...(link?.addresses6 ?? [])];
 
   if (!link) {
     ops.push(op(name, 'create-bridge', name, `Create bridge ${name} and switch it on`));
@@ -81,6 +104,14 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
   }
   ops.push(...planMtu('set-mtu', name, network.mtu, link?.mtu, record.mtu));
+  if (network.ipv6 && (!link || state.ipv6?.acceptRa[name] !== '0')) {
+    // Guests must not be able to give the host addresses or routes by sending router advertisements.
+    ops.push(
+      op(name, 'set-bridge-ipv6', name, `Make ${name} ignore router advertisements from guests (accept_ra=0, autoconf=0)`, {
+        previous: state.ipv6?.acceptRa[name] ?? '1',
+      }),
+    );
+  }
   const ours = new Set([...(record.addresses ?? [])]);
   for (const address of actual) {
     if (!desired.includes(address) && ours.has(address))
@@ -94,7 +125,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
   const procs = state.dhcp.get(name) ?? [];
   const files = dhcpFiles(ctx.dirs, name);
   const onDisk = state.dhcpFiles.get(name);
-  if (network.dhcp.enabled) {
+  if (runsDnsmasq(network)) {
     const conf = generateDnsmasqConf(network, files);
     const hosts = generateHostsFile(network);
     const names = generateNamesFile(network);
@@ -120,7 +151,10 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
       const restart = crash && !crash.giveUp ? crash : undefined;
       const description = restart
         ? `Restart the DHCP server for ${name}, which had stopped (restart ${restart.recent + 1} in 10 minutes${restart.delayMs > 0 ? `, after ${restart.delayMs / 1000} s` : ''})`
-        : `Start the DHCP server for ${name} (${rangeWords(network)})`;
+        : `Start the DHCP server for ${name} (${[
+            ...(network.dhcp.enabled ? [rangeWords(network)] : []),
+            ...(network.ipv6 ? [`IPv6 router advertisements for ${network.ipv6.prefix}`] : []),
+          ].join(', ')})`;
       ops.push(
         op(name, 'start-dhcp', name, description, {
           conf,
@@ -196,7 +230,7 @@ function rangeWords(network: RoutedNetwork): string {
  * state folder is not a crash). Undefined when it is not a crash.
  */
 export function dhcpCrashDecision(network: RoutedNetwork, state: HostState): RestartDecision | undefined {
-  if (!network.dhcp.enabled || !routedRecord(state.journal.networks[network.name]).dhcp) return undefined;
+  if (!runsDnsmasq(network) || !routedRecord(state.journal.networks[network.name]).dhcp) return undefined;
   if ((state.dhcp.get(network.name) ?? []).length > 0) return undefined;
   return dhcpRestartPolicy(state.dhcpCrashes?.get(network.name) ?? [], state.now ?? Date.now());
 }
@@ -246,7 +280,8 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
     ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`));
   } else if (link) {
     for (const address of record.addresses ?? []) {
-      if (link.addresses.includes(address)) ops.push(op(name, 'remove-address', address, `Remove address ${address} from ${name}`));
+      if ([...link.addresses, ...(link.addresses6 ?? [])].includes(address))
+        ops.push(op(name, 'remove-address', address, `Remove address ${address} from ${name}`));
     }
   }
   ops.push(op(name, 'forget-network', name, `Forget network ${name}`));

@@ -1,0 +1,106 @@
+// IPv6 through the recording runner: bridge addresses, the bridge's own RA settings,
+// accept_ra=2 before forwarding (so the host keeps its RA-learned route), idempotence,
+// and removal restoring every sysctl it changed.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
+import { planSteps, runSteps } from '../../../src-main/engine/core';
+import { RecordingRunner } from '../../../src-main/engine/runner';
+import { readJournal } from '../../../src-main/engine/journal';
+import type { Dirs } from '../../../src-main/paths';
+import { appliedHost, freshHost } from './host-state';
+
+let dirs: Dirs;
+
+beforeEach(() => {
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-unit-'));
+  dirs = { config: path.join(root, 'config'), state: path.join(root, 'state') };
+  fs.mkdirSync(dirs.state, { recursive: true });
+});
+
+afterEach(() => {
+  fs.rmSync(path.dirname(dirs.state), { recursive: true, force: true });
+});
+
+function config(): Config {
+  const hostOnly = hostOnlyNetwork('vmnet1', '192.168.56.0/24');
+  const nat = natNetwork('vmnet8', '192.168.133.0/24');
+  return {
+    version: 1,
+    networks: [
+      { ...hostOnly, ipv6: { prefix: 'fd15:4ba5:5a2b:1001::/64', hostAddress: 'fd15:4ba5:5a2b:1001::1' } },
+      { ...nat, ipv6: { prefix: 'fd15:4ba5:5a2b:1008::/64', hostAddress: 'fd15:4ba5:5a2b:1008::1', gateway: 'FD15:4BA5:5A2B:1008::2' } },
+    ],
+  };
+}
+
+describe('IPv6 apply', () => {
+  it('adds the addresses, silences RAs from guests and sets accept_ra=2 before switching forwarding on', async () => {
+    const runner = new RecordingRunner();
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(true);
+    const lines = runner.lines().filter((l) => !l.startsWith('dnsmasq') && !l.startsWith('nft'));
+    expect(lines).toEqual([
+      'ip link add name vmnet1 type bridge',
+      'ip link set dev vmnet1 up',
+      'sysctl -q -w net/ipv6/conf/vmnet1/accept_ra=0 net/ipv6/conf/vmnet1/autoconf=0',
+      'ip addr add 192.168.56.1/24 dev vmnet1',
+      'ip addr add fd15:4ba5:5a2b:1001::1/64 dev vmnet1 nodad',
+      'ip link add name vmnet8 type bridge',
+      'ip link set dev vmnet8 up',
+      'sysctl -q -w net/ipv6/conf/vmnet8/accept_ra=0 net/ipv6/conf/vmnet8/autoconf=0',
+      'ip addr add 192.168.133.1/24 dev vmnet8',
+      'ip addr add 192.168.133.2/24 dev vmnet8',
+      'ip addr add fd15:4ba5:5a2b:1008::1/64 dev vmnet8 nodad',
+      'ip addr add fd15:4ba5:5a2b:1008::2/64 dev vmnet8 nodad',
+      'sysctl -q -w net.ipv4.ip_forward=1',
+      'sysctl -q -w net/ipv6/conf/default/accept_ra=2 net/ipv6/conf/eth0/accept_ra=2',
+      'sysctl -q -w net/ipv6/conf/all/forwarding=1',
+    ]);
+    expect(readJournal(dirs).forwarding6).toEqual({ previous: '0', acceptRa: { default: '1', eth0: '1' } });
+  });
+
+  it('a second run against the applied host plans nothing', () => {
+    const plan = planSteps(config(), appliedHost(config(), dirs), dirs);
+    expect(plan.errors).toEqual([]);
+    expect(plan.steps.map((s) => s.operation.description)).toEqual([]);
+  });
+
+  it('rolls the sysctls back when switching forwarding on fails', async () => {
+    const runner = new RecordingRunner().respond(['sysctl', '-q', '-w', 'net/ipv6/conf/all/forwarding=1'], { code: 1, stderr: 'denied' });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    const after = runner.lines().slice(runner.lines().indexOf('sysctl -q -w net/ipv6/conf/all/forwarding=1') + 1);
+    expect(after.slice(0, 3)).toEqual([
+      // the undo was registered before the failing write, so it puts the value back regardless
+      'sysctl -q -w net/ipv6/conf/all/forwarding=0',
+      'sysctl -q -w net/ipv6/conf/default/accept_ra=1 net/ipv6/conf/eth0/accept_ra=1',
+      'sysctl -q -w net.ipv4.ip_forward=0',
+    ]);
+    expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
+  });
+
+  it('removal restores forwarding and every accept_ra it changed, and forgets them', async () => {
+    const runner = new RecordingRunner();
+    const state = appliedHost(config(), dirs);
+    const outcome = await runSteps(planSteps({ version: 1, networks: [] }, state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(true);
+    expect(runner.lines().filter((l) => l.startsWith('sysctl'))).toEqual([
+      'sysctl -q -w net.ipv4.ip_forward=0',
+      'sysctl -q -w net/ipv6/conf/all/forwarding=0',
+      'sysctl -q -w net/ipv6/conf/default/accept_ra=1 net/ipv6/conf/eth0/accept_ra=1',
+    ]);
+    expect(state.journal).toEqual({ version: 1, networks: {} });
+  });
+
+  it('host-only IPv6 alone needs no forwarding', () => {
+    const hostOnlyOnly: Config = { version: 1, networks: [config().networks[0]!] };
+    const ops = planSteps(hostOnlyOnly, freshHost(), dirs).steps.map((s) => s.operation.op);
+    expect(ops).not.toContain('set-forwarding6');
+    expect(ops).toContain('set-bridge-ipv6');
+  });
+});
