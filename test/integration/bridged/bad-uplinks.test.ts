@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeLan, netState, removeDirs, sleep, tempDirs, vnet, type Lan, type VnetDirs } from './netns';
+import { makeLan, netState, removeDirs, tempDirs, vnet, waitFor, type Lan, type VnetDirs } from './netns';
 
 describe('bridged uplinks that are refused (in namespaces)', () => {
   let lan: Lan;
@@ -110,7 +110,19 @@ describe('bridged uplinks that are refused (in namespaces)', () => {
   it('an uplink whose address a DHCP client keeps renewing', async () => {
     // A DHCP client for eth0 (its script does nothing: only its presence matters here).
     const pid = lan.host.daemon('busybox', 'udhcpc', '-f', '-i', 'eth0', '-s', '/bin/true', '-t', '1000', '-T', '5');
-    await sleep(300);
+    // Running as udhcpc (ip netns exec has entered the namespace and exec'd it) before the plan looks.
+    const running = await waitFor(
+      () => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').slice(0, 2).join(' ') === 'busybox udhcpc';
+        } catch {
+          return false;
+        }
+      },
+      30_000,
+      50,
+    );
+    expect(running, 'udhcpc started within 30 s').toBe(true);
     try {
       refused([bridged({ uplink: 'eth0' })], /managed by the DHCP client udhcpc.*static address/);
       // The defaults on such a host (no stored config): vmnet1 and vmnet8 apply, vmnet0 waits with the reason.

@@ -111,19 +111,35 @@ export function removeDirs(dirs: VnetDirs): void {
 }
 
 /** Runs `vnet ARGS` inside NS with the test's folders. */
+const vnetArgv = (ns: Netns, dirs: VnetDirs, args: string[]): string[] => [
+  'ip',
+  'netns',
+  'exec',
+  ns.name,
+  'env',
+  `VNET_CONFIG_DIR=${dirs.config}`,
+  `VNET_STATE_DIR=${dirs.state}`,
+  process.execPath,
+  vnetBin,
+  ...args,
+];
+
 export function vnet(ns: Netns, dirs: VnetDirs, ...args: string[]): Run {
-  return run([
-    'ip',
-    'netns',
-    'exec',
-    ns.name,
-    'env',
-    `VNET_CONFIG_DIR=${dirs.config}`,
-    `VNET_STATE_DIR=${dirs.state}`,
-    process.execPath,
-    vnetBin,
-    ...args,
-  ]);
+  return run(vnetArgv(ns, dirs, args));
+}
+
+/** Like vnet, without blocking the test's event loop meanwhile (so watchers keep reading as it runs). */
+export function vnetAsync(ns: Netns, dirs: VnetDirs, ...args: string[]): Promise<Run> {
+  const [cmd, ...rest] = vnetArgv(ns, dirs, args);
+  return new Promise((resolve) => {
+    const child = spawn(cmd!, rest, { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', (error) => resolve({ code: -1, stdout, stderr: `${stderr}${String(error)}` }));
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -267,22 +283,63 @@ export function makeGuest(host: Netns, port: string): Netns {
   }
 }
 
-/** Pings ADDRESS from NS every 50 ms until stop(); stop() returns which sequence numbers got no reply. */
-export function pingWatch(ns: Netns, address: string): { stop(): Promise<{ sent: number; lost: number[] }> } {
+export interface PingWatch {
+  /** Resolves with the sequence number of the first reply that arrives after this call; rejects naming `what` after `timeoutMs`. */
+  nextReply(what: string, timeoutMs?: number): Promise<number>;
+  /**
+   * Stops pinging. `sent` is ping's own count of requests sent; `lost` are the sequence
+   * numbers up to the last reply that got none (requests still in flight at the stop are
+   * neither), so every lost ping lies inside an outage that ended.
+   */
+  stop(): Promise<{ sent: number; lastReply: number; lost: number[] }>;
+}
+
+/** Pings ADDRESS from NS every 50 ms until stop(). */
+export function pingWatch(ns: Netns, address: string): PingWatch {
   const child = spawn('ip', ['netns', 'exec', ns.name, 'busybox', 'ping', '-i', '0.05', address], { stdio: ['ignore', 'pipe', 'ignore'] });
   let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const replies = new Set<number>();
+  let lastReply = -1;
+  const waiters = new Set<(seq: number) => void>();
+  let stopped: Promise<{ sent: number; lastReply: number; lost: number[] }> | undefined;
+  child.stdout.on('data', (chunk: Buffer) => {
+    const start = Math.max(0, output.lastIndexOf('\n') + 1);
+    output += chunk.toString();
+    for (const m of output.slice(start).matchAll(/seq=(\d+)/g)) {
+      const seq = Number(m[1]);
+      if (replies.has(seq)) continue;
+      replies.add(seq);
+      lastReply = Math.max(lastReply, seq);
+      for (const waiter of waiters) waiter(seq);
+    }
+  });
   return {
+    nextReply: (what, timeoutMs = 30_000) =>
+      new Promise((resolve, reject) => {
+        const after = lastReply;
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`no ping reply from ${address} in ${ns.name} within ${timeoutMs / 1000} s: ${what}`));
+        }, timeoutMs);
+        const waiter = (seq: number): void => {
+          if (seq <= after) return;
+          clearTimeout(timer);
+          waiters.delete(waiter);
+          resolve(seq);
+        };
+        waiters.add(waiter);
+      }),
+    // Idempotent, so a test may stop it again on its way out.
     stop: () =>
-      new Promise((resolve) => {
+      (stopped ??= new Promise((resolve) => {
         child.on('close', () => {
-          const replies = new Set([...output.matchAll(/seq=(\d+)/g)].map((m) => Number(m[1])));
-          const last = Math.max(-1, ...replies);
+          // busybox ping prints "N packets transmitted, M packets received" on SIGINT.
+          const sent = Number(/(\d+) packets transmitted/.exec(output)?.[1] ?? 0);
           const lost: number[] = [];
-          for (let seq = 0; seq <= last; seq++) if (!replies.has(seq)) lost.push(seq);
-          resolve({ sent: last + 1, lost });
+          for (let seq = 0; seq <= lastReply; seq++) if (!replies.has(seq)) lost.push(seq);
+          resolve({ sent, lastReply, lost });
         });
         child.kill('SIGINT');
-      }),
+      })),
   };
 }

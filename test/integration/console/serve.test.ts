@@ -133,15 +133,28 @@ describe('web console in Chromium', () => {
     // Apply progress arrives as server-sent events while the apply request runs.
     const [progress, result] = await page.evaluate(async (c) => {
       const steps: string[] = [];
-      const off = window.vnet!.on('applyProgress', (p) => steps.push(`${p.step}/${p.total} ${p.phase}`));
-      await new Promise((r) => setTimeout(r, 300)); // let the event stream connect
+      let lastStepDone: () => void = () => undefined;
+      const allDone = new Promise<void>((resolve) => (lastStepDone = resolve));
+      const off = window.vnet!.on('applyProgress', (p) => {
+        steps.push(`${p.step}/${p.total} ${p.phase}`);
+        if (p.step === p.total && p.phase !== 'running') lastStepDone();
+      });
+      // The stream is connected once the first status push arrives through it.
+      await new Promise<void>((resolve) => {
+        const offStatus = window.vnet!.on('status', () => {
+          offStatus();
+          resolve();
+        });
+      });
       const applied = await window.vnet!.apply({ config: c });
-      await new Promise((r) => setTimeout(r, 300));
+      // Events and the response travel separately: wait for the last step's event itself.
+      const timedOut = await Promise.race([allDone.then(() => false), new Promise<boolean>((r) => setTimeout(() => r(true), 30_000))]);
       off();
-      return [steps, applied] as const;
+      return [timedOut ? [...steps, 'no event for the last step within 30 s'] : steps, applied] as const;
     }, config());
     expect(result.ok, result.error).toBe(true);
     expect(progress.length).toBeGreaterThan(0);
+    expect(progress.at(-1)).toMatch(/^(\d+)\/\1 done$/);
     const links = JSON.parse(await host.ip('-j', 'link', 'show', 'type', 'bridge')) as { ifname: string }[];
     expect(links.map((l) => l.ifname).sort()).toEqual(['vmnet1', 'vmnet8']);
 

@@ -5,13 +5,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ensureCliBuilt, echoServer, Sandbox, spawnVnet, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+import { ensureCliBuilt, echoServer, Sandbox, spawnReady, spawnVnet, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+import { buildHarness, harness } from '../reliability/lib';
 import { twoNetworks } from './fixtures';
 
 const sandbox = new Sandbox();
 let host: Netns;
 let dirs: VnetDirs;
 let configFile: string;
+let script: string;
 
 /** dnsmasq processes running in the host namespace, by network (from their --conf-file). */
 async function dnsmasqs(): Promise<string[]> {
@@ -59,6 +61,7 @@ async function converged(withDoctor = true): Promise<void> {
 
 beforeAll(async () => {
   await ensureCliBuilt();
+  script = await buildHarness(sandbox);
   host = await sandbox.netns('rhost');
   const outside = await sandbox.netns('routside');
   await sandbox.veth(host, 'up0', outside, 'o0', '10.97.0.1/24', '10.97.0.2/24');
@@ -121,12 +124,11 @@ describe('failure and rollback', () => {
     // Something holds the DHCP port on loopback only, without SO_REUSEADDR: the plan-time
     // port check lets that pass (it is not where our server listens), yet dnsmasq's
     // wildcard DHCP socket cannot bind, so the start step itself fails.
-    const blocker = host.spawn([
+    const blocker = await spawnReady(host, 'the port-67 blocker', [
       process.execPath,
       '-e',
       "require('dgram').createSocket('udp4').bind(67, '127.0.0.1', () => console.log('ready'))",
     ]);
-    await new Promise((r) => setTimeout(r, 700));
     try {
       const r = await vnet(host, dirs, ['apply', '--config', configFile]);
       expect(r.code).toBe(1);
@@ -150,18 +152,23 @@ describe('concurrency and crashes', () => {
   });
 
   it(
-    'an apply killed with SIGKILL at any moment is finished by the next apply, and down removes everything',
+    'an apply killed with SIGKILL at a named step is finished by the next apply, and down removes everything',
     { timeout: 300_000 },
     async () => {
-      // From early (inspecting) through bridges and DHCP to the ruleset; apply takes ~1-2 s here.
-      for (const delay of [250, 700, 1200]) {
-        const child = spawnVnet(host, dirs, ['apply', '--config', configFile]);
-        const exited = new Promise((resolve) => child.on('exit', resolve));
-        await new Promise((r) => setTimeout(r, delay));
-        child.kill('SIGKILL');
-        await exited;
+      // Named steps, from the first change through bridges and DHCP to the ruleset (the
+      // fault harness kills itself just before the first command matching each), so the
+      // same step dies however slow the machine is. Every command is covered in reliability/crash.test.ts.
+      const steps = [
+        { step: 'creating the first bridge', match: '^ip link add name vmnet1 type bridge' },
+        { step: 'starting the DHCP server of vmnet8', match: '^dnsmasq --conf-file=\\S*/vmnet8\\.conf' },
+        { step: 'loading the ruleset', match: '^nft -f -' },
+      ];
+      for (const { step, match } of steps) {
+        const crashed = await harness(script, host, dirs, ['apply', configFile], { VNE_CRASH_BEFORE_MATCH: match });
+        expect(crashed.json, `killed before ${step}: the harness should have died`).toBeUndefined();
+        expect(crashed.commands.at(-1), `killed before ${step}`).toMatch(new RegExp(match));
         const r = await vnet(host, dirs, ['apply', '--config', configFile]);
-        expect(r.code, `after a kill at ${delay} ms: ${r.stderr}`).toBe(0);
+        expect(r.code, `after a kill before ${step}: ${r.stderr}`).toBe(0);
         await converged(false);
         expect((await vnet(host, dirs, ['down'])).code).toBe(0);
         await hostIsClean();

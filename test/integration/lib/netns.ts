@@ -288,22 +288,45 @@ if (proto === 'tcp') {
 `;
 
 /** Starts a TCP or UDP server in `ns` on all addresses that answers with `reply` and the peer address it saw. */
-export async function echoServer(ns: Netns, protocol: 'tcp' | 'udp', port: number, reply: string, hold = false): Promise<ChildProcess> {
-  const child = ns.spawn([process.execPath, '-e', ECHO_SERVER, protocol, String(port), reply, hold ? 'hold' : '']);
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`echo server ${protocol}/${port} in ${ns.name} did not start`)), 10_000);
-    child.stdout?.on('data', (d: Buffer) => {
-      if (d.toString().includes('ready')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    child.on('exit', (code) => {
+export function echoServer(ns: Netns, protocol: 'tcp' | 'udp', port: number, reply: string, hold = false): Promise<ChildProcess> {
+  return spawnReady(ns, `echo server ${protocol}/${port}`, [
+    process.execPath,
+    '-e',
+    ECHO_SERVER,
+    protocol,
+    String(port),
+    reply,
+    hold ? 'hold' : '',
+  ]);
+}
+
+/**
+ * Starts a long-running program in `ns` and resolves once its output (stdout or stderr)
+ * matches `ready` (by default a line `ready`): readiness from the program itself, not a
+ * sleep. Rejects, naming `what` and what it printed, if it exits first or within `timeoutMs`.
+ */
+export function spawnReady(ns: Netns, what: string, argv: string[], ready: RegExp = /^ready$/m, timeoutMs = 30_000): Promise<ChildProcess> {
+  const child = ns.spawn(argv);
+  return new Promise<ChildProcess>((resolve, reject) => {
+    let output = '';
+    const fail = (why: string): void => {
       clearTimeout(timer);
-      reject(new Error(`echo server ${protocol}/${port} in ${ns.name} exited (${code})`));
-    });
+      reject(new Error(`${what} in ${ns.name} ${why}; it printed: ${output.trim() || '(nothing)'}`));
+    };
+    const timer = setTimeout(() => fail(`was not ready within ${timeoutMs / 1000} s`), timeoutMs);
+    const onData = (d: Buffer): void => {
+      output += d.toString();
+      if (ready.test(output)) {
+        clearTimeout(timer);
+        child.off('exit', onExit);
+        resolve(child);
+      }
+    };
+    const onExit = (code: number | null, signal: string | null): void => fail(`exited (${code ?? signal}) before it was ready`);
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.on('exit', onExit);
   });
-  return child;
 }
 
 /** Connects from `ns` to address:port and returns what the server answered ('' when nothing). */
@@ -324,4 +347,47 @@ export async function waitFor(what: string, check: () => Promise<boolean> | bool
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Waits until a socket in `ns` listens on `protocol` port `port` (as `ss` sees it): on
+ * `address` when given, and held by process `pid` when given.
+ */
+export async function waitForListener(
+  ns: Netns,
+  protocol: 'tcp' | 'udp',
+  port: number,
+  opts: { address?: string; pid?: number; timeoutMs?: number } = {},
+): Promise<void> {
+  const owner = opts.pid === undefined ? '' : ` held by pid ${opts.pid}`;
+  await waitFor(
+    `a ${protocol} listener on ${opts.address ?? '*'}:${port}${owner} in ${ns.name}`,
+    async () => {
+      const r = await ns.exec(['ss', '-Hlnp', protocol === 'udp' ? '-u' : '-t', 'sport', '=', `:${port}`]);
+      return r.stdout.split('\n').some((line) => {
+        // Columns: state, recv-q, send-q, local address:port, peer, users:(("name",pid=N,fd=M)).
+        const local = line.trim().split(/\s+/)[3];
+        if (local === undefined) return false;
+        if (opts.address !== undefined && local !== `${opts.address}:${port}`) return false;
+        return opts.pid === undefined || line.includes(`pid=${opts.pid},`);
+      });
+    },
+    opts.timeoutMs ?? 30_000,
+  );
+}
+
+/** The programs running in `ns` (name and pid, zombies left out), from /proc. */
+export async function processesIn(ns: Netns): Promise<{ pid: number; name: string }[]> {
+  const pids = (await run(['ip', 'netns', 'pids', ns.name])).stdout.split(/\s+/).filter(Boolean);
+  const found: { pid: number; name: string }[] = [];
+  for (const pid of pids) {
+    try {
+      const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (/\) [ZX] /.test(stat)) continue;
+      found.push({ pid: Number(pid), name: fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() });
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return found;
 }

@@ -6,6 +6,8 @@
 // Faults, by environment variable (N counts host-changing commands, from 1):
 //   VNE_CRASH_BEFORE=N  SIGKILL this process just before command N runs
 //   VNE_CRASH_AFTER=N   SIGKILL this process just after command N finished
+//   VNE_CRASH_BEFORE_MATCH=RE  SIGKILL this process just before the first command whose
+//                       argv (joined by spaces) matches RE: a kill at a named step
 //   VNE_FAIL_AT=N       command N fails (the runner throws), so apply rolls back
 //   VNE_NFT_REJECT=1    the first ruleset load gets a line the kernel refuses appended
 // Prints one JSON line: the result plus timestamps (ms) of the failure and of the end.
@@ -30,7 +32,7 @@ class FaultRunner implements CommandRunner {
   private rejected = false;
   constructor(
     private readonly inner: CommandRunner,
-    private readonly faults: { crashBefore?: number; crashAfter?: number; failAt?: number; nftReject?: boolean },
+    private readonly faults: { crashBefore?: number; crashBeforeMatch?: RegExp; crashAfter?: number; failAt?: number; nftReject?: boolean },
   ) {}
 
   async run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
@@ -38,7 +40,7 @@ class FaultRunner implements CommandRunner {
     this.count += 1;
     const n = this.count;
     process.stderr.write(`harness: command ${n}: ${argv.join(' ')}\n`);
-    if (this.faults.crashBefore === n) process.kill(process.pid, 'SIGKILL');
+    if (this.faults.crashBefore === n || this.faults.crashBeforeMatch?.test(argv.join(' '))) process.kill(process.pid, 'SIGKILL');
     if (this.faults.failAt === n) {
       this.failedAt = Date.now();
       // Thrown even for commands allowed to exit non-zero, as a runner that cannot start the tool does.
@@ -80,9 +82,11 @@ async function main(): Promise<void> {
     const crashBefore = envNumber('VNE_CRASH_BEFORE');
     const crashAfter = envNumber('VNE_CRASH_AFTER');
     const failAt = envNumber('VNE_FAIL_AT');
+    const crashBeforeMatch = process.env.VNE_CRASH_BEFORE_MATCH;
     const runner = new FaultRunner(new ExecRunner(), {
       ...(crashBefore !== undefined ? { crashBefore } : {}),
       ...(crashAfter !== undefined ? { crashAfter } : {}),
+      ...(crashBeforeMatch ? { crashBeforeMatch: new RegExp(crashBeforeMatch) } : {}),
       ...(failAt !== undefined ? { failAt } : {}),
       nftReject: process.env.VNE_NFT_REJECT === '1',
     });

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostOnlyNetwork } from '../../../src-shared/model';
-import { ensureCliBuilt, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+import { ensureCliBuilt, Sandbox, vnet, vnetDirs, waitForListener, type Netns, type VnetDirs } from '../lib/netns';
 import { twoNetworks } from '../engine/fixtures';
 import { buildHarness, harness, hostWithUplink, snapshot, writeConfig, type HostSnapshot } from './lib';
 
@@ -110,7 +110,8 @@ describe('processes and files that are not the app’s', () => {
     const conf = path.join(dir, 'vmnet8.conf');
     fs.writeFileSync(conf, 'port=0\ninterface=br-foreign\nbind-dynamic\ndhcp-range=10.77.0.100,10.77.0.150,1h\n');
     const other = host.spawn(['dnsmasq', '--keep-in-foreground', `--conf-file=${conf}`]);
-    await new Promise((r) => setTimeout(r, 500));
+    // Serving DHCP before the plan looks: the plan really meets a running foreign dnsmasq.
+    await waitForListener(host, 'udp', 67, { pid: other.pid! });
     try {
       expect(other.exitCode).toBeNull();
       const plan = await vnet(host, dirs, ['plan', '--json']);

@@ -5,7 +5,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
-import { cliBundle, echoServer, ensureCliBuilt, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+import {
+  cliBundle,
+  echoServer,
+  ensureCliBuilt,
+  Sandbox,
+  spawnReady,
+  vnet,
+  vnetDirs,
+  waitForListener,
+  type Netns,
+  type VnetDirs,
+} from '../lib/netns';
 import { hostWithUplink, snapshot, writeConfig, type HostSnapshot } from './lib';
 
 const sandbox = new Sandbox();
@@ -92,7 +103,7 @@ describe('ports already taken', () => {
 
   it('port 67 taken by another DHCP server (socat): plan and apply exit 2 naming networks[0].dhcp.enabled and the program', async () => {
     const socat = host.spawn(['socat', 'UDP4-RECVFROM:67,fork', 'SYSTEM:true']);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForListener(host, 'udp', 67, { address: '0.0.0.0', pid: socat.pid! });
     try {
       await refusedAtPlan(
         { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] },
@@ -108,7 +119,7 @@ describe('ports already taken', () => {
     const conf = path.join(sandbox.tempDir('foreign-dns'), 'foreign.conf');
     fs.writeFileSync(conf, 'port=53\nlisten-address=0.0.0.0\nbind-interfaces\nno-resolv\nno-hosts\n');
     const other = host.spawn(['dnsmasq', '--keep-in-foreground', `--conf-file=${conf}`]);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitForListener(host, 'udp', 53, { address: '0.0.0.0', pid: other.pid! });
     try {
       await refusedAtPlan(
         { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] },
@@ -129,12 +140,13 @@ describe('ports already taken', () => {
   });
 
   it('a DNS listener on 127.0.0.53 (systemd-resolved style) does not stop a NAT network with DNS', async () => {
-    const resolver = host.spawn([
+    // Bound before the plan runs (it says so once bind succeeded), so the plan really meets it.
+    const resolver = await spawnReady(host, 'the 127.0.0.53 resolver', [
       process.execPath,
       '-e',
       "require('dgram').createSocket('udp4').bind(53, '127.0.0.53', () => console.log('ready'))",
     ]);
-    await new Promise((r) => setTimeout(r, 700));
+    await waitForListener(host, 'udp', 53, { address: '127.0.0.53', pid: resolver.pid! });
     try {
       const file = writeConfig(sandbox, 'nat-dns.json', { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] });
       const r = await vnet(host, dirs, ['plan', '--config', file]);

@@ -110,7 +110,8 @@ describe('rollback latency of a trial', () => {
     const wakeUps: number[] = [];
     for (let rep = 0; rep < reps; rep++) {
       const before: HostSnapshot = await snapshot(host, dirs);
-      const r = await vnet(host, dirs, ['apply', '--config', fileB, '--try', '5']);
+      // Long enough that the CLI's exit and the snapshot after it always come before the deadline.
+      const r = await vnet(host, dirs, ['apply', '--config', fileB, '--try', '15']);
       expect(r.code, r.stderr).toBe(0);
       const trial = JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.json'), 'utf8')) as { id: string; deadline: number };
       expect(await snapshot(host, dirs)).not.toEqual(before);

@@ -2,13 +2,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { AdapterRateMeter } from '../../../src-main/adapters/rates';
 import { readSysFacts } from '../../../src-main/adapters/sysfs';
 
 describe('adapter rates and sysfs facts', () => {
   let root: string | undefined;
   afterEach(() => {
+    vi.useRealTimers();
     if (root) fs.rmSync(root, { recursive: true, force: true });
   });
 
@@ -24,13 +25,13 @@ describe('adapter rates and sysfs facts', () => {
     const name = 'vneport9z';
     writeCounters(name, 1000, 500);
     const meter = new AdapterRateMeter(root);
+    // The clock is the test's: two samples exactly 2 s apart, so the rate is exact on any machine.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-01-01T00:00:00Z'));
     expect(await meter.sample([name])).toEqual([{ name, rxBytesPerSecond: 0, txBytesPerSecond: 0 }]);
-    await new Promise((r) => setTimeout(r, 250));
+    vi.setSystemTime(new Date('2026-01-01T00:00:02Z'));
     writeCounters(name, 1000 + 50_000, 500 + 10_000);
-    const [rate] = await meter.sample([name]);
-    expect(rate!.rxBytesPerSecond).toBeGreaterThan(50_000 / 2);
-    expect(rate!.rxBytesPerSecond).toBeLessThan(50_000 / 0.2);
-    expect(rate!.txBytesPerSecond / rate!.rxBytesPerSecond).toBeCloseTo(0.2, 5);
+    expect(await meter.sample([name])).toEqual([{ name, rxBytesPerSecond: 25_000, txBytesPerSecond: 5_000 }]);
   });
 
   it('reads wireless, hardware and speed from sysfs; an unreadable speed is unknown', () => {
