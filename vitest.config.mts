@@ -1,9 +1,14 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
+// Tests never reach the machine's own libvirtd or /etc/qemu: the hypervisor tests point
+// these at daemons and folders of their own.
+const HYPERVISORS_OFF = { VNET_LIBVIRT_URI: 'none', VNET_QEMU_DIR: 'none' };
+
 export default defineConfig({
   plugins: [react()],
   test: {
+    env: HYPERVISORS_OFF,
     // A stray `.only` must fail the run, not quietly shrink it: always, not only under CI.
     allowOnly: false,
     projects: [

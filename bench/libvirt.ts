@@ -131,7 +131,8 @@ export class LibvirtSandbox {
     return `qemu:///system?socket=${path.join(this.dir, 'run', 'libvirt', 'libvirt-sock')}`;
   }
 
-  static async start(cleanup: Cleanup, ns: Netns): Promise<LibvirtSandbox> {
+  /** `extraConfig`: more files for the sandbox's /etc/libvirt (e.g. a qemu.conf that lets domains start there). */
+  static async start(cleanup: Cleanup, ns: Netns, extraConfig: Record<string, string> = {}): Promise<LibvirtSandbox> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'vne-bench-libvirt-'));
     cleanup.add(`remove ${dir}`, () => rmSync(dir, { recursive: true, force: true }));
     for (const sub of ['run/libvirt', 'var-lib/libvirt', 'var-log/libvirt', 'var-cache/libvirt', 'etc-libvirt/qemu/networks']) {
@@ -142,6 +143,7 @@ export class LibvirtSandbox {
     writeFileSync(path.join(dir, 'group'), users.group);
     writeFileSync(path.join(dir, 'etc-libvirt', 'libvirtd.conf'), LIBVIRTD_CONF);
     writeFileSync(path.join(dir, 'etc-libvirt', 'libvirt.conf'), 'uri_default = "qemu:///system"\n');
+    for (const [name, text] of Object.entries(extraConfig)) writeFileSync(path.join(dir, 'etc-libvirt', name), text);
 
     const daemon = ns.daemon(cleanup, 'unshare', [
       '--mount',

@@ -31,7 +31,13 @@ export class VnetHost {
   }
 
   private get env(): NodeJS.ProcessEnv {
-    return { ...process.env, VNET_CONFIG_DIR: path.join(this.dir, 'config'), VNET_STATE_DIR: path.join(this.dir, 'state') };
+    return {
+      ...process.env,
+      VNET_CONFIG_DIR: path.join(this.dir, 'config'),
+      VNET_STATE_DIR: path.join(this.dir, 'state'),
+      VNET_LIBVIRT_URI: 'none',
+      VNET_QEMU_DIR: 'none',
+    };
   }
 
   /** Writes a config the app's own validation accepts; returns its path. */

@@ -21,6 +21,13 @@ for link in '/usr/bin/${executable}' /usr/bin/vnet; do
   if [ -L "$link" ]; then rm -f "$link"; fi
 done
 
+# QEMU's bridge helper: the include line the user allowed, and the app's ACL file.
+if [ -f /etc/qemu/bridge.conf ]; then
+  sed -i '\#^include /etc/qemu/vnet-editor.conf$#d' /etc/qemu/bridge.conf
+  if ! grep -q '[^[:space:]]' /etc/qemu/bridge.conf; then rm -f /etc/qemu/bridge.conf; fi
+fi
+rm -f /etc/qemu/vnet-editor.conf
+
 # dpkg --purge: also the stored config and state (leases, journal).
 if [ "$1" = purge ]; then
   rm -rf /etc/vnet-editor /var/lib/vnet-editor

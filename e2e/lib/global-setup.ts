@@ -23,6 +23,9 @@ function builtAt(file: string): number {
 
 export default function globalSetup(): void {
   if (process.getuid?.() !== 0) throw new Error('the end-to-end tests create network namespaces: run them as root (sudo npm run e2e)');
+  // Every `vnet` the workers start inherits these: never the machine's own libvirtd or /etc/qemu.
+  process.env.VNET_LIBVIRT_URI ??= 'none';
+  process.env.VNET_QEMU_DIR ??= 'none';
   const sources = Math.max(...['src-main', 'src-shared', 'src-renderer'].map((d) => newest(path.join(root, d))));
   const parts = [];
   if (builtAt(path.join(root, 'dist', 'cli.cjs')) < sources) parts.push('cli');

@@ -14,6 +14,7 @@ import { fixForForeignDrop } from './drivers/routed/health';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
+import { hypervisorSteps } from './hypervisors/steps';
 
 /** A planned operation together with how to carry it out. */
 export interface Step {
@@ -204,7 +205,15 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
     steps.push(...driverSteps(network.type, driver.plan(network, state, ctx)));
   });
   steps.push(...sharedSteps(config.networks, state));
-  warnings.push(...foreignDropWarnings(config, state));
+  const hypervisors = hypervisorSteps(
+    state,
+    config.libvirtNetworks === false ? [] : config.networks,
+    () => true,
+    config.networks,
+    dirs.qemu,
+  );
+  steps.push(...hypervisors.steps);
+  warnings.push(...foreignDropWarnings(config, state), ...hypervisors.warnings);
   return { steps, warnings, errors };
 }
 
@@ -238,6 +247,8 @@ export function planDown(
     steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
   }
   steps.push(...sharedSteps(remaining, state));
+  // Each network taken down leaves libvirt too; the bridge helper keeps allowing only what stays.
+  steps.push(...hypervisorSteps(state, [], (name) => names.includes(name), remaining, dirs.qemu).steps);
   return steps;
 }
 

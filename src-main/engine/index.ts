@@ -50,6 +50,9 @@ import { readJournal } from './journal';
 import { resetCrashHistory } from './dhcp-crashes';
 import { TABLE_FAMILY, TABLE_NAME } from './nft';
 import { applyAsTrial } from '../trial/apply-trial';
+import { hypervisorReport } from './hypervisors/status';
+import { libvirtGuests } from './hypervisors/libvirt';
+import { allowBridgeHelper, bridgeHelperFiles, forgetBridgeHelper } from './hypervisors/bridge-helper';
 
 export type { CommandRunner, CommandResult, RunOptions } from './runner';
 export { ExecRunner, RecordingRunner, CommandError } from './runner';
@@ -130,10 +133,16 @@ export async function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
   const networks = knownNetworks(opts.dirs);
   const ctx = planContext(opts.dirs, networks);
   const out: NetworkStatus[] = [];
+  const stored = storedConfig(opts.dirs);
   for (const network of networks) {
     const driver = driverFor(network.type);
-    if (driver) out.push(driver.status(network, state, ctx));
-    else {
+    if (driver) {
+      const status = driver.status(network, state, ctx);
+      const report = hypervisorReport(network, stored, state, opts.dirs.qemu);
+      if (report.views.length > 0) status.hypervisors = report.views;
+      status.problems.push(...report.problems);
+      out.push(status);
+    } else {
       out.push({
         name: network.name,
         type: network.type,
@@ -163,7 +172,12 @@ export async function getLeases(opts: EngineOptions, network?: string): Promise<
       // no lease file: no leases yet
     }
   }
-  return leases;
+  if (leases.length === 0) return leases;
+  const guests = await libvirtGuests(runnerOf(opts), opts.dirs.libvirt);
+  return leases.map((l) => {
+    const vm = guests.get(l.mac.toLowerCase());
+    return vm ? { ...l, vm } : l;
+  });
 }
 
 export async function runDoctor(opts: EngineOptions, network?: string): Promise<DoctorCheck[]> {
@@ -296,6 +310,19 @@ export async function takenRoutes(opts: EngineOptions): Promise<Cidr[]> {
     if (cidr && cidr.prefix > 0) taken.push(cidr);
   }
   return taken;
+}
+
+/**
+ * The user's consent for QEMU's bridge helper: writes the app's ACL (the stored config's
+ * networks) and adds its include line to bridge.conf, once. `allowed: false` takes both away.
+ */
+export async function setBridgeHelper(opts: EngineOptions, allowed: boolean): Promise<{ changed: boolean; conf: string }> {
+  const qemuDir = opts.dirs.qemu;
+  if (!qemuDir) throw new Error('the QEMU bridge helper is switched off for this process (VNET_QEMU_DIR=none)');
+  return withLock(opts.dirs, async () => {
+    const result = allowed ? allowBridgeHelper(qemuDir, knownNetworks(opts.dirs)) : forgetBridgeHelper(qemuDir);
+    return { ...result, conf: bridgeHelperFiles(qemuDir).conf };
+  });
 }
 
 /** Name of the app's nftables table, for tools and tests. */

@@ -14,6 +14,8 @@ import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpoch
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
 import type { DhcpProcess, ForeignDropPolicy, HostState, Ipv6HostState, LinkState, Listener, RouteState, TableState } from './types';
+import { inspectLibvirt } from './hypervisors/libvirt';
+import { inspectBridgeHelper } from './hypervisors/bridge-helper';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
 
@@ -318,7 +320,7 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours, ipv6, resolved] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt, resolved] = await Promise.all([
     inspectLinks(runner).then(async (links) => {
       await inspectAddresses6(runner, links);
       return links;
@@ -328,8 +330,10 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     inspectForeignDrops(runner),
     inspectNeighbours(runner),
     inspectIpv6(runner),
+    dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
     inspectResolved(runner),
   ]);
+  const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const listeners = readListeners();
   findSocketOwners(listeners);
   return {
@@ -347,6 +351,8 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     dhcpCrashes: readCrashHistory(dirs),
     resolved,
     now: Date.now(),
+    ...(libvirt ? { libvirt } : {}),
+    ...(bridgeHelper ? { bridgeHelper } : {}),
   };
 }
 

@@ -5,6 +5,8 @@ import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import type { ResolvedState } from './resolved';
+import type { LibvirtState } from './hypervisors/libvirt';
+import type { BridgeHelperState } from './hypervisors/bridge-helper';
 
 export interface LinkState {
   name: string;
@@ -108,6 +110,10 @@ export interface HostState {
   dhcpCrashes?: Map<string, number[]>;
   /** systemd-resolved's per-link DNS settings (undefined: not inspected, as in older tests). */
   resolved?: ResolvedState;
+  /** libvirt's networks, where libvirtd runs (undefined: not looked at). */
+  libvirt?: LibvirtState;
+  /** qemu-bridge-helper's config (undefined: not looked at). */
+  bridgeHelper?: BridgeHelperState;
   /** "Now" for the crash back-off, epoch ms (injectable for tests). */
   now?: number;
 }

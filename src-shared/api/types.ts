@@ -83,6 +83,15 @@ export interface NetworkStatus {
    */
   names?: { domain: string; server: string; registered: boolean; detail: string };
   problems: string[];
+  /** Which hypervisors on this host can attach guests to the network (absent: none looked at). */
+  hypervisors?: HypervisorView[];
+}
+
+/** Whether one hypervisor sees a network, and why (or why not). */
+export interface HypervisorView {
+  hypervisor: 'libvirt' | 'qemu-bridge-helper' | 'virtualbox';
+  sees: boolean;
+  detail: string;
 }
 
 export interface ServiceState {
@@ -107,6 +116,8 @@ export interface Lease {
   hostname: string;
   /** ISO 8601 time the lease expires, or null for an infinite lease. */
   expires: string | null;
+  /** The libvirt domain whose interface has this MAC, when libvirt knows it. */
+  vm?: string;
 }
 
 export type AdapterKind = 'physical' | 'wireless' | 'bridge' | 'vnet' | 'veth' | 'tap' | 'loopback' | 'other';

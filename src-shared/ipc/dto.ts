@@ -87,6 +87,9 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   leases: z.number(),
   names: z.object({ domain: z.string(), server: z.string(), registered: z.boolean(), detail: z.string() }).optional(),
   problems: z.array(z.string()),
+  hypervisors: z
+    .array(z.object({ hypervisor: z.enum(['libvirt', 'qemu-bridge-helper', 'virtualbox']), sees: z.boolean(), detail: z.string() }))
+    .optional(),
 });
 
 export const ServiceStatusSchema: z.ZodType<ServiceStatus> = z.object({
@@ -101,6 +104,7 @@ export const LeaseSchema: z.ZodType<Lease> = z.object({
   address: z.string(),
   hostname: z.string(),
   expires: z.string().nullable(),
+  vm: z.string().optional(),
 });
 
 export const AdapterSchema: z.ZodType<Adapter> = z.object({

@@ -105,6 +105,8 @@ export const NetworkSchema = z.discriminatedUnion('type', [BridgedNetworkSchema,
 export const ConfigSchema = z.strictObject({
   version: z.literal(1),
   networks: z.array(NetworkSchema),
+  /** Optional; false keeps the networks out of libvirt (default: each is also a libvirt network where libvirtd runs). */
+  libvirtNetworks: z.boolean().optional(),
 });
 
 export type PortForward = z.infer<typeof PortForwardSchema>;

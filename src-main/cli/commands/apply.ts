@@ -1,4 +1,4 @@
-import { applyConfig } from '../../engine';
+import { applyConfig, setBridgeHelper } from '../../engine';
 import { MAX_TRIAL_SECONDS, MIN_TRIAL_SECONDS, tryAdvice } from '../../trial';
 import { EXIT, intOption, type Command } from '../framework';
 import { commandConfig, reportInvalid } from './plan';
@@ -6,8 +6,8 @@ import { commandConfig, reportInvalid } from './plan';
 export const applyCommand: Command = {
   name: 'apply',
   summary: 'Make the host match the config, and store it',
-  usage: '[--config FILE] [--try SECONDS]',
-  options: { config: { type: 'string' }, try: { type: 'string' } },
+  usage: '[--config FILE] [--try SECONDS] [--allow-bridge-helper]',
+  options: { config: { type: 'string' }, try: { type: 'string' }, 'allow-bridge-helper': { type: 'boolean' } },
   help: `
 Makes the host match FILE (default: the stored config; with none stored, the default
 networks) and stores it on success. All or nothing: if a step fails, what this apply
@@ -15,6 +15,11 @@ changed is rolled back and the failing step is named.
 
   --config FILE    apply FILE and store it
   --try SECONDS    a trial: reverts by itself after SECONDS unless \`vnet confirm\` runs first
+  --allow-bridge-helper
+                   also let QEMU's bridge helper (GNOME Boxes, qemu:///session, unprivileged
+                   QEMU) attach guests to these networks: adds one line, \`include
+                   /etc/qemu/vnet-editor.conf\`, to /etc/qemu/bridge.conf (once; later applies
+                   keep that file listing exactly the networks' bridges)
 
 Exit codes: 0 applied; 2 invalid config, nothing changed; 1 failed and rolled back.`,
   async run({ values }, ctx) {
@@ -36,6 +41,10 @@ Exit codes: 0 applied; 2 invalid config, nothing changed; 1 failed and rolled ba
         return EXIT.failed;
       }
       const seconds = ((Date.now() - started) / 1000).toFixed(1);
+      if (values['allow-bridge-helper']) {
+        const helper = await setBridgeHelper({ dirs: ctx.dirs }, true);
+        if (helper.changed) ctx.io.out(`QEMU's bridge helper may now use these networks (${helper.conf} includes the app's list).\n`);
+      }
       if (result.applied.length === 0) ctx.io.out(`Nothing to do: the host already matches ${source}.\n`);
       else ctx.io.out(`Applied ${source}: ${result.applied.length} step${result.applied.length === 1 ? '' : 's'} in ${seconds}s.\n`);
       if (trySeconds === undefined && result.applied.some((o) => o.risky)) ctx.io.err(`${tryAdvice('apply')}\n`);

@@ -1,6 +1,7 @@
 import { getStatus } from '../../engine';
 import type { NetworkStatus } from '../../../src-shared/api/types';
 import { EXIT, type Command } from '../framework';
+import { hypervisorName } from '../../engine/hypervisors/status';
 
 function line(s: NetworkStatus): string {
   const parts = [`${s.name} (${s.type})`, s.unconnected ? 'not connected' : s.up ? 'up' : 'down'];
@@ -16,7 +17,10 @@ function line(s: NetworkStatus): string {
     ...(s.names ? [`\n    names: ${s.names.detail}`] : []),
     ...s.problems.map((p) => `\n    problem: ${p}`),
   ].join('');
-  return `${parts.join(' · ')}${problems}\n`;
+  const seen = (s.hypervisors ?? [])
+    .map((h) => `\n    ${hypervisorName(h.hypervisor)}: ${h.sees ? 'sees it' : 'does not see it'} (${h.detail})`)
+    .join('');
+  return `${parts.join(' · ')}${seen}${problems}\n`;
 }
 
 export const statusCommand: Command = {
@@ -26,7 +30,8 @@ export const statusCommand: Command = {
   options: { json: { type: 'boolean' } },
   help: `
 Shows each network of the stored config as it is on the host right now: bridge,
-addresses, DHCP server, NAT rules, leases, and any problem found (something missing
+addresses, DHCP server, NAT rules, leases, which hypervisors see it (libvirt, QEMU's
+bridge helper, VirtualBox), and any problem found (something missing
 or changed outside the app). \`vnet doctor\` says how to fix each problem.
 
   --json   print a JSON array of network status objects
