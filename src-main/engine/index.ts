@@ -92,17 +92,23 @@ export async function applyConfig(
 ): Promise<ApplyResult> {
   if (opts.trySeconds !== undefined) {
     const previous = storedConfig(opts.dirs) ?? null;
-    return applyAsTrial(opts.dirs, opts.trySeconds, previous, config, () => applyNow(config, opts));
+    return applyAsTrial(opts.dirs, runnerOf(opts), opts.trySeconds, previous, config, (beforeChange) =>
+      applyNow(config, { ...opts, beforeChange }),
+    );
   }
   return applyNow(config, opts);
 }
 
-async function applyNow(config: Config, opts: EngineOptions & { storeConfig?: boolean }): Promise<ApplyResult> {
+async function applyNow(
+  config: Config,
+  opts: EngineOptions & { storeConfig?: boolean; beforeChange?: (operations: PlanOperation[]) => Promise<void> },
+): Promise<ApplyResult> {
   const runner = runnerOf(opts);
   return withLock(opts.dirs, async () => {
     const state = await inspectHost(runner, opts.dirs);
     const plan = planSteps(config, state, opts.dirs);
     if (plan.errors.length > 0) throw new ConfigError(plan.errors);
+    await opts.beforeChange?.(plan.steps.map((s) => s.operation));
     const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
     if (outcome.ok && opts.storeConfig !== false) new ConfigStore(opts.dirs).write(config);
     return {

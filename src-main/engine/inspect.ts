@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import { readJournal } from './journal';
+import { daemonRunsHere } from './drivers/bridged/probe';
+import { readNmView } from './drivers/bridged/nm/nmcli';
 import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
 import { inspectResolved } from './resolved';
@@ -336,7 +338,10 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
   const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const listeners = readListeners();
   findSocketOwners(listeners);
+  // Only a NetworkManager of this network namespace manages its interfaces.
+  const networkManager = daemonRunsHere(['NetworkManager']) ? await readNmView(runner) : undefined;
   return {
+    ...(networkManager ? { networkManager } : {}),
     links,
     routes,
     table,

@@ -5,6 +5,7 @@ import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import type { ResolvedState } from './resolved';
+import type { NmView } from './drivers/bridged/nm/nmcli';
 import type { LibvirtState } from './hypervisors/libvirt';
 import type { BridgeHelperState } from './hypervisors/bridge-helper';
 
@@ -116,6 +117,8 @@ export interface HostState {
   bridgeHelper?: BridgeHelperState;
   /** "Now" for the crash back-off, epoch ms (injectable for tests). */
   now?: number;
+  /** What NetworkManager says, when it runs in this network namespace and answers. */
+  networkManager?: NmView;
 }
 
 /** What one network's driver created, recorded before each creating step and cleared after each removal. */

@@ -73,6 +73,8 @@ export interface NetworkStatus {
   uplink?: string;
   /** Bridged with uplink `auto` and no usable uplink found: why, and what to do. The other networks still apply. */
   unconnected?: string;
+  /** Bridged through NetworkManager: the app's bridge profile and its state (`activated`, `inactive`, `deleted`…). */
+  networkManager?: { profile: string; state: string };
   hostAdapter?: { enabled: boolean; address?: string; present: boolean };
   dhcp?: ServiceState;
   nat?: ServiceState & { rules: number; portForwards: number };

@@ -81,6 +81,7 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   subnet: z.string().optional(),
   uplink: z.string().optional(),
   unconnected: z.string().optional(),
+  networkManager: z.object({ profile: z.string(), state: z.string() }).optional(),
   hostAdapter: z.object({ enabled: z.boolean(), address: z.string().optional(), present: z.boolean() }).optional(),
   dhcp: ServiceStateSchema.optional(),
   nat: NatStateSchema.optional(),

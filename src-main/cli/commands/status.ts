@@ -11,6 +11,7 @@ function line(s: NetworkStatus): string {
   if (s.dhcp)
     parts.push(s.dhcp.running ? `DHCP running (pid ${s.dhcp.pid}, ${s.leases} lease${s.leases === 1 ? '' : 's'})` : 'DHCP not running');
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
+  if (s.networkManager) parts.push(`through NetworkManager (profile ${s.networkManager.profile}, ${s.networkManager.state})`);
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
   const problems = [
     ...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []),

@@ -188,13 +188,19 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
             {
               header: 'External connection',
               cell: (n) => {
-                const reason = liveOf(n.name)?.unconnected;
-                const words = externalConnection(n, liveOf(n.name));
-                return reason && words === 'Not connected' ? (
-                  <span title={reason}>
-                    Not connected
+                const status = liveOf(n.name);
+                const words = externalConnection(n, status);
+                // What the settings cannot say: why it is not connected, or NetworkManager's view of its bridge.
+                const note =
+                  words === 'Not connected'
+                    ? status?.unconnected
+                    : status?.networkManager &&
+                      `through NetworkManager (profile ${status.networkManager.profile}, ${status.networkManager.state})`;
+                return note ? (
+                  <span title={note}>
+                    {words}
                     <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                      {reason}
+                      {note}
                     </Typography>
                   </span>
                 ) : (

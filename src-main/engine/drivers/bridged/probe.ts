@@ -38,7 +38,8 @@ export function findDhcpClient(name: string): { program: string; pid: number } |
   return undefined;
 }
 
-function daemonRunsHere(names: string[]): boolean {
+/** True when a process named like one of NAMES runs in this network namespace. */
+export function daemonRunsHere(names: string[]): boolean {
   const ownNetns = processNetns('self');
   return listPids().some((pid) => {
     const argv0 = processCmdline(pid)?.[0];

@@ -4,6 +4,7 @@ import type { BridgedNetwork, ValidationError } from '../../../../src-shared/mod
 import type { HostState, PlanContext } from '../../types';
 import { bridgedData } from './data';
 import type { HostProbe } from './probe';
+import { uplinkProfileOf } from './nm/plan';
 
 /**
  * `auto` means "bridge whatever wired uplink there is": when there is none, the network
@@ -59,6 +60,8 @@ export function uplinkProblem(
   if (other) return `${name} is already the uplink of bridged network ${other.name}; each uplink can carry one bridged network`;
   if (link.master !== network.name) {
     const manager = probe.addressManager(name, link.ifindex);
+    // NetworkManager with an active profile on the uplink: bridged through NetworkManager itself.
+    if (manager === 'NetworkManager' && uplinkProfileOf(name, state)) return undefined;
     if (manager) {
       return (
         `the address of ${name} is managed by ${manager}, which would put it back on ${name} and undo the bridge. ` +
