@@ -20,8 +20,18 @@ const TEST_PACKAGES = {
   iperf3: '/usr/bin/iperf3',
   chromium: '/usr/bin/chromium',
   procps: '/usr/bin/pgrep',
+  // A real NetworkManager for the bridged tests, run confined to namespaces by
+  // test/integration/lib/nm-lab.ts. Installing it starts nothing where no init system
+  // starts services (containers, CI); the harness never runs it in the root namespace.
+  'network-manager': '/usr/sbin/NetworkManager',
   // rdisc6 reads the router advertisements guests get (router lifetime, prefix, RDNSS).
   ndisc6: '/usr/bin/rdisc6',
+  // Real VMs (test/integration/vm): QEMU with its bridge helper, and a libvirtd confined in namespaces.
+  'qemu-system-x86': '/usr/bin/qemu-system-x86_64',
+  'libvirt-daemon': '/usr/sbin/libvirtd',
+  'libvirt-daemon-driver-qemu': '/usr/lib/x86_64-linux-gnu/libvirt/connection-driver/libvirt_driver_qemu.so',
+  'libvirt-clients': '/usr/bin/virsh',
+  iptables: '/usr/sbin/iptables',
 };
 
 function run(cmd, args, extraEnv = {}) {

@@ -92,17 +92,23 @@ export async function applyConfig(
 ): Promise<ApplyResult> {
   if (opts.trySeconds !== undefined) {
     const previous = storedConfig(opts.dirs) ?? null;
-    return applyAsTrial(opts.dirs, opts.trySeconds, previous, config, () => applyNow(config, opts));
+    return applyAsTrial(opts.dirs, runnerOf(opts), opts.trySeconds, previous, config, (beforeChange) =>
+      applyNow(config, { ...opts, beforeChange }),
+    );
   }
   return applyNow(config, opts);
 }
 
-async function applyNow(config: Config, opts: EngineOptions & { storeConfig?: boolean }): Promise<ApplyResult> {
+async function applyNow(
+  config: Config,
+  opts: EngineOptions & { storeConfig?: boolean; beforeChange?: (operations: PlanOperation[]) => Promise<void> },
+): Promise<ApplyResult> {
   const runner = runnerOf(opts);
   return withLock(opts.dirs, async () => {
     const state = await inspectHost(runner, opts.dirs);
     const plan = planSteps(config, state, opts.dirs);
     if (plan.errors.length > 0) throw new ConfigError(plan.errors);
+    await opts.beforeChange?.(plan.steps.map((s) => s.operation));
     const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
     if (outcome.ok && opts.storeConfig !== false) new ConfigStore(opts.dirs).write(config);
     return {
@@ -160,15 +166,20 @@ export async function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
 
 export async function getLeases(opts: EngineOptions, network?: string): Promise<Lease[]> {
   const names = new Set<string>();
+  const subnets = new Map<string, string>();
   const stored = storedConfig(opts.dirs);
-  for (const n of stored?.networks ?? []) if (hasSubnet(n)) names.add(n.name);
+  for (const n of stored?.networks ?? []) {
+    if (!hasSubnet(n)) continue;
+    names.add(n.name);
+    subnets.set(n.name, n.subnet);
+  }
   for (const name of Object.keys(readJournal(opts.dirs).networks)) names.add(name);
   if (network !== undefined && !names.has(network)) throw new Error(`there is no host-only or NAT network named "${network}"`);
   const leases: Lease[] = [];
   for (const name of [...names].sort()) {
     if (network !== undefined && name !== network) continue;
     try {
-      leases.push(...parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8')));
+      leases.push(...parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8'), subnets.get(name)));
     } catch {
       // no lease file: no leases yet
     }

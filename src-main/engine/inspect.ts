@@ -7,8 +7,11 @@ import path from 'node:path';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
 import { readJournal } from './journal';
+import { daemonRunsHere } from './drivers/bridged/probe';
+import { readNmView } from './drivers/bridged/nm/nmcli';
 import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
+import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
@@ -36,6 +39,7 @@ interface IpLink {
   address?: string;
   master?: string;
   mtu?: number;
+  ifalias?: string;
   linkinfo?: { info_kind?: string };
 }
 
@@ -71,6 +75,7 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
       master: l.master,
       addresses: [],
       ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
+      ...(l.ifalias ? { alias: l.ifalias } : {}),
     });
   }
   for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {
@@ -412,6 +417,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
     inspectNeighbours(runner),
     inspectIpv6(runner),
     dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
+    inspectResolved(runner),
     readListeners(),
   ]);
   // Handled below; this only keeps a failing command from being reported as unhandled if reading a file throws first.
@@ -422,12 +428,15 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
   const dhcpFiles = readDhcpFiles(dirs);
   const dhcpCrashes = readCrashHistory(dirs);
   const bridgeHelper = inspectBridgeHelper(dirs.qemu);
-  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt, listeners] = await commands;
+  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt, resolved, listeners] = await commands;
   findSocketOwners(
     listeners,
     [...dhcp.values()].flat().map((p) => p.pid),
   );
+  // Only a NetworkManager of this network namespace manages its interfaces.
+  const networkManager = daemonRunsHere(['NetworkManager']) ? await readNmView(runner) : undefined;
   return {
+    ...(networkManager ? { networkManager } : {}),
     links,
     routes,
     table,
@@ -440,6 +449,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
     dhcpFiles,
     journal,
     dhcpCrashes,
+    resolved,
     now: Date.now(),
     ...(libvirt ? { libvirt } : {}),
     ...(bridgeHelper ? { bridgeHelper } : {}),

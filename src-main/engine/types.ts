@@ -4,6 +4,8 @@ import type { Config, Network, ValidationError } from '../../src-shared/model';
 import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
+import type { ResolvedState } from './resolved';
+import type { NmView } from './drivers/bridged/nm/nmcli';
 import type { LibvirtState } from './hypervisors/libvirt';
 import type { BridgeHelperState } from './hypervisors/bridge-helper';
 
@@ -22,6 +24,8 @@ export interface LinkState {
   /** Global IPv6 addresses, RFC 5952 text with `/length` (no link-local ones). */
   addresses6?: string[];
   mtu?: number;
+  /** The link's alias (`ip link set dev X alias …`): the app marks the bridges it creates with it. */
+  alias?: string;
 }
 
 export interface RouteState {
@@ -107,12 +111,16 @@ export interface HostState {
   journal: Journal;
   /** Per network, when the engine restarted its DHCP server because it had died (epoch ms). */
   dhcpCrashes?: Map<string, number[]>;
+  /** systemd-resolved's per-link DNS settings (undefined: not inspected, as in older tests). */
+  resolved?: ResolvedState;
   /** libvirt's networks, where libvirtd runs (undefined: not looked at). */
   libvirt?: LibvirtState;
   /** qemu-bridge-helper's config (undefined: not looked at). */
   bridgeHelper?: BridgeHelperState;
   /** "Now" for the crash back-off, epoch ms (injectable for tests). */
   now?: number;
+  /** What NetworkManager says, when it runs in this network namespace and answers. */
+  networkManager?: NmView;
 }
 
 /** What one network's driver created, recorded before each creating step and cleared after each removal. */

@@ -1,22 +1,37 @@
 // How the engine's applyConfig(…, {trySeconds}) runs an apply as a trial: the watchdog
 // is armed before the first change (so that even an applier killed half-way is
 // reverted), and the countdown starts once the change is made.
-import type { ApplyResult } from '../../src-shared/api/types';
+import type { ApplyResult, PlanOperation } from '../../src-shared/api/types';
 import type { Config } from '../../src-shared/model';
+import type { CommandRunner } from '../engine/runner';
 import type { Dirs } from '../paths';
 import { abandonTrial, startTrial, trialApplied } from '.';
+import { armCheckpoint, restartCheckpointClock, touchesNetworkManager } from './checkpoint';
+import { readTrial, writeTrial } from './record';
+
+/** Called with the planned steps right before the first change. */
+export type BeforeChange = (operations: PlanOperation[]) => Promise<void>;
 
 export async function applyAsTrial(
   dirs: Dirs,
+  runner: CommandRunner,
   seconds: number,
   previousConfig: Config | null,
   nextConfig: Config,
-  apply: () => Promise<ApplyResult>,
+  apply: (beforeChange: BeforeChange) => Promise<ApplyResult>,
 ): Promise<ApplyResult> {
   const record = await startTrial(dirs, { kind: 'apply', seconds, previousConfig, nextConfig });
+  let checkpoint: string | undefined;
+  // Steps through NetworkManager: a checkpoint too, recorded before the first change.
+  const beforeChange: BeforeChange = async (operations) => {
+    if (!touchesNetworkManager(operations)) return;
+    checkpoint = await armCheckpoint(runner, seconds);
+    const armed = readTrial(dirs);
+    if (armed?.id === record.id) writeTrial(dirs, { ...armed, checkpoint });
+  };
   let result: ApplyResult;
   try {
-    result = await apply();
+    result = await apply(beforeChange);
   } catch (error) {
     abandonTrial(dirs, record.id);
     throw error;
@@ -25,5 +40,6 @@ export async function applyAsTrial(
     abandonTrial(dirs, record.id);
     return result;
   }
+  if (checkpoint) await restartCheckpointClock(runner, checkpoint, seconds);
   return { ...result, trial: trialApplied(dirs, record.id) };
 }

@@ -11,6 +11,7 @@ import type { Dirs } from '../paths';
 import type { CommandRunner } from '../engine/runner';
 import { restoreSnapshot, takeSnapshot } from '../adapters/switch';
 import { readJournal } from '../engine/journal';
+import { destroyCheckpoint, rollbackCheckpoint } from './checkpoint';
 import {
   claimTrial,
   confirmingFile,
@@ -151,6 +152,8 @@ export function abandonTrial(dirs: Dirs, id: string): void {
   if (!record || record.id !== id) return;
   // Recorded first: the host is already back as it was, and a watcher must not read the disappearance as "kept".
   writeOutcome(dirs, record, 'reverted');
+  // The engine's own rollback undid the change; NetworkManager must not undo anything more later.
+  if (record.checkpoint) destroyCheckpoint(record.checkpoint);
   fs.rmSync(trialFile(dirs), { force: true });
   stopWatchdog(record.watchdogPid, id);
   logTrial(dirs, `trial ${id} abandoned (the change failed and was rolled back)`);
@@ -173,6 +176,7 @@ export function confirmTrial(dirs: Dirs): boolean {
   const record = claimTrial(dirs, claimed);
   if (!record) return false;
   writeOutcome(dirs, record, 'confirmed');
+  if (record.checkpoint) destroyCheckpoint(record.checkpoint);
   fs.rmSync(claimed, { force: true });
   stopWatchdog(record.watchdogPid, record.id);
   logTrial(dirs, `trial ${record.id} confirmed`);
@@ -188,6 +192,11 @@ async function revertRecord(dirs: Dirs, record: TrialRecord, engine: TrialEngine
       for (const p of problems) logTrial(dirs, `trial ${record.id}: ${p}`);
     }
     return;
+  }
+  if (record.checkpoint) {
+    // NetworkManager's part first, in one step of its own (it may have done it already, at its deadline).
+    const rolledBack = await rollbackCheckpoint(runner, record.checkpoint);
+    logTrial(dirs, `trial ${record.id}: NetworkManager checkpoint ${rolledBack ? 'rolled back' : 'was already rolled back by NetworkManager'}`);
   }
   await engine.restoreHost(hostBefore(record), record.previousConfig ?? null);
 }

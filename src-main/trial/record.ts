@@ -31,6 +31,8 @@ export interface TrialRecord {
    * and removes everything else: the host as it was, whatever the stored config says.
    */
   liveNetworks?: string[];
+  /** Apply trials through NetworkManager: the D-Bus path of its checkpoint, which rolls back by itself. */
+  checkpoint?: string;
   /** Adapter trials: the adapter as it was, routes included. */
   adapter?: AdapterSnapshot & { targetUp: boolean };
   description: string;

@@ -70,13 +70,22 @@ export interface NetworkStatus {
   bridge: { exists: boolean; up: boolean; carrier?: boolean; ports: string[] };
   addresses: string[];
   subnet?: string;
+  /** The network's IPv6 prefix, when it has IPv6. */
+  prefix6?: string;
   uplink?: string;
   /** Bridged with uplink `auto` and no usable uplink found: why, and what to do. The other networks still apply. */
   unconnected?: string;
+  /** Bridged through NetworkManager: the app's bridge profile and its state (`activated`, `inactive`, `deleted`…). */
+  networkManager?: { profile: string; state: string };
   hostAdapter?: { enabled: boolean; address?: string; present: boolean };
   dhcp?: ServiceState;
   nat?: ServiceState & { rules: number; portForwards: number };
   leases: number;
+  /**
+   * Guests by name from the host (a NAT network with a domain and DNS): whether the host asks
+   * the gateway for HOST.DOMAIN (registered with systemd-resolved), and if not, how to get that.
+   */
+  names?: { domain: string; server: string; registered: boolean; detail: string };
   problems: string[];
   /** Which hypervisors on this host can attach guests to the network (absent: none looked at). */
   hypervisors?: HypervisorView[];

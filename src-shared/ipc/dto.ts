@@ -79,12 +79,15 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   bridge: z.object({ exists: z.boolean(), up: z.boolean(), carrier: z.boolean().optional(), ports: z.array(z.string()) }),
   addresses: z.array(z.string()),
   subnet: z.string().optional(),
+  prefix6: z.string().optional(),
   uplink: z.string().optional(),
   unconnected: z.string().optional(),
+  networkManager: z.object({ profile: z.string(), state: z.string() }).optional(),
   hostAdapter: z.object({ enabled: z.boolean(), address: z.string().optional(), present: z.boolean() }).optional(),
   dhcp: ServiceStateSchema.optional(),
   nat: NatStateSchema.optional(),
   leases: z.number(),
+  names: z.object({ domain: z.string(), server: z.string(), registered: z.boolean(), detail: z.string() }).optional(),
   problems: z.array(z.string()),
   hypervisors: z
     .array(z.object({ hypervisor: z.enum(['libvirt', 'qemu-bridge-helper', 'virtualbox']), sees: z.boolean(), detail: z.string() }))

@@ -6,13 +6,19 @@ import { hypervisorName } from '../../engine/hypervisors/status';
 function line(s: NetworkStatus): string {
   const parts = [`${s.name} (${s.type})`, s.unconnected ? 'not connected' : s.up ? 'up' : 'down'];
   if (s.subnet) parts.push(s.subnet);
+  if (s.prefix6) parts.push(s.prefix6);
   if (s.addresses.length > 0) parts.push(`addresses ${s.addresses.join(', ')}`);
   if (s.hostAdapter && !s.hostAdapter.enabled) parts.push('host adapter off');
   if (s.dhcp)
     parts.push(s.dhcp.running ? `DHCP running (pid ${s.dhcp.pid}, ${s.leases} lease${s.leases === 1 ? '' : 's'})` : 'DHCP not running');
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
+  if (s.networkManager) parts.push(`through NetworkManager (profile ${s.networkManager.profile}, ${s.networkManager.state})`);
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
-  const problems = [...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []), ...s.problems.map((p) => `\n    problem: ${p}`)].join('');
+  const problems = [
+    ...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []),
+    ...(s.names ? [`\n    names: ${s.names.detail}`] : []),
+    ...s.problems.map((p) => `\n    problem: ${p}`),
+  ].join('');
   const seen = (s.hypervisors ?? [])
     .map((h) => `\n    ${hypervisorName(h.hypervisor)}: ${h.sees ? 'sees it' : 'does not see it'} (${h.detail})`)
     .join('');

@@ -112,8 +112,8 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
     if (result.trial) setOpen({ dialog: 'trial', trial: result.trial, thenClose });
     else {
       const count = result.applied.length;
-      const done = count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`;
-      setNotice([done, ...(result.warnings ?? [])].join(' '));
+      // Warnings (a bridged network left unconnected) were shown in the plan, and the table keeps showing them.
+      setNotice(count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`);
       finish(thenClose);
     }
   };
@@ -189,13 +189,19 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
             {
               header: 'External connection',
               cell: (n) => {
-                const reason = liveOf(n.name)?.unconnected;
-                const words = externalConnection(n, liveOf(n.name));
-                return reason && words === 'Not connected' ? (
-                  <span title={reason}>
-                    Not connected
+                const status = liveOf(n.name);
+                const words = externalConnection(n, status);
+                // What the settings cannot say: why it is not connected, or NetworkManager's view of its bridge.
+                const note =
+                  words === 'Not connected'
+                    ? status?.unconnected
+                    : status?.networkManager &&
+                      `through NetworkManager (profile ${status.networkManager.profile}, ${status.networkManager.state})`;
+                return note ? (
+                  <span title={note}>
+                    {words}
                     <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                      {reason}
+                      {note}
                     </Typography>
                   </span>
                 ) : (

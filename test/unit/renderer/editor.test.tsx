@@ -55,6 +55,13 @@ describe('networks editor', () => {
     expect(within(table).queryByText('Auto-bridging')).toBeNull();
   });
 
+  it("shows NetworkManager's view of a bridged network it keeps", async () => {
+    const { table } = await openEditor(createFakeHost({ networkManager: { vmnet0: 'activated' } }));
+    const row = within(table).getByText('vmnet0').closest('tr') as HTMLElement;
+    expect(await within(row).findByText('through NetworkManager (profile vmnet0, activated)')).toBeTruthy();
+    expect(within(row).getByText('Auto-bridging')).toBeTruthy();
+  });
+
   it('moves default addresses with the subnet, stages it, and applies it with the plan and progress', async () => {
     const { user, api } = await openEditor();
     const subnetIp = screen.getByLabelText('Subnet IP');

@@ -33,6 +33,8 @@ export interface FakeHostOptions {
   frontDoor?: 'desktop' | 'web';
   /** Bridged networks the host reports as not connected, with the reason. */
   unconnected?: Record<string, string>;
+  /** Bridged networks the host reports as bridged through NetworkManager, with the profile's state. */
+  networkManager?: Record<string, string>;
 }
 
 export interface FakeHost extends VnetApi {
@@ -261,7 +263,12 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
         ...(n.type === 'bridged'
           ? options.unconnected?.[n.name]
             ? { unconnected: options.unconnected[n.name]! }
-            : { uplink: 'eth0' }
+            : {
+                uplink: 'eth0',
+                ...(options.networkManager?.[n.name]
+                  ? { networkManager: { profile: n.name, state: options.networkManager[n.name]! } }
+                  : {}),
+              }
           : { subnet: n.subnet }),
         leases: (options.leases ?? sampleLeases).filter((l) => l.network === n.name).length,
         problems: [],

@@ -182,10 +182,10 @@ describe('trials', () => {
   it('a failed apply abandons its trial (nothing to revert)', async () => {
     process.env.VNET_CLI_PATH = '/bin/true';
     try {
-      const result = await applyAsTrial(dirs, 30, previous, previous, async () => ({ ok: false, applied: [], error: 'boom' }));
+      const result = await applyAsTrial(dirs, new RecordingRunner(), 30, previous, previous, async () => ({ ok: false, applied: [], error: 'boom' }));
       expect(result).toEqual({ ok: false, applied: [], error: 'boom' });
       expect(readTrial(dirs)).toBeUndefined();
-      const ok = await applyAsTrial(dirs, 30, previous, previous, async () => ({ ok: true, applied: [] }));
+      const ok = await applyAsTrial(dirs, new RecordingRunner(), 30, previous, previous, async () => ({ ok: true, applied: [] }));
       expect(ok.trial!.seconds).toBe(30);
       expect(ok.trial!.deadline).toBeGreaterThan(Date.now() + 29_000);
       expect(readTrial(dirs)!.phase).toBe('waiting');

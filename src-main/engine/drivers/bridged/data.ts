@@ -21,6 +21,10 @@ export interface BridgedData {
   routes?: FamilyRoute[];
   /** True once the uplink is a port of the bridge and its addresses and routes are on the bridge. */
   attached?: boolean;
+  /** How the bridge is made: by the kernel directly (the default), or as NetworkManager profiles. */
+  via?: 'kernel' | 'networkmanager';
+  /** NetworkManager profiles: the uplink's own (kept, never changed), and the two the app created. */
+  nm?: { uplinkProfile: string; uplinkProfileName: string; bridgeProfile?: string; portProfile?: string };
   /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back 1500). */
   mtu?: number;
 }

@@ -244,7 +244,7 @@ async function deleteBridge(op: PlanOperation, ctx: ExecContext): Promise<void> 
   });
 }
 
-export async function executeBridged(op: PlanOperation, ctx: ExecContext): Promise<void> {
+export async function executeKernel(op: PlanOperation, ctx: ExecContext): Promise<void> {
   switch (op.op) {
     case 'bridged-create-bridge':
       return createBridge(op, ctx);

@@ -4,7 +4,8 @@ import fs from 'node:fs';
 import type { BridgedNetwork } from '../../../../src-shared/model';
 import type { DoctorCheck, NetworkStatus } from '../../../../src-shared/api/types';
 import type { HostState, PlanContext } from '../../types';
-import { bridgedData } from './data';
+import { bridgedData, type BridgedData } from './data';
+import { portProfileName } from './nm/exec';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
 import type { HostProbe } from './probe';
 import { unconnectedReason } from './uplink';
@@ -38,6 +39,7 @@ export function doctorBridged(
   const data = bridgedData(state.journal.networks[name]);
   const link = state.links.get(name);
   addBridgeCheck(list, name, link);
+  if (data?.via === 'networkmanager') addNetworkManagerChecks(list, data, state);
   const uplinkLink = uplink ? state.links.get(uplink) : undefined;
   add(
     'uplink',
@@ -63,6 +65,21 @@ export function doctorBridged(
       !uplinkLink.adminUp ? `switch it on: \`vnet adapter up ${uplink}\`` : `check the cable and the switch port of ${uplink}`,
     );
   }
+  // Through NetworkManager, the lease check above says where the address is.
+  if (data?.via !== 'networkmanager') addAddressChecks(list, name, data, state, uplink);
+  addBridgeFilteringCheck(list, name, state, bridgeNf);
+  return checks;
+}
+
+function addAddressChecks(
+  { add }: ReturnType<typeof checkList>,
+  name: string,
+  data: BridgedData | undefined,
+  state: HostState,
+  uplink: string | undefined,
+): void {
+  const link = state.links.get(name);
+  const uplinkLink = uplink ? state.links.get(uplink) : undefined;
   const moved = (data?.addresses ?? []).filter((a) => a.family === 'inet').map((a) => `${a.local}/${a.prefixlen}`);
   const onBridge = link?.addresses ?? [];
   const missing = moved.filter((a) => !onBridge.includes(a));
@@ -93,6 +110,9 @@ export function doctorBridged(
       APPLY_FIX,
     );
   }
+}
+
+function addBridgeFilteringCheck({ add }: ReturnType<typeof checkList>, name: string, state: HostState, bridgeNf: string): void {
   let nf = '0';
   try {
     nf = fs.readFileSync(bridgeNf, 'utf8').trim();
@@ -108,7 +128,50 @@ export function doctorBridged(
       `allow the bridge, e.g. \`iptables -I FORWARD -i ${name} -o ${name} -j ACCEPT\`, or set net.bridge.bridge-nf-call-iptables = 0`,
     );
   }
-  return checks;
+}
+
+/** NetworkManager's view of the app's two profiles, and the lease it keeps on the bridge. */
+function addNetworkManagerChecks(list: ReturnType<typeof checkList>, data: BridgedData, state: HostState): void {
+  const view = state.networkManager;
+  if (!view) {
+    list.add(
+      'NetworkManager',
+      false,
+      `${data.bridge} was bridged through NetworkManager, which is not running or does not answer`,
+      'start NetworkManager (`systemctl start NetworkManager`), then run `vnet apply`',
+    );
+    return;
+  }
+  for (const [what, uuid] of [
+    [data.bridge, data.nm?.bridgeProfile],
+    [portProfileName(data.bridge), data.nm?.portProfile],
+  ] as const) {
+    const profile = view.profiles.find((p) => p.uuid === uuid);
+    list.add(
+      `profile ${what}`,
+      !!profile?.active,
+      !profile
+        ? `NetworkManager profile ${what} was deleted outside the app`
+        : profile.active
+          ? `NetworkManager profile ${what} is ${profile.state ?? 'active'} on ${profile.device ?? '?'}`
+          : `NetworkManager profile ${what} is not active (deactivated outside the app)`,
+      APPLY_FIX,
+    );
+  }
+  const lease = state.links.get(data.bridge)?.addresses ?? [];
+  list.add(
+    'lease',
+    lease.length > 0,
+    lease.length > 0 ? `NetworkManager keeps ${lease.join(', ')} on ${data.bridge}` : `${data.bridge} has no IPv4 address from NetworkManager`,
+    `check \`nmcli device show ${data.bridge}\` and the LAN's DHCP server, then run \`vnet apply\``,
+  );
+}
+
+/** How a bridged network is connected, in NetworkManager's words, for status. */
+function networkManagerStatus(data: BridgedData | undefined, state: HostState): NetworkStatus['networkManager'] {
+  if (data?.via !== 'networkmanager') return undefined;
+  const profile = state.networkManager?.profiles.find((p) => p.uuid === data.nm?.bridgeProfile);
+  return { profile: data.bridge, state: profile ? (profile.active ? (profile.state ?? 'active') : 'inactive') : 'deleted' };
 }
 
 export function statusBridged(network: BridgedNetwork, state: HostState, ctx: PlanContext, probe: HostProbe): NetworkStatus {
@@ -122,8 +185,10 @@ export function statusBridged(network: BridgedNetwork, state: HostState, ctx: Pl
     : doctorBridged(network, state, ctx, probe)
         .filter((c) => c.status === 'problem')
         .map((c) => c.detail);
+  const nm = networkManagerStatus(bridgedData(state.journal.networks[network.name]), state);
   return {
     ...(unconnected ? { unconnected } : {}),
+    ...(nm ? { networkManager: nm } : {}),
     name: network.name,
     type: 'bridged',
     up: !!link && link.adminUp && !!uplink && state.links.get(uplink)?.master === network.name,

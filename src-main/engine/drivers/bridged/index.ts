@@ -3,16 +3,16 @@
 // Registered in ../index.ts.
 import type { BridgedNetwork } from '../../../../src-shared/model';
 import type { NetworkDriver } from '../../types';
-import { executeBridged } from './exec';
+import { backendOfOp, kernelBackend, networkManagerBackend, planBridged, planBridgedRemoval } from './backend';
 import { doctorBridged, statusBridged } from './health';
-import { BRIDGED_OPS, checkBridged, planBridged, planBridgedRemoval } from './plan';
+import { checkBridged } from './plan';
 import { realProbe, type HostProbe } from './probe';
 import { unconnectedReason } from './uplink';
 
 export function createBridgedDriver(probe: HostProbe = realProbe): NetworkDriver<BridgedNetwork> {
   return {
     type: 'bridged',
-    ops: BRIDGED_OPS,
+    ops: [...kernelBackend.ops, ...networkManagerBackend.ops],
     check: (network, index, state, ctx) => checkBridged(network, index, state, ctx, probe),
     plan: (network, state, ctx) => planBridged(network, state, ctx, probe),
     warnings: (network, state, ctx) => {
@@ -20,7 +20,11 @@ export function createBridgedDriver(probe: HostProbe = realProbe): NetworkDriver
       return reason ? [reason] : [];
     },
     planRemoval: (name, recorded, state) => planBridgedRemoval(name, recorded, state),
-    execute: executeBridged,
+    execute: (op, ctx) => {
+      const backend = backendOfOp(op.op);
+      if (!backend) throw new Error(`the bridged driver does not know the operation ${op.op}`);
+      return backend.execute(op, ctx);
+    },
     status: (network, state, ctx) => statusBridged(network, state, ctx, probe),
     doctor: (network, state, ctx) => doctorBridged(network, state, ctx, probe),
   };

@@ -4,13 +4,13 @@
 // addresses and routes when they run (see exec.ts), so nothing is moved from a stale copy.
 import type { BridgedNetwork, ValidationError } from '../../../../src-shared/model';
 import type { PlanOperation } from '../../../../src-shared/api/types';
-import type { HostState, JournalNetwork, PlanContext } from '../../types';
+import type { HostState, PlanContext } from '../../types';
 import { bridgedData, type BridgedData } from './data';
 import type { HostProbe } from './probe';
 import { chooseUplink } from './uplink';
 import { planMtu } from '../../mtu';
 
-export const BRIDGED_OPS = [
+export const KERNEL_OPS = [
   'bridged-create-bridge',
   'bridged-set-mtu',
   'bridged-switch-on',
@@ -66,11 +66,8 @@ export function detachOperation(name: string, data: BridgedData): PlanOperation 
   };
 }
 
-export function planBridged(network: BridgedNetwork, state: HostState, ctx: PlanContext, probe: HostProbe): PlanOperation[] {
-  const index = ctx.config.networks.findIndex((n) => n.name === network.name);
-  const choice = chooseUplink(network, index, state, ctx, probe);
-  if (!choice.ok) return [];
-  const uplink = choice.uplink;
+/** The kernel's way: create the bridge with the uplink's MAC, then move the uplink in. */
+export function planKernelBridge(network: BridgedNetwork, uplink: string, state: HostState): PlanOperation[] {
   const bridge = network.name;
   const ops: PlanOperation[] = [];
   const link = state.links.get(bridge);
@@ -135,8 +132,7 @@ function liveDetach(name: string, bridge: string, state: HostState): PlanOperati
   };
 }
 
-export function planBridgedRemoval(name: string, recorded: JournalNetwork, state: HostState): PlanOperation[] {
-  const data = bridgedData(recorded) ?? { bridge: name };
+export function planKernelRemoval(name: string, data: BridgedData, state: HostState): PlanOperation[] {
   const ops: PlanOperation[] = [];
   const uplinkStillPort = data.uplink !== undefined && state.links.get(data.uplink)?.master === data.bridge;
   if (data.uplink && (data.attached || uplinkStillPort)) ops.push(detachOperation(name, data));

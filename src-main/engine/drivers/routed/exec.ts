@@ -9,7 +9,8 @@ import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
 import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
 import { executeSetMtu } from '../../mtu';
-import type { RoutedRecord } from './plan';
+import { registerArgv, unregisterArgv } from '../../resolved';
+import { APP_BRIDGE_MARK, type RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
   journal.networks[network] ??= { type, data: {} };
@@ -104,7 +105,8 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
       });
       await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
+      // The mark proves the bridge is the app's even if the journal is lost (see checkRouted).
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
       return;
     }
     case 'adopt-bridge': {
@@ -186,6 +188,30 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         else r.mtu = mtu;
         return before;
       });
+    case 'register-names': {
+      const server = str(op.details?.server);
+      const domain = str(op.details?.domain);
+      let before: boolean | undefined;
+      ctx.record((j) => {
+        before = recordOf(j, name).names;
+        recordOf(j, name).names = true;
+      });
+      ctx.onUndo(async () => {
+        await runner.run(unregisterArgv(name), { allowFailure: true });
+        ctx.record((j) => {
+          recordOf(j, name).names = before;
+        });
+      });
+      for (const argv of registerArgv(name, server, domain)) await runner.run(argv);
+      return;
+    }
+    case 'unregister-names': {
+      await runner.run(unregisterArgv(name), { allowFailure: true });
+      ctx.record((j) => {
+        if (j.networks[name]) delete recordOf(j, name).names;
+      });
+      return;
+    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
@@ -270,7 +296,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           Object.assign(recordOf(j, name), before);
         });
         await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
-        await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
+        await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
         for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
       });
       return;
@@ -309,6 +335,8 @@ export const ROUTED_OPS = [
   'adopt-bridge',
   'set-link-up',
   'set-mtu',
+  'register-names',
+  'unregister-names',
   'add-address',
   'set-bridge-ipv6',
   'remove-address',

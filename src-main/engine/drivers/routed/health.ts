@@ -7,13 +7,21 @@ import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../../src-s
 import { dhcpFiles, parseLeases } from '../../dnsmasq';
 import { networkChains } from '../../nft';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
-import { bridgeAddresses, dhcpCrashDecision } from './plan';
+import { bridgeAddresses, dhcpCrashDecision, wantedNames } from './plan';
+import { namesWithoutResolved } from '../../resolved';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
+import { addIpv6Checks } from './health-ipv6';
+
+/** The subnet a network has in the config being checked (leases outside it are stale). */
+function subnetOf(ctx: PlanContext, network: string): string | undefined {
+  const found = ctx.config.networks.find((n) => n.name === network);
+  return found && 'subnet' in found ? found.subnet : undefined;
+}
 
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {
-    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8')).map((l) => l.address);
+    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8'), subnetOf(ctx, network)).map((l) => l.address);
   } catch {
     return [];
   }
@@ -26,7 +34,7 @@ export function activeLeaseCount(ctx: PlanContext, network: string, now = Date.n
   } catch {
     return 0;
   }
-  return parseLeases(network, text).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
+  return parseLeases(network, text, subnetOf(ctx, network)).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
 }
 
 export function dhcpState(network: RoutedNetwork, state: HostState): ServiceState {
@@ -160,6 +168,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
           : `${networkRules(network, state)} rules for ${name} in table inet vnet_editor`,
     'run `vnet apply` to reload the rules',
   );
+  addIpv6Checks(list, network, state, tablePresent && !changed);
   if (network.type === 'nat') {
     add(
       'forwarding',
@@ -226,6 +235,10 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
       });
     }
   }
+  const names = namesState(network, state);
+  if (names) {
+    add('names from the host', names.registered || (state.resolved?.running ? false : 'warning'), names.detail, names.fix);
+  }
   for (const drop of state.foreignDrops.filter((d) => d.hook === 'input')) {
     add(
       'foreign firewall',
@@ -236,6 +249,33 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     );
   }
   return checks;
+}
+
+/** Whether the host resolves the network's HOST.DOMAIN names through its gateway, and what to do if not. */
+export function namesState(
+  network: RoutedNetwork,
+  state: HostState,
+): { domain: string; server: string; registered: boolean; detail: string; fix: string } | undefined {
+  const wanted = wantedNames(network);
+  if (!wanted || !state.resolved || !network.domain) return undefined;
+  const server = wanted.dns[0]!;
+  const domain = network.domain;
+  if (!state.resolved.running) {
+    const detail = `${state.resolved.reason ?? 'systemd-resolved is not running'}, so the host does not ask ${server} for names in ${domain} (guests reach each other by name all the same)`;
+    return { domain, server, registered: false, detail, fix: namesWithoutResolved(server, domain) };
+  }
+  const current = state.resolved.links.get(network.name);
+  const registered =
+    !!current && current.dns.join(' ') === wanted.dns.join(' ') && current.domains.join(' ') === wanted.domains.join(' ');
+  return {
+    domain,
+    server,
+    registered,
+    detail: registered
+      ? `the host asks ${server} for names in ${domain} (systemd-resolved, link ${network.name})`
+      : `systemd-resolved does not send names in ${domain} to ${server} on ${network.name}`,
+    fix: 'run `vnet apply` to register it again',
+  };
 }
 
 export function statusRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): NetworkStatus {
@@ -251,8 +291,9 @@ export function statusRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     type: network.type,
     up: !!link && link.adminUp,
     bridge: { exists: !!link, up: !!link?.adminUp, carrier: link?.carrier, ports },
-    addresses: link?.addresses ?? [],
+    addresses: [...(link?.addresses ?? []), ...(link?.addresses6 ?? [])],
     subnet: network.subnet,
+    ...(network.ipv6 ? { prefix6: network.ipv6.prefix } : {}),
     ...(network.type === 'nat' ? { uplink: network.nat.uplink } : {}),
     hostAdapter: {
       enabled: network.hostAdapter.enabled,
@@ -262,6 +303,14 @@ export function statusRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     dhcp,
     ...(network.type === 'nat' ? { nat: natState(network, state) } : {}),
     leases: activeLeaseCount(ctx, network.name),
+    ...namesStatus(network, state),
     problems,
   };
+}
+
+function namesStatus(network: RoutedNetwork, state: HostState): { names?: NetworkStatus['names'] } {
+  const names = namesState(network, state);
+  if (!names) return {};
+  const { fix, ...rest } = names;
+  return { names: { ...rest, detail: names.registered ? names.detail : `${names.detail}; ${fix}` } };
 }

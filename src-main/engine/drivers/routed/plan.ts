@@ -4,7 +4,15 @@ import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../.
 import { dhcpRange, type RoutedNetwork, type ValidationError } from '../../../../src-shared/model';
 import type { PlanOperation } from '../../../../src-shared/api/types';
 import { canonicalIpv6 } from '../../../../src-shared/model/ip6';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, runsDnsmasq, serviceAddress } from '../../dnsmasq';
+import {
+  answersNames,
+  dhcpFiles,
+  generateDnsmasqConf,
+  generateHostsFile,
+  generateNamesFile,
+  runsDnsmasq,
+  serviceAddress,
+} from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
 import { planMtu } from '../../mtu';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
@@ -19,7 +27,15 @@ export interface RoutedRecord {
   dhcp?: boolean;
   /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back the kernel's 1500). */
   mtu?: number;
+  /** The app registered the bridge with systemd-resolved (DNS server and routing domain). */
+  names?: boolean;
 }
+
+/**
+ * The alias the app gives every bridge it creates: with the journal, the only proof that
+ * a bridge found on the host is the app's to take over (and so to delete on `down`).
+ */
+export const APP_BRIDGE_MARK = 'vnet-editor';
 
 export function routedRecord(recorded: JournalNetwork | undefined): RoutedRecord {
   return (recorded?.data ?? {}) as RoutedRecord;
@@ -111,6 +127,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (!actual.includes(address)) ops.push(op(name, 'add-address', address, `Add address ${address} to ${name}`));
   }
 
+  ops.push(...planNames(network, state, record));
   const procs = state.dhcp.get(name) ?? [];
   const files = dhcpFiles(ctx.dirs, name);
   const onDisk = state.dhcpFiles.get(name);
@@ -126,7 +143,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
           name,
           'stop-dhcp',
           name,
-          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'run with an old or lost configuration'}`,
+          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'ran with an old or lost configuration'}`,
           {
             pids: strays.map((p) => p.pid),
           },
@@ -174,6 +191,38 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (onDisk?.any) ops.push(op(name, 'remove-dhcp-files', name, `Remove the DHCP files of ${name}`));
   }
   return ops;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The resolved registration a network wants: its gateway as the bridge's DNS server for `~DOMAIN`; undefined for none. */
+export function wantedNames(network: RoutedNetwork): { dns: string[]; domains: string[] } | undefined {
+  if (!answersNames(network) || network.type !== 'nat') return undefined;
+  return { dns: [network.nat.gateway], domains: [`~${network.domain}`] };
+}
+
+/**
+ * Registers the bridge with systemd-resolved (also repairing a registration changed or lost),
+ * or takes back one the app made once the network no longer answers names.
+ */
+function planNames(network: RoutedNetwork, state: HostState, record: RoutedRecord): PlanOperation[] {
+  const resolved = state.resolved;
+  if (!resolved?.running) return [];
+  const name = network.name;
+  const wanted = wantedNames(network);
+  if (!wanted) {
+    return record.names ? [op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`)] : [];
+  }
+  const current = resolved.links.get(name);
+  if (current && sameList(current.dns, wanted.dns) && sameList(current.domains, wanted.domains)) return [];
+  return [
+    op(name, 'register-names', name, `Ask ${wanted.dns[0]} for names in ${network.domain} on the host (systemd-resolved, link ${name})`, {
+      server: wanted.dns[0],
+      domain: network.domain,
+    }),
+  ];
 }
 
 function rangeWords(network: RoutedNetwork): string {
@@ -230,6 +279,9 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
   if (procs.length > 0) ops.push(op(name, 'stop-dhcp', name, `Stop the DHCP server for ${name}`, { pids: procs.map((p) => p.pid) }));
   if (state.dhcpFiles.get(name)?.any) ops.push(op(name, 'remove-dhcp-files', name, `Remove the DHCP files of ${name}`));
   const link = state.links.get(name);
+  if (link && record.names && state.resolved?.running) {
+    ops.push(op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`));
+  }
   if (link && record.bridge) {
     ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`));
   } else if (link) {
@@ -265,11 +317,17 @@ export function checkRouted(network: RoutedNetwork, index: number, state: HostSt
     });
   }
   if (link && link.kind === 'bridge' && !routedRecord(state.journal.networks[network.name]).bridge) {
-    // A bridge the journal does not know is taken over only when it looks like ours (state folder
-    // lost): no address the app would not give it. Anything else belongs to someone else.
+    // A bridge the journal does not know is taken over only when the app's own mark proves it
+    // made it (state folder lost) and it carries no address the app would not give it. Looking
+    // like ours is not enough: someone's bridge with VMs on it would be deleted by `down`.
     const desired = bridgeAddresses(network);
     const foreign = link.addresses.filter((a) => !desired.includes(a));
-    if (foreign.length > 0) {
+    if (link.alias !== APP_BRIDGE_MARK) {
+      errors.push({
+        path: ['networks', index, 'name'],
+        message: `a bridge named "${network.name}" already exists on this host and nothing shows this app made it (it is not in the app's journal and has no "${APP_BRIDGE_MARK}" mark); it is not the app's to take over or delete, so choose another name`,
+      });
+    } else if (foreign.length > 0) {
       errors.push({
         path: ['networks', index, 'name'],
         message: `a bridge named "${network.name}" already exists on this host with addresses this app did not give it (${foreign.join(', ')}); it is not the app's to take over, so choose another name`,
