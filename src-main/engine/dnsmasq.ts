@@ -1,7 +1,7 @@
 // dnsmasq, one per network: config, reservations (hosts file) and lease file text.
 // Pure functions; the routed driver writes the files and runs the daemon.
 import path from 'node:path';
-import { formatIpv4, netmask, parseCidr } from '../../src-shared/model/ip';
+import { contains, formatIpv4, netmask, parseCidr, parseIpv4 } from '../../src-shared/model/ip';
 import { canonicalIpv6, formatIpv6, parsePrefix6 } from '../../src-shared/model/ip6';
 import { dhcpRange, type RoutedNetwork } from '../../src-shared/model';
 import type { Lease } from '../../src-shared/api/types';
@@ -140,12 +140,20 @@ export function generateNamesFile(network: RoutedNetwork): string {
   return lines.length > 0 ? `${lines.join('\n')}\n` : '';
 }
 
-/** Parses a dnsmasq lease file: `expiry mac address hostname client-id` per line. */
-export function parseLeases(network: string, text: string): Lease[] {
+/**
+ * Parses a dnsmasq lease file: `expiry mac address hostname client-id` per line. Given the
+ * network's subnet, leases outside it are left out: dnsmasq keeps the leases of a subnet the
+ * network has since moved away from, and no guest holds them any more.
+ */
+export function parseLeases(network: string, text: string, subnet?: string): Lease[] {
   const leases: Lease[] = [];
+  const cidr = subnet === undefined ? undefined : parseCidr(subnet);
   for (const line of text.split('\n')) {
     const [expiry, mac, address, hostname] = line.trim().split(/\s+/);
     if (!expiry || !mac || !address || !/^\d+$/.test(expiry)) continue;
+    const value = parseIpv4(address);
+    // IPv6 leases are not the IPv4 subnet's to judge.
+    if (cidr?.ok && value !== undefined && !contains(cidr.cidr, value)) continue;
     const seconds = Number(expiry);
     leases.push({
       network,

@@ -165,15 +165,20 @@ export async function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
 
 export async function getLeases(opts: EngineOptions, network?: string): Promise<Lease[]> {
   const names = new Set<string>();
+  const subnets = new Map<string, string>();
   const stored = storedConfig(opts.dirs);
-  for (const n of stored?.networks ?? []) if (hasSubnet(n)) names.add(n.name);
+  for (const n of stored?.networks ?? []) {
+    if (!hasSubnet(n)) continue;
+    names.add(n.name);
+    subnets.set(n.name, n.subnet);
+  }
   for (const name of Object.keys(readJournal(opts.dirs).networks)) names.add(name);
   if (network !== undefined && !names.has(network)) throw new Error(`there is no host-only or NAT network named "${network}"`);
   const leases: Lease[] = [];
   for (const name of [...names].sort()) {
     if (network !== undefined && name !== network) continue;
     try {
-      leases.push(...parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8')));
+      leases.push(...parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8'), subnets.get(name)));
     } catch {
       // no lease file: no leases yet
     }

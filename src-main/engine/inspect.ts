@@ -28,6 +28,7 @@ interface IpLink {
   address?: string;
   master?: string;
   mtu?: number;
+  ifalias?: string;
   linkinfo?: { info_kind?: string };
 }
 
@@ -63,6 +64,7 @@ export async function inspectLinks(runner: CommandRunner): Promise<Map<string, L
       master: l.master,
       addresses: [],
       ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
+      ...(l.ifalias ? { alias: l.ifalias } : {}),
     });
   }
   for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {

@@ -23,6 +23,8 @@ export interface LinkState {
   /** Global IPv6 addresses, RFC 5952 text with `/length` (no link-local ones). */
   addresses6?: string[];
   mtu?: number;
+  /** The link's alias (`ip link set dev X alias …`): the app marks the bridges it creates with it. */
+  alias?: string;
 }
 
 export interface RouteState {

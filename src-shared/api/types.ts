@@ -70,6 +70,8 @@ export interface NetworkStatus {
   bridge: { exists: boolean; up: boolean; carrier?: boolean; ports: string[] };
   addresses: string[];
   subnet?: string;
+  /** The network's IPv6 prefix, when it has IPv6. */
+  prefix6?: string;
   uplink?: string;
   /** Bridged with uplink `auto` and no usable uplink found: why, and what to do. The other networks still apply. */
   unconnected?: string;

@@ -79,6 +79,7 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   bridge: z.object({ exists: z.boolean(), up: z.boolean(), carrier: z.boolean().optional(), ports: z.array(z.string()) }),
   addresses: z.array(z.string()),
   subnet: z.string().optional(),
+  prefix6: z.string().optional(),
   uplink: z.string().optional(),
   unconnected: z.string().optional(),
   networkManager: z.object({ profile: z.string(), state: z.string() }).optional(),

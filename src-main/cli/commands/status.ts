@@ -6,6 +6,7 @@ import { hypervisorName } from '../../engine/hypervisors/status';
 function line(s: NetworkStatus): string {
   const parts = [`${s.name} (${s.type})`, s.unconnected ? 'not connected' : s.up ? 'up' : 'down'];
   if (s.subnet) parts.push(s.subnet);
+  if (s.prefix6) parts.push(s.prefix6);
   if (s.addresses.length > 0) parts.push(`addresses ${s.addresses.join(', ')}`);
   if (s.hostAdapter && !s.hostAdapter.enabled) parts.push('host adapter off');
   if (s.dhcp)

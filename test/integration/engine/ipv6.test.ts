@@ -142,6 +142,22 @@ describe('the host keeps its own IPv6 route', () => {
   });
 });
 
+describe('doctor', () => {
+  it('passes the IPv6 checks, and names the fix when the uplink would lose its route; apply repairs it', async () => {
+    const ok = await vnet(host, dirs, ['doctor', 'vmnet8']);
+    expect(ok.code, ok.stdout).toBe(0);
+    for (const check of ['IPv6 addresses', 'router advertisements', 'IPv6 forwarding', 'NAT66 rules', 'uplink accept_ra'])
+      expect(ok.stdout).toContain(check);
+    await host.must(['sysctl', '-q', '-w', 'net.ipv6.conf.up0.accept_ra=1']);
+    const bad = await vnet(host, dirs, ['doctor', 'vmnet8']);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toMatch(/up0 has accept_ra=1 while IPv6 forwarding is on/);
+    expect(bad.stdout).toContain('accept_ra=2');
+    await apply(config());
+    expect(await host.sysctl('net.ipv6.conf.up0.accept_ra')).toBe('2');
+  });
+});
+
 describe('a NAT guest', () => {
   it('gets an address in the prefix and a default route via the bridge', async () => {
     expect(addr.guest8).toMatch(new RegExp(`^${NAT_PREFIX}`));

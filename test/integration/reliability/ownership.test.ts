@@ -97,7 +97,7 @@ describe('forged requests to the service dispatcher (what the GUI and web consol
     const r = await vnet(host, dirs, ['plan', '--config', writeConfig(sandbox, 'brf.json', config)]);
     expect(r.code, `a bridge the app did not create must not be adopted silently: ${r.stdout}`).toBe(2);
     expect(r.stderr).toMatch(
-      /^networks\[2\]\.name: a bridge named "br-foreign" already exists on this host with addresses this app did not give it/m,
+      /^networks\[2\]\.name: a bridge named "br-foreign" already exists on this host and nothing shows this app made it/m,
     );
     await untouched('config naming br-foreign');
   });

@@ -18,6 +18,8 @@ import {
   type VnetDirs,
 } from '../lib/netns';
 import { hostWithUplink, snapshot, writeConfig, type HostSnapshot } from './lib';
+import { startNmLab } from '../lib/nm-lab';
+import { removeDirs, tempDirs, vnet as vnetIn, waitFor } from '../bridged/netns';
 
 const sandbox = new Sandbox();
 let host: Netns;
@@ -168,20 +170,49 @@ describe('uplinks another network manager owns', () => {
     return host.spawn([bin, '300']);
   }
 
-  it('NetworkManager manages the uplink: bridging it is refused', async () => {
-    const daemon = fakeDaemon('NetworkManager');
-    // nmcli as NetworkManager's own client answers: eth0 is connected (managed).
-    const bin = sandbox.tempDir('nmcli');
-    fs.writeFileSync(path.join(bin, 'nmcli'), '#!/bin/sh\necho "eth0:connected"\necho "lo:unmanaged"\n', { mode: 0o755 });
+  it('NetworkManager manages the uplink (a real one, confined to namespaces): bridged through it when it answers, refused when it does not', async () => {
+    const lab = await startNmLab();
+    const own = tempDirs();
+    const saved = process.env.DBUS_SYSTEM_BUS_ADDRESS;
     try {
-      await refusedAtPlan(
-        { version: 1, networks: [{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'eth0' } }] as Config['networks'] },
-        'networks[0].bridge.uplink',
-        /managed by NetworkManager/,
-        { PATH: `${bin}:${process.env.PATH ?? ''}` },
+      lab.nmcli(
+        'connection',
+        'add',
+        'type',
+        'ethernet',
+        'ifname',
+        'eth0',
+        'con-name',
+        'Wired connection 1',
+        'ipv4.method',
+        'auto',
+        'ipv6.method',
+        'disabled',
       );
+      expect(await waitFor(() => lab.ipv4('eth0').length > 0, 30_000, 100), 'eth0 got no lease from NetworkManager').toBe(true);
+      const file = path.join(own.root, 'br.json');
+      fs.writeFileSync(file, JSON.stringify({ version: 1, networks: [{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'eth0' } }] }));
+      process.env.DBUS_SYSTEM_BUS_ADDRESS = lab.bus;
+      const plan = vnetIn(lab.host, own, 'plan', '--config', file);
+      expect(plan.code, plan.stderr).toBe(0);
+      expect(plan.stdout).toMatch(/Bridge eth0 through NetworkManager/);
+      // The same NetworkManager, but the app cannot reach it: refused, nothing changed.
+      process.env.DBUS_SYSTEM_BUS_ADDRESS = `unix:path=${path.join(own.root, 'no-such-bus')}`;
+      for (const command of ['plan', 'apply']) {
+        const r = vnetIn(lab.host, own, command, '--config', file);
+        expect(r.code, `${command}: ${r.stdout}${r.stderr}`).toBe(2);
+        expect(r.stderr.split('\n').find((l) => l.startsWith('networks[0].bridge.uplink: '))).toMatch(
+          /managed by NetworkManager, which runs here but does not answer on the system bus/,
+        );
+      }
+      expect(lab.profiles()).toEqual(['Wired connection 1:eth0']);
+      expect(lab.host.exec('ip', 'link', 'show', 'dev', 'vmnet0').code).not.toBe(0);
+      expect(fs.existsSync(path.join(own.state, 'journal.json'))).toBe(false);
     } finally {
-      process.kill(-daemon.pid!, 'SIGKILL');
+      if (saved === undefined) delete process.env.DBUS_SYSTEM_BUS_ADDRESS;
+      else process.env.DBUS_SYSTEM_BUS_ADDRESS = saved;
+      lab.destroy();
+      removeDirs(own);
     }
   });
 

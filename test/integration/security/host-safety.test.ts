@@ -76,3 +76,53 @@ describe('reservation host names dnsmasq reads as settings (security item 5)', (
     expect((await links()).map((l) => l.ifname)).toEqual(['lo']);
   });
 });
+
+describe('bridges the app did not create (security item 2)', () => {
+  it('foreign bridge adoption: a bridge br-vms with a VM tap and no address is refused naming the path; the tap keeps its master', async () => {
+    await host.ip('link', 'add', 'name', 'br-vms', 'type', 'bridge');
+    await host.ip('link', 'add', 'vmtap0', 'type', 'veth', 'peer', 'name', 'vmtap0p');
+    await host.ip('link', 'set', 'dev', 'vmtap0', 'master', 'br-vms');
+    try {
+      const config: Config = { version: 1, networks: [hostOnlyNetwork('br-vms', '10.77.9.0/24')] };
+      const applied = await applyConfig(config);
+      expect(applied.code, applied.stdout).toBe(2);
+      expect(applied.stderr).toMatch(/^networks\[0\]\.name: a bridge named "br-vms" already exists on this host and nothing shows this app made it/m);
+      const down = await vnet(host, dirs, ['down']);
+      expect(down.code, down.stderr).toBe(0);
+      const tap = (await links()).find((l) => l.ifname === 'vmtap0');
+      expect(tap?.master).toBe('br-vms');
+    } finally {
+      await host.ip('link', 'del', 'dev', 'vmtap0');
+      await host.ip('link', 'del', 'dev', 'br-vms');
+    }
+  });
+
+  it('foreign bridge adoption: a bridge the app made is still taken over after its state folder is lost', async () => {
+    const config: Config = { version: 1, networks: [hostOnlyNetwork('vmnet7', '10.77.7.0/24')] };
+    expect((await applyConfig(config)).code).toBe(0);
+    fs.rmSync(path.join(dirs.state, 'journal.json'));
+    const plan = await vnet(host, dirs, ['plan']);
+    expect(plan.code, plan.stderr).toBe(0);
+    expect(plan.stdout).toMatch(/Take over the existing bridge vmnet7/);
+    expect((await vnet(host, dirs, ['apply'])).code).toBe(0);
+  });
+});
+
+describe('leases after a subnet change (security item 10)', () => {
+  it('subnet change leases: after moving a network to another subnet, leases and status drop the old lease', async () => {
+    const before: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '10.77.10.0/24')] };
+    expect((await applyConfig(before)).code).toBe(0);
+    const guest = await sandbox.guest('lguest', host, 'vmnet1');
+    const lease = await sandbox.dhcp(guest);
+    expect(lease.ip).toMatch(/^10\.77\.10\./);
+    const listed = async () => JSON.parse((await vnet(host, dirs, ['leases', '--json'])).stdout) as { address: string }[];
+    expect((await listed()).map((l) => l.address)).toEqual([lease.ip]);
+
+    const after: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '10.77.11.0/24')] };
+    const moved = await applyConfig(after);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(await listed()).toEqual([]);
+    const status = JSON.parse((await vnet(host, dirs, ['status', '--json'])).stdout) as { name: string; leases: number }[];
+    expect(status.find((n) => n.name === 'vmnet1')?.leases).toBe(0);
+  });
+});

@@ -36,11 +36,11 @@ describe('apply through the runner', () => {
     const conf = (name: string): string => `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
     expect(runner.lines()).toEqual([
       'ip link add name vmnet1 type bridge',
-      'ip link set dev vmnet1 up',
+      'ip link set dev vmnet1 alias vnet-editor up',
       'ip addr add 192.168.56.1/24 dev vmnet1',
       conf('vmnet1'),
       'ip link add name vmnet8 type bridge',
-      'ip link set dev vmnet8 up',
+      'ip link set dev vmnet8 alias vnet-editor up',
       'ip addr add 192.168.133.1/24 dev vmnet8',
       'ip addr add 192.168.133.2/24 dev vmnet8',
       conf('vmnet8'),
@@ -153,7 +153,7 @@ describe('apply through the runner', () => {
     const lines = runner.lines();
     expect(lines.slice(0, 4)).toEqual([
       'ip link add name vmnet8 type bridge',
-      'ip link set dev vmnet8 up',
+      'ip link set dev vmnet8 alias vnet-editor up',
       'ip -j link show dev vmnet8',
       'ip link set dev vmnet8 mtu 1400',
     ]);

@@ -49,7 +49,10 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
   for (const n of routed) {
     const addresses = bridgeAddresses(n);
     const addresses6 = bridgeAddresses6(n);
-    state.links.set(n.name, link(n.name, { kind: 'bridge', addresses, mtu: n.mtu ?? 1500, ...(n.ipv6 ? { addresses6 } : {}) }));
+    state.links.set(
+      n.name,
+      link(n.name, { kind: 'bridge', alias: 'vnet-editor', addresses, mtu: n.mtu ?? 1500, ...(n.ipv6 ? { addresses6 } : {}) }),
+    );
     if (n.ipv6 && state.ipv6) state.ipv6.acceptRa[n.name] = '0';
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
     const runsDhcp = n.dhcp.enabled || n.ipv6 !== undefined;

@@ -45,12 +45,12 @@ describe('IPv6 apply', () => {
     const lines = runner.lines().filter((l) => !l.startsWith('dnsmasq') && !l.startsWith('nft'));
     expect(lines).toEqual([
       'ip link add name vmnet1 type bridge',
-      'ip link set dev vmnet1 up',
+      'ip link set dev vmnet1 alias vnet-editor up',
       'sysctl -q -w net/ipv6/conf/vmnet1/accept_ra=0 net/ipv6/conf/vmnet1/autoconf=0',
       'ip addr add 192.168.56.1/24 dev vmnet1',
       'ip addr add fd15:4ba5:5a2b:1001::1/64 dev vmnet1 nodad',
       'ip link add name vmnet8 type bridge',
-      'ip link set dev vmnet8 up',
+      'ip link set dev vmnet8 alias vnet-editor up',
       'sysctl -q -w net/ipv6/conf/vmnet8/accept_ra=0 net/ipv6/conf/vmnet8/autoconf=0',
       'ip addr add 192.168.133.1/24 dev vmnet8',
       'ip addr add 192.168.133.2/24 dev vmnet8',

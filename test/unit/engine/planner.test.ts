@@ -63,6 +63,14 @@ describe('planner', () => {
     expect(plan.steps[0]!.operation.details).toMatchObject({ hosts: expect.stringContaining('52:54:00:00:00:01,192.168.133.60') });
   });
 
+  it('plan text for a DHCP server started with an old configuration reads "that ran" (security item 11)', () => {
+    const c = config();
+    const state = appliedHost(c);
+    nat(c).dhcp.rangeStart = '192.168.133.100';
+    const stop = planSteps(c, state, DIRS).steps.find((s) => s.operation.op === 'stop-dhcp');
+    expect(stop?.operation.description).toBe('Stop a DHCP server for vmnet8 that ran with an old or lost configuration');
+  });
+
   it('a changed DHCP range restarts only that network’s DHCP server', () => {
     const c = config();
     const state = appliedHost(c);
@@ -274,6 +282,21 @@ describe('planner repairs drift', () => {
     state.journal = { version: 1, networks: {} };
     const plan = planSteps(config(), state, DIRS);
     expect(plan.steps.map((s) => s.operation.op)).toEqual(['adopt-bridge', 'adopt-bridge', 'load-ruleset']);
+    expect(plan.errors).toEqual([]);
+  });
+
+  it('foreign bridge adoption: a bridge the journal does not know and the app did not mark is refused, even with no address (security item 2)', () => {
+    const state = appliedHost(config());
+    state.journal = { version: 1, networks: {} };
+    // Someone's own bridge of that name, with a VM's tap on it and nothing else.
+    state.links.set('vmnet1', { name: 'vmnet1', ifindex: 9, kind: 'bridge', adminUp: true, operState: 'UP', carrier: true, addresses: [] });
+    const plan = planSteps(config(), state, DIRS);
+    expect(plan.errors).toEqual([
+      {
+        path: ['networks', 0, 'name'],
+        message: expect.stringMatching(/^a bridge named "vmnet1" already exists on this host and nothing shows this app made it/),
+      },
+    ]);
   });
 
   it('with the state folder lost, forwarding is still restored from the value kept in the table', () => {

@@ -47,16 +47,18 @@ export function daemonRunsHere(names: string[]): boolean {
   });
 }
 
-function networkManagerManages(name: string): boolean {
-  if (!daemonRunsHere(['NetworkManager'])) return false;
+/** 'managed', 'not managed', or 'no answer' (it runs here, but nmcli cannot reach it on the system bus). */
+function networkManagerManages(name: string): 'managed' | 'not managed' | 'no answer' {
+  if (!daemonRunsHere(['NetworkManager'])) return 'not managed';
   try {
     const out = execFileSync('nmcli', ['-t', '-f', 'DEVICE,STATE', 'device', 'status'], { encoding: 'utf8', timeout: 5000 });
-    return out.split('\n').some((line) => {
+    const managed = out.split('\n').some((line) => {
       const [device, state] = line.split(':');
       return device === name && state !== undefined && !state.startsWith('unmanaged');
     });
+    return managed ? 'managed' : 'not managed';
   } catch {
-    return false;
+    return 'no answer';
   }
 }
 
@@ -76,7 +78,12 @@ export const realProbe: HostProbe = {
   addressManager(name, ifindex) {
     const client = findDhcpClient(name);
     if (client) return `the DHCP client ${client.program} (pid ${client.pid})`;
-    if (networkManagerManages(name)) return 'NetworkManager';
+    const nm = networkManagerManages(name);
+    if (nm === 'managed') return 'NetworkManager';
+    // Running but unreachable: it may well manage the uplink, and the app cannot bridge through it.
+    if (nm === 'no answer') {
+      return `NetworkManager, which runs here but does not answer on the system bus${process.env.DBUS_SYSTEM_BUS_ADDRESS ? ` ${process.env.DBUS_SYSTEM_BUS_ADDRESS}` : ''}`;
+    }
     if (networkdManages(ifindex)) return 'systemd-networkd';
     return undefined;
   },

@@ -62,12 +62,18 @@ export function uplinkProblem(
     const manager = probe.addressManager(name, link.ifindex);
     // NetworkManager with an active profile on the uplink: bridged through NetworkManager itself.
     if (manager === 'NetworkManager' && uplinkProfileOf(name, state)) return undefined;
+    if (manager?.startsWith('NetworkManager')) {
+      return (
+        `the address of ${name} is managed by ${manager}, and the app bridges such an uplink through NetworkManager ` +
+        `only when NetworkManager answers and has a profile active on ${name}. Check that it runs and answers ` +
+        `(\`nmcli device status\`), activate a profile on ${name} (\`nmcli device connect ${name}\`), and apply again`
+      );
+    }
     if (manager) {
       return (
         `the address of ${name} is managed by ${manager}, which would put it back on ${name} and undo the bridge. ` +
-        `Give ${name} a static address (stop the DHCP client or mark ${name} unmanaged) and apply again, ` +
-        `or create the bridge in your network manager (e.g. \`nmcli connection add type bridge ifname ${network.name}\` with ${name} as its port) ` +
-        `so that it renews the lease on the bridge`
+        `Give ${name} a static address (stop the DHCP client or mark ${name} unmanaged), ` +
+        `or let NetworkManager manage ${name} (the app then bridges it through NetworkManager), and apply again`
       );
     }
   }

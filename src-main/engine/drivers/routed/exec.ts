@@ -9,7 +9,7 @@ import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
 import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
 import { executeSetMtu } from '../../mtu';
-import type { RoutedRecord } from './plan';
+import { APP_BRIDGE_MARK, type RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
   journal.networks[network] ??= { type, data: {} };
@@ -104,7 +104,8 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
       });
       await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
+      // The mark proves the bridge is the app's even if the journal is lost (see checkRouted).
+      await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
       return;
     }
     case 'adopt-bridge': {
@@ -268,7 +269,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           Object.assign(recordOf(j, name), before);
         });
         await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
-        await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
+        await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
         for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
       });
       return;

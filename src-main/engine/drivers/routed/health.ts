@@ -10,10 +10,17 @@ import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
 import { bridgeAddresses, dhcpCrashDecision } from './plan';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
+import { addIpv6Checks } from './health-ipv6';
+
+/** The subnet a network has in the config being checked (leases outside it are stale). */
+function subnetOf(ctx: PlanContext, network: string): string | undefined {
+  const found = ctx.config.networks.find((n) => n.name === network);
+  return found && 'subnet' in found ? found.subnet : undefined;
+}
 
 function leasedAddresses(ctx: PlanContext, network: string): string[] {
   try {
-    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8')).map((l) => l.address);
+    return parseLeases(network, fs.readFileSync(dhcpFiles(ctx.dirs, network).leases, 'utf8'), subnetOf(ctx, network)).map((l) => l.address);
   } catch {
     return [];
   }
@@ -26,7 +33,7 @@ export function activeLeaseCount(ctx: PlanContext, network: string, now = Date.n
   } catch {
     return 0;
   }
-  return parseLeases(network, text).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
+  return parseLeases(network, text, subnetOf(ctx, network)).filter((l) => l.expires === null || Date.parse(l.expires) > now).length;
 }
 
 export function dhcpState(network: RoutedNetwork, state: HostState): ServiceState {
@@ -160,6 +167,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
           : `${networkRules(network, state)} rules for ${name} in table inet vnet_editor`,
     'run `vnet apply` to reload the rules',
   );
+  addIpv6Checks(list, network, state, tablePresent && !changed);
   if (network.type === 'nat') {
     add(
       'forwarding',
@@ -251,8 +259,9 @@ export function statusRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     type: network.type,
     up: !!link && link.adminUp,
     bridge: { exists: !!link, up: !!link?.adminUp, carrier: link?.carrier, ports },
-    addresses: link?.addresses ?? [],
+    addresses: [...(link?.addresses ?? []), ...(link?.addresses6 ?? [])],
     subnet: network.subnet,
+    ...(network.ipv6 ? { prefix6: network.ipv6.prefix } : {}),
     ...(network.type === 'nat' ? { uplink: network.nat.uplink } : {}),
     hostAdapter: {
       enabled: network.hostAdapter.enabled,

@@ -21,6 +21,12 @@ export interface RoutedRecord {
   mtu?: number;
 }
 
+/**
+ * The alias the app gives every bridge it creates: with the journal, the only proof that
+ * a bridge found on the host is the app's to take over (and so to delete on `down`).
+ */
+export const APP_BRIDGE_MARK = 'vnet-editor';
+
 export function routedRecord(recorded: JournalNetwork | undefined): RoutedRecord {
   return (recorded?.data ?? {}) as RoutedRecord;
 }
@@ -126,7 +132,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
           name,
           'stop-dhcp',
           name,
-          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'run with an old or lost configuration'}`,
+          `Stop ${strays.length === 1 ? 'a DHCP server' : `${strays.length} DHCP servers`} for ${name} that ${current ? 'duplicate the running one' : 'ran with an old or lost configuration'}`,
           {
             pids: strays.map((p) => p.pid),
           },
@@ -265,11 +271,17 @@ export function checkRouted(network: RoutedNetwork, index: number, state: HostSt
     });
   }
   if (link && link.kind === 'bridge' && !routedRecord(state.journal.networks[network.name]).bridge) {
-    // A bridge the journal does not know is taken over only when it looks like ours (state folder
-    // lost): no address the app would not give it. Anything else belongs to someone else.
+    // A bridge the journal does not know is taken over only when the app's own mark proves it
+    // made it (state folder lost) and it carries no address the app would not give it. Looking
+    // like ours is not enough: someone's bridge with VMs on it would be deleted by `down`.
     const desired = bridgeAddresses(network);
     const foreign = link.addresses.filter((a) => !desired.includes(a));
-    if (foreign.length > 0) {
+    if (link.alias !== APP_BRIDGE_MARK) {
+      errors.push({
+        path: ['networks', index, 'name'],
+        message: `a bridge named "${network.name}" already exists on this host and nothing shows this app made it (it is not in the app's journal and has no "${APP_BRIDGE_MARK}" mark); it is not the app's to take over or delete, so choose another name`,
+      });
+    } else if (foreign.length > 0) {
       errors.push({
         path: ['networks', index, 'name'],
         message: `a bridge named "${network.name}" already exists on this host with addresses this app did not give it (${foreign.join(', ')}); it is not the app's to take over, so choose another name`,
