@@ -16,11 +16,12 @@ import {
   vnet,
   vnetDirs,
   waitFor,
+  Netns,
   type DhcpLease,
-  type Netns,
   type Result,
   type VnetDirs,
 } from '../../test/integration/lib/netns';
+import { startNmLab, type NmLab } from '../../test/integration/lib/nm-lab';
 import { electronBinary } from './electron';
 
 export type FrontDoor = 'web' | 'electron';
@@ -44,6 +45,8 @@ export class Lab {
   lan?: Netns;
   private serve?: ChildProcess;
   private serveLog = '';
+  /** A real NetworkManager managing the host's eth0 (see networkManagerHost). */
+  networkManager?: NmLab;
   private browser?: Browser;
   private context?: BrowserContext;
   private electronApp?: ElectronApplication;
@@ -85,6 +88,34 @@ export class Lab {
     await this.host.ip('route', 'add', 'default', 'via', LAN.router);
   }
 
+  /**
+   * A desktop: the host's eth0 is cabled to a LAN (router 198.51.100.1 with its own DHCP
+   * server) and kept by a real NetworkManager, confined to the host namespace with its own
+   * system bus, with the DHCP profile "Wired connection 1" active on it.
+   */
+  async networkManagerHost(): Promise<NmLab> {
+    const nm = await startNmLab();
+    this.networkManager = nm;
+    // The lab's namespaces are the NetworkManager lab's own; it deletes them in close().
+    this.host = new Netns(nm.host.name, this.sandbox);
+    nm.nmcli(
+      'connection',
+      'add',
+      'type',
+      'ethernet',
+      'ifname',
+      'eth0',
+      'con-name',
+      'Wired connection 1',
+      'ipv4.method',
+      'auto',
+      'ipv6.method',
+      'disabled',
+    );
+    await waitFor('a lease on eth0 from NetworkManager', () => nm.ipv4('eth0').length > 0, 30_000);
+    return nm;
+  }
+
   /** Writes the stored config (networks.json), as if saved by an earlier session. */
   storeConfig(config: Config): void {
     fs.writeFileSync(path.join(this.dirs.config, 'networks.json'), `${JSON.stringify(config, null, 2)}\n`);
@@ -110,9 +141,32 @@ export class Lab {
     return this.sandbox.guest(`${NS_TAG}${tag}`, this.host, network, mac);
   }
 
-  /** busybox udhcpc in the guest: a real DHCP exchange with the network's dnsmasq. */
-  dhcp(guest: Netns): Promise<DhcpLease> {
-    return this.sandbox.dhcp(guest, 'eth0', { tries: 8 });
+  /**
+   * busybox udhcpc in the guest: a real DHCP exchange with the network's dnsmasq, starting
+   * with a DISCOVER every time (udhcpc keeps no lease file between runs).
+   */
+  dhcp(guest: Netns, opts: { request?: string } = {}): Promise<DhcpLease> {
+    return this.sandbox.dhcp(guest, 'eth0', { tries: 8, ...opts });
+  }
+
+  /**
+   * Makes `network`'s dnsmasq forget every lease: killed (so it writes nothing more), its
+   * lease file removed, then started again with `vnet services restart`.
+   */
+  async forgetLeases(network: string): Promise<void> {
+    const dir = path.join(this.dirs.state, 'dhcp');
+    const pid = Number(fs.readFileSync(path.join(dir, `${network}.pid`), 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    await waitFor(`the DHCP server of ${network} (pid ${pid}) to exit`, () => {
+      try {
+        return /\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return true;
+      }
+    });
+    fs.rmSync(path.join(dir, `${network}.leases`), { force: true });
+    const r = await this.cli('services', 'restart', network, 'dhcp');
+    if (r.code !== 0) throw new Error(`vnet services restart ${network} dhcp failed (${r.code}): ${r.stderr || r.stdout}`);
   }
 
   /** A real HTTP server (busybox httpd) in `ns` on `port` that serves `body` at /. */
@@ -143,6 +197,7 @@ export class Lab {
       'env',
       `VNET_CONFIG_DIR=${this.dirs.config}`,
       `VNET_STATE_DIR=${this.dirs.state}`,
+      ...(this.networkManager ? [`DBUS_SYSTEM_BUS_ADDRESS=${this.networkManager.bus}`] : []),
       process.execPath,
       cliBundle,
       'serve',
@@ -237,6 +292,7 @@ export class Lab {
       });
     }
     await this.sandbox.cleanup();
+    this.networkManager?.destroy();
   }
 }
 

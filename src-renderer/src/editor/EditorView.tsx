@@ -113,8 +113,8 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
     if (result.trial) setOpen({ dialog: 'trial', trial: result.trial, thenClose });
     else {
       const count = result.applied.length;
-      const done = count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`;
-      setNotice([done, ...(result.warnings ?? [])].join(' '));
+      // Warnings (a bridged network left unconnected) were shown in the plan, and the table keeps showing them.
+      setNotice(count === 0 ? 'Settings saved; the host already matched them.' : `Applied ${count} change${count === 1 ? '' : 's'}.`);
       finish(thenClose);
     }
   };
