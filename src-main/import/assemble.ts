@@ -17,6 +17,8 @@ import {
   type Reservation,
   type RoutedNetwork,
 } from '../../src-shared/model';
+import { contains6, formatIpv6, formatPrefix6, parseIpv6, parsePrefix6 } from '../../src-shared/model/ip6';
+import type { Ipv6Settings } from '../../src-shared/model';
 import { ImportError } from './errors';
 
 /** Words iproute2 reads as keywords, so a bridge may not be called that. */
@@ -202,4 +204,41 @@ export function finish(config: Config, notes: string[], source: string): { confi
 /** Quotes a word for a shell command shown to the user, when it needs quoting. */
 export function shellWord(word: string): string {
   return /^[A-Za-z0-9_.,:/@%+=-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`;
+}
+
+/**
+ * The `ipv6` block for an imported prefix: a /64 as it is, the first /64 of a shorter one
+ * (with a note), the given host address when it is inside (else ::1), and on NAT the
+ * gateway ::2 (::1 when the host took ::2). Anything else is left out with a note.
+ */
+export function ipv6From(
+  prefixText: string,
+  hostText: string | undefined,
+  type: 'hostonly' | 'nat',
+  where: string,
+  notes: string[],
+): Ipv6Settings | undefined {
+  const [addressPart, lengthPart] = prefixText.split('/');
+  const length = Number(lengthPart ?? '64');
+  const address = parseIpv6(addressPart ?? '');
+  if (address === undefined || !Number.isInteger(length) || length < 1 || length > 64) {
+    notes.push(`${where}: IPv6 prefix "${prefixText}" is not a prefix of /64 or shorter; IPv6 left out`);
+    return undefined;
+  }
+  const mask = ((1n << 64n) - 1n) << 64n;
+  const parsed = parsePrefix6(`${formatIpv6(address & mask & (((1n << 128n) - 1n) << BigInt(128 - length)))}/64`);
+  if (!parsed.ok) {
+    notes.push(`${where}: IPv6 prefix ${prefixText} is not unicast (unique local or global); IPv6 left out`);
+    return undefined;
+  }
+  const prefix = formatPrefix6(parsed.prefix);
+  if (length < 64) notes.push(`${where}: IPv6 prefix ${prefixText} is shorter than /64; using its first /64, ${prefix}`);
+  const host = hostText === undefined ? undefined : parseIpv6(hostText);
+  const hostAddress =
+    host !== undefined && contains6(parsed.prefix, host) && host !== parsed.prefix.network
+      ? formatIpv6(host)
+      : formatIpv6(parsed.prefix.network + 1n);
+  if (type === 'hostonly') return { prefix, hostAddress };
+  const gateway = formatIpv6(parsed.prefix.network + (hostAddress === formatIpv6(parsed.prefix.network + 2n) ? 1n : 2n));
+  return { prefix, hostAddress, gateway };
 }

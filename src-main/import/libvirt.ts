@@ -8,7 +8,15 @@
 // moves to a free address; every such change is reported in the notes.
 import fs from 'node:fs';
 import path from 'node:path';
-import { LEASE_MAX, interfaceNameProblem, ip, type Config, type Network, type Reservation } from '../../src-shared/model';
+import {
+  LEASE_MAX,
+  interfaceNameProblem,
+  ip,
+  type Config,
+  type Ipv6Settings,
+  type Network,
+  type Reservation,
+} from '../../src-shared/model';
 import type { ImportResult } from '../../src-shared/api/types';
 import { ImportError, describeReadError } from './errors';
 import { isFolder, readText } from './read';
@@ -20,6 +28,7 @@ import {
   fitRange,
   hostnameFrom,
   interfaceNameFrom,
+  ipv6From,
   parseSubnet,
   shellWord,
   tidyNetwork,
@@ -50,10 +59,30 @@ interface IpSettings {
   element: XmlElement;
 }
 
+/** The first `<ip family='ipv6'>` as an `ipv6` block; what does not fit (more prefixes, stateful DHCPv6) is noted. */
+function ipv6Settings(
+  network: XmlElement,
+  name: string,
+  type: 'hostonly' | 'nat',
+  file: string,
+  notes: string[],
+): Ipv6Settings | undefined {
+  const [first, ...extra] = children(network, 'ip').filter((e) => e.attributes.family === 'ipv6');
+  if (!first) return undefined;
+  for (const e of extra) notes.push(`${file}:${e.line}: a second IPv6 prefix on ${name} is not supported; left out`);
+  const address = attr(first, 'address', file, '<ip family="ipv6">');
+  const dhcp6 = child(first, 'dhcp');
+  if (dhcp6)
+    notes.push(`${file}:${dhcp6.line}: stateful DHCPv6 (<dhcp> in the IPv6 <ip>) is not supported; guests configure themselves by SLAAC`);
+  const settings = ipv6From(`${address}/${first.attributes.prefix ?? '64'}`, address, type, `${file}:${first.line}`, notes);
+  if (!settings || type === 'hostonly') return settings;
+  notes.push(`${file}:${first.line}: libvirt routes IPv6 without NAT; ${name} masquerades its guests' IPv6 to the uplink (NAT66)`);
+  // As in IPv4, libvirt's own address stays the guests' gateway.
+  return { prefix: settings.prefix, hostAddress: settings.gateway!, gateway: settings.hostAddress };
+}
+
 function ipSettings(network: XmlElement, name: string, file: string, notes: string[]): IpSettings | undefined {
   const ipv4 = children(network, 'ip').filter((e) => (e.attributes.family ?? 'ipv4') === 'ipv4');
-  const ipv6 = children(network, 'ip').length - ipv4.length;
-  if (ipv6 > 0) notes.push(`${name}: IPv6 settings (${file}) are not supported yet; left out`);
   const element = ipv4[0];
   if (!element) return undefined;
   for (const extra of ipv4.slice(1)) notes.push(`${file}:${extra.line}: a second IPv4 address on ${name} is not supported; left out`);
@@ -255,6 +284,8 @@ function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: s
   } else {
     network = { name, ...label, type: 'hostonly', subnet, hostAdapter, dhcp: dhcpBlock };
   }
+  const ipv6 = ipv6Settings(root, name, network.type, file, notes);
+  if (ipv6) network.ipv6 = ipv6;
   tidyNetwork(network, notes);
   return network;
 }

@@ -168,6 +168,9 @@ export function parseNetworking(text: string, file: string): NetworkingFile {
 
 export interface NatConf {
   gateway?: Located<string>;
+  /** `[host] natIp6Enable` and `natIp6Prefix` (VMware's NAT66). */
+  ip6Enable?: Located<boolean>;
+  ip6Prefix?: Located<string>;
   forwards: ForwardLine[];
 }
 
@@ -189,6 +192,10 @@ export function parseNatConf(text: string, file: string): NatConf {
     const [, key, value] = pair as unknown as [string, string, string];
     if (section === 'host' && key === 'ip') {
       result.gateway = { value: address(value, file, line, 'NAT gateway'), line };
+    } else if (section === 'host' && key.toLowerCase() === 'natip6enable') {
+      result.ip6Enable = { value: /^(true|yes|1)$/i.test(value), line };
+    } else if (section === 'host' && key.toLowerCase() === 'natip6prefix') {
+      result.ip6Prefix = { value, line };
     } else if (section === 'incomingtcp' || section === 'incomingudp') {
       const target = /^([0-9.]+):(\d+)$/.exec(value);
       if (!target) throw new ImportError(file, line, `port forward "${trimmed}" must look like "8080 = 192.168.133.50:80"`);

@@ -19,7 +19,7 @@ import {
 import type { ImportResult } from '../../src-shared/api/types';
 import { ImportError } from './errors';
 import { diskReader, memoryReader, type SettingsReader } from './read';
-import { clampLease, dropRepeatedForwards, finish, fitRange, hostnameFrom, parseSubnet, tidyNetwork } from './assemble';
+import { clampLease, dropRepeatedForwards, finish, fitRange, hostnameFrom, ipv6From, parseSubnet, tidyNetwork } from './assemble';
 import {
   parseDhcpdConf,
   parseNatConf,
@@ -230,7 +230,16 @@ function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: strin
   };
   if (isNat) {
     const portForwards = mergeForwards(name, lines.forwards, natConf?.conf.forwards ?? [], natConf?.file, notes);
-    return { ...base, type: 'nat', nat: { gateway, uplink: 'auto', dns: true, portForwards } };
+    const ipv6 = natConf?.conf.ip6Enable?.value
+      ? ipv6From(
+          natConf.conf.ip6Prefix?.value ?? `fd15:4ba5:5a2b:10${String(n).padStart(2, '0')}::/64`,
+          undefined,
+          'nat',
+          `${natConf.file}:${(natConf.conf.ip6Prefix ?? natConf.conf.ip6Enable).line}`,
+          notes,
+        )
+      : undefined;
+    return { ...base, type: 'nat', nat: { gateway, uplink: 'auto', dns: true, portForwards }, ...(ipv6 ? { ipv6 } : {}) };
   }
   if (lines.forwards.length > 0)
     notes.push(`${name}: is host-only, so its ${lines.forwards.length} port forward(s) (line ${lines.forwards[0]!.line}) were left out`);

@@ -72,8 +72,14 @@ describe('a custom libvirt NAT network', () => {
       expect.arrayContaining([
         `${file}:16: a second DHCP range (192.168.150.220-192.168.150.230) is not supported; left out`,
         `${file}:21: a DHCP host needs both mac and ip to become a reservation; left out`,
-        expect.stringContaining('IPv6 settings'),
       ]),
+    );
+  });
+
+  it("takes the first <ip family='ipv6'>: libvirt's address stays the gateway, and NAT66 is named", () => {
+    expect(net.ipv6).toEqual({ prefix: 'fd00:150::/64', hostAddress: 'fd00:150::2', gateway: 'fd00:150::1' });
+    expect(notes).toEqual(
+      expect.arrayContaining([expect.stringMatching(/:24: libvirt routes IPv6 without NAT; lab-net-test masquerades/)]),
     );
   });
 
@@ -84,6 +90,30 @@ describe('a custom libvirt NAT network', () => {
     const { config } = importLibvirt(file);
     expect(nat(config, 'n1').hostAdapter.address).toBe('10.1.1.3');
     expectValid(config);
+  });
+});
+
+describe('libvirt IPv6', () => {
+  it('names what does not fit: stateful DHCPv6, a second prefix, a prefix longer than /64', () => {
+    const file = xml(`<network><name>v6</name>
+      <ip address='10.6.0.1' prefix='24'/>
+      <ip family='ipv6' address='2001:db8:6::1' prefix='48'><dhcp><range start='2001:db8:6::100' end='2001:db8:6::1ff'/></dhcp></ip>
+      <ip family='ipv6' address='fd00:6::1' prefix='64'/></network>`);
+    const { config, notes } = importLibvirt(file);
+    expectValid(config);
+    expect(routed(config, 'v6').ipv6).toEqual({ prefix: '2001:db8:6::/64', hostAddress: '2001:db8:6::1' });
+    expect(notes).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/stateful DHCPv6 .* not supported; guests configure themselves by SLAAC/),
+        expect.stringMatching(/a second IPv6 prefix on v6 is not supported; left out/),
+        expect.stringMatching(/2001:db8:6::1\/48 is shorter than \/64; using its first \/64, 2001:db8:6::\/64/),
+      ]),
+    );
+    const longer = importLibvirt(
+      xml(`<network><name>v7</name><ip address='10.7.0.1' prefix='24'/><ip family='ipv6' address='fd00:7::1' prefix='96'/></network>`),
+    );
+    expect(routed(longer.config, 'v7').ipv6).toBeUndefined();
+    expect(longer.notes).toEqual(expect.arrayContaining([expect.stringMatching(/not a prefix of \/64 or shorter; IPv6 left out/)]));
   });
 });
 

@@ -42,6 +42,17 @@ describe('VMware settings folder from memory', () => {
     expect(fromMemory.notes).toEqual(fromDisk.notes.map((n) => n.split(folder).join('etc-vmware')));
   });
 
+  it('reads natIp6Enable and natIp6Prefix from nat.conf (off in the fixture)', () => {
+    const vmnet8 = fromDisk.config.networks.find((n) => n.name === 'vmnet8');
+    expect(vmnet8 && 'ipv6' in vmnet8).toBe(false);
+    const files = filesOf(folder);
+    files['vmnet8/nat/nat.conf'] = files['vmnet8/nat/nat.conf']!.replace('natIp6Enable = 0', 'natIp6Enable = 1');
+    const on = importVmwareFiles(files, 'etc-vmware').config.networks.find((n) => n.name === 'vmnet8');
+    expect(on).toMatchObject({
+      ipv6: { prefix: 'fd15:4ba5:5a2b:1008::/64', hostAddress: 'fd15:4ba5:5a2b:1008::1', gateway: 'fd15:4ba5:5a2b:1008::2' },
+    });
+  });
+
   it('without nat.conf and dhcpd.conf it is the networking file alone', () => {
     const alone = importVmwareFiles({ networking: filesOf(folder).networking! });
     expect(alone.config).toEqual(importVmware(path.join(folder, 'networking')).config);
