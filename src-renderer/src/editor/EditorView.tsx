@@ -28,6 +28,7 @@ const AddNetworkDialog = lazyPart(() => import('./NetworkNameDialog').then((m) =
 const RenameNetworkDialog = lazyPart(() => import('./NetworkNameDialog').then((m) => m.RenameNetworkDialog));
 const TrialDialog = lazyPart(() => import('./TrialDialog').then((m) => m.TrialDialog));
 const ImportErrorsDialog = lazyPart(() => import('./ImportErrorsDialog').then((m) => m.ImportErrorsDialog));
+const ConnectVmDialog = lazyPart(() => import('./ConnectVmDialog').then((m) => m.ConnectVmDialog));
 
 interface Props {
   state: EditorState;
@@ -40,6 +41,7 @@ interface Props {
 type Open =
   | { dialog: 'add' }
   | { dialog: 'rename' }
+  | { dialog: 'connect-vm'; name: string }
   | { dialog: 'apply'; thenClose: boolean }
   | { dialog: 'trial'; trial: TrialState; thenClose: boolean }
   | { dialog: 'import-errors'; errors: ValidationError[]; fileName: string }
@@ -239,6 +241,14 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           <Button size="small" variant="outlined" disabled={selected === undefined} onClick={() => setOpen({ dialog: 'rename' })}>
             Rename Network…
           </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={network === undefined}
+            onClick={() => network && setOpen({ dialog: 'connect-vm', name: network.name })}
+          >
+            Connect a Virtual Machine…
+          </Button>
         </Stack>
         {network && selected !== undefined && (
           <NetworkInfo key={selected} config={draft} index={selected} errors={errors} adapters={adapters} onChange={(next) => edit(next)} />
@@ -379,6 +389,9 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
             setOpen(undefined);
           }}
         />
+      )}
+      {open?.dialog === 'connect-vm' && (
+        <ConnectVmDialog name={open.name} status={liveOf(open.name)} onClose={() => setOpen(undefined)} onChanged={() => live.reload()} />
       )}
       {open?.dialog === 'apply' && (
         <ApplyDialog config={draft} onClose={() => setOpen(undefined)} onApplied={(result) => onApplied(result, open.thenClose)} />
