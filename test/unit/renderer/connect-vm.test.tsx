@@ -1,14 +1,17 @@
 // @vitest-environment jsdom
 // "Connect a Virtual Machine…": exact snippets per hypervisor, which hypervisors see the
 // network, and the bridge helper consent that goes to the host.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../../src-renderer/src/App';
+import { preloadParts } from '../../../src-renderer/src/components/lazyPart';
 import { vmSnippets } from '../../../src-renderer/src/state/vm-snippets';
 import { createFakeHost } from './fake-host';
 
 afterEach(cleanup);
+// The dialogs' and views' code loaded up front, as the app does once the networks show, so no click waits for an import.
+beforeAll(() => preloadParts());
 vi.setConfig({ testTimeout: 90_000 });
 
 describe('VM snippets', () => {

@@ -1,14 +1,17 @@
 // @vitest-environment jsdom
 // The whole editor against a fake window.vnet: staging, Apply with the plan and
 // step-by-step progress, trials, Cancel, host errors, and the views beyond VMware.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { act, cleanup, render, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../../src-renderer/src/App';
+import { preloadParts } from '../../../src-renderer/src/components/lazyPart';
 import type { NatNetwork } from '../../../src-shared/model';
 import { createFakeHost, type FakeHost } from './fake-host';
 
 afterEach(cleanup);
+// The dialogs' and views' code loaded up front, as the app does once the networks show, so no click waits for an import.
+beforeAll(() => preloadParts());
 // MUI under jsdom is slow on a busy machine; these tests click through whole dialogs.
 vi.setConfig({ testTimeout: 90_000 });
 

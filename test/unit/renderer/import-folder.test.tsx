@@ -1,15 +1,18 @@
 // @vitest-environment jsdom
 // Import… in the browser: a single file, or VMware's settings folder, of which only
 // networking, vmnetN/nat/nat.conf and vmnetN/dhcpd/dhcpd.conf are read and sent.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { App } from '../../../src-renderer/src/App';
+import { preloadParts } from '../../../src-renderer/src/components/lazyPart';
 import { folderFiles } from '../../../src-renderer/src/editor/importExport';
 import { FOLDER_LIMITS } from '../../../src-shared/ipc/contract';
 import { createFakeHost } from './fake-host';
 
 afterEach(cleanup);
+// The dialogs' and views' code loaded up front, as the app does once the networks show, so no click waits for an import.
+beforeAll(() => preloadParts());
 vi.setConfig({ testTimeout: 90_000 });
 
 /** A file picked in a folder: the browser sets webkitRelativePath to "folder/…/name". */
