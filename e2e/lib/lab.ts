@@ -141,9 +141,32 @@ export class Lab {
     return this.sandbox.guest(`${NS_TAG}${tag}`, this.host, network, mac);
   }
 
-  /** busybox udhcpc in the guest: a real DHCP exchange with the network's dnsmasq. */
-  dhcp(guest: Netns): Promise<DhcpLease> {
-    return this.sandbox.dhcp(guest, 'eth0', { tries: 8 });
+  /**
+   * busybox udhcpc in the guest: a real DHCP exchange with the network's dnsmasq, starting
+   * with a DISCOVER every time (udhcpc keeps no lease file between runs).
+   */
+  dhcp(guest: Netns, opts: { request?: string } = {}): Promise<DhcpLease> {
+    return this.sandbox.dhcp(guest, 'eth0', { tries: 8, ...opts });
+  }
+
+  /**
+   * Makes `network`'s dnsmasq forget every lease: killed (so it writes nothing more), its
+   * lease file removed, then started again with `vnet services restart`.
+   */
+  async forgetLeases(network: string): Promise<void> {
+    const dir = path.join(this.dirs.state, 'dhcp');
+    const pid = Number(fs.readFileSync(path.join(dir, `${network}.pid`), 'utf8').trim());
+    process.kill(pid, 'SIGKILL');
+    await waitFor(`the DHCP server of ${network} (pid ${pid}) to exit`, () => {
+      try {
+        return /\) [ZX] /.test(fs.readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      } catch {
+        return true;
+      }
+    });
+    fs.rmSync(path.join(dir, `${network}.leases`), { force: true });
+    const r = await this.cli('services', 'restart', network, 'dhcp');
+    if (r.code !== 0) throw new Error(`vnet services restart ${network} dhcp failed (${r.code}): ${r.stderr || r.stdout}`);
   }
 
   /** A real HTTP server (busybox httpd) in `ns` on `port` that serves `body` at /. */

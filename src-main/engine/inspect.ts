@@ -11,6 +11,7 @@ import { daemonRunsHere } from './drivers/bridged/probe';
 import { readNmView } from './drivers/bridged/nm/nmcli';
 import { readCrashHistory } from './dhcp-crashes';
 import { dhcpDir } from './dnsmasq';
+import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
@@ -323,7 +324,7 @@ export function findDhcpProcesses(dirs: Dirs): Map<string, DhcpProcess[]> {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<HostState> {
-  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt] = await Promise.all([
+  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt, resolved] = await Promise.all([
     inspectLinks(runner).then(async (links) => {
       await inspectAddresses6(runner, links);
       return links;
@@ -334,6 +335,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     inspectNeighbours(runner),
     inspectIpv6(runner),
     dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
+    inspectResolved(runner),
   ]);
   const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const listeners = readListeners();
@@ -354,6 +356,7 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs): Promise<Ho
     dhcpFiles: readDhcpFiles(dirs),
     journal: readJournal(dirs),
     dhcpCrashes: readCrashHistory(dirs),
+    resolved,
     now: Date.now(),
     ...(libvirt ? { libvirt } : {}),
     ...(bridgeHelper ? { bridgeHelper } : {}),

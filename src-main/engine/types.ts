@@ -4,6 +4,7 @@ import type { Config, Network, ValidationError } from '../../src-shared/model';
 import type { DoctorCheck, NetworkStatus, PlanOperation } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from './runner';
+import type { ResolvedState } from './resolved';
 import type { NmView } from './drivers/bridged/nm/nmcli';
 import type { LibvirtState } from './hypervisors/libvirt';
 import type { BridgeHelperState } from './hypervisors/bridge-helper';
@@ -110,6 +111,8 @@ export interface HostState {
   journal: Journal;
   /** Per network, when the engine restarted its DHCP server because it had died (epoch ms). */
   dhcpCrashes?: Map<string, number[]>;
+  /** systemd-resolved's per-link DNS settings (undefined: not inspected, as in older tests). */
+  resolved?: ResolvedState;
   /** libvirt's networks, where libvirtd runs (undefined: not looked at). */
   libvirt?: LibvirtState;
   /** qemu-bridge-helper's config (undefined: not looked at). */

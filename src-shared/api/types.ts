@@ -81,6 +81,11 @@ export interface NetworkStatus {
   dhcp?: ServiceState;
   nat?: ServiceState & { rules: number; portForwards: number };
   leases: number;
+  /**
+   * Guests by name from the host (a NAT network with a domain and DNS): whether the host asks
+   * the gateway for HOST.DOMAIN (registered with systemd-resolved), and if not, how to get that.
+   */
+  names?: { domain: string; server: string; registered: boolean; detail: string };
   problems: string[];
   /** Which hypervisors on this host can attach guests to the network (absent: none looked at). */
   hypervisors?: HypervisorView[];

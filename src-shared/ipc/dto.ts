@@ -87,6 +87,7 @@ export const NetworkStatusSchema: z.ZodType<NetworkStatus> = z.object({
   dhcp: ServiceStateSchema.optional(),
   nat: NatStateSchema.optional(),
   leases: z.number(),
+  names: z.object({ domain: z.string(), server: z.string(), registered: z.boolean(), detail: z.string() }).optional(),
   problems: z.array(z.string()),
   hypervisors: z
     .array(z.object({ hypervisor: z.enum(['libvirt', 'qemu-bridge-helper', 'virtualbox']), sees: z.boolean(), detail: z.string() }))

@@ -14,7 +14,11 @@ function line(s: NetworkStatus): string {
   if (s.nat) parts.push(s.nat.running ? `NAT active (${s.nat.rules} rules, ${s.nat.portForwards} port forwards)` : 'NAT not active');
   if (s.networkManager) parts.push(`through NetworkManager (profile ${s.networkManager.profile}, ${s.networkManager.state})`);
   if (s.bridge.ports.length > 0) parts.push(`ports ${s.bridge.ports.join(', ')}`);
-  const problems = [...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []), ...s.problems.map((p) => `\n    problem: ${p}`)].join('');
+  const problems = [
+    ...(s.unconnected ? [`\n    warning: ${s.unconnected}`] : []),
+    ...(s.names ? [`\n    names: ${s.names.detail}`] : []),
+    ...s.problems.map((p) => `\n    problem: ${p}`),
+  ].join('');
   const seen = (s.hypervisors ?? [])
     .map((h) => `\n    ${hypervisorName(h.hypervisor)}: ${h.sees ? 'sees it' : 'does not see it'} (${h.detail})`)
     .join('');

@@ -161,6 +161,16 @@ describe('names through the gateway DNS', () => {
     expect(await lookup(host, 'dyn1.localdomain')).toEqual([leases.dyn!.ip]);
   });
 
+  it('status and doctor say how the host can resolve the names without systemd-resolved (absent here)', async () => {
+    const status = await vnet(host, dirs, ['status']);
+    expect(status.stdout).toMatch(
+      /names: .*does not ask 192\.168\.133\.2 for names in localdomain.*server=\/localdomain\/192\.168\.133\.2/,
+    );
+    const doctor = await vnet(host, dirs, ['doctor', 'vmnet8']);
+    expect(doctor.stdout).toMatch(/names from the host/);
+    expect(doctor.stdout).toMatch(/systemctl enable --now systemd-resolved/);
+  });
+
   it('answers nothing for a name in the domain it does not know', async () => {
     expect(await lookup(host, 'nobody.localdomain')).toEqual([]);
   });

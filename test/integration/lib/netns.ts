@@ -157,7 +157,14 @@ export class Sandbox {
   async dhcp(
     ns: Netns,
     iface = 'eth0',
-    opts: { applyRoute?: boolean; tries?: number; hostname?: string; ask?: ('mtu' | 'bootfile')[] } = {},
+    opts: {
+      applyRoute?: boolean;
+      tries?: number;
+      hostname?: string;
+      ask?: ('mtu' | 'bootfile')[];
+      /** Ask for this address in the DISCOVER (udhcpc -r). */
+      request?: string;
+    } = {},
   ): Promise<DhcpLease> {
     const dir = this.tempDir('udhcpc');
     const out = path.join(dir, 'lease');
@@ -180,7 +187,11 @@ export class Sandbox {
       { mode: 0o755 },
     );
     // udhcpc asks for neither the MTU nor the boot file unless told to.
-    const extra = [...(opts.ask ?? []).flatMap((o) => ['-O', o]), ...(opts.hostname ? ['-x', `hostname:${opts.hostname}`] : [])];
+    const extra = [
+      ...(opts.ask ?? []).flatMap((o) => ['-O', o]),
+      ...(opts.hostname ? ['-x', `hostname:${opts.hostname}`] : []),
+      ...(opts.request ? ['-r', opts.request] : []),
+    ];
     const r = await ns.exec(
       ['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '1', ...extra, '-s', script],
       { timeoutMs: 30_000 },

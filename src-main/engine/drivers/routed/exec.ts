@@ -9,6 +9,7 @@ import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
 import { CommandError } from '../../runner';
 import type { ExecContext, Journal } from '../../types';
 import { executeSetMtu } from '../../mtu';
+import { registerArgv, unregisterArgv } from '../../resolved';
 import { APP_BRIDGE_MARK, type RoutedRecord } from './plan';
 
 function recordOf(journal: Journal, network: string, type: 'hostonly' | 'nat' = 'hostonly'): RoutedRecord {
@@ -186,6 +187,30 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         else r.mtu = mtu;
         return before;
       });
+    case 'register-names': {
+      const server = str(op.details?.server);
+      const domain = str(op.details?.domain);
+      let before: boolean | undefined;
+      ctx.record((j) => {
+        before = recordOf(j, name).names;
+        recordOf(j, name).names = true;
+      });
+      ctx.onUndo(async () => {
+        await runner.run(unregisterArgv(name), { allowFailure: true });
+        ctx.record((j) => {
+          recordOf(j, name).names = before;
+        });
+      });
+      for (const argv of registerArgv(name, server, domain)) await runner.run(argv);
+      return;
+    }
+    case 'unregister-names': {
+      await runner.run(unregisterArgv(name), { allowFailure: true });
+      ctx.record((j) => {
+        if (j.networks[name]) delete recordOf(j, name).names;
+      });
+      return;
+    }
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
@@ -308,6 +333,8 @@ export const ROUTED_OPS = [
   'adopt-bridge',
   'set-link-up',
   'set-mtu',
+  'register-names',
+  'unregister-names',
   'add-address',
   'set-bridge-ipv6',
   'remove-address',

@@ -7,7 +7,8 @@ import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../../src-s
 import { dhcpFiles, parseLeases } from '../../dnsmasq';
 import { networkChains } from '../../nft';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
-import { bridgeAddresses, dhcpCrashDecision } from './plan';
+import { bridgeAddresses, dhcpCrashDecision, wantedNames } from './plan';
+import { namesWithoutResolved } from '../../resolved';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
 import { addIpv6Checks } from './health-ipv6';
@@ -234,6 +235,10 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
       });
     }
   }
+  const names = namesState(network, state);
+  if (names) {
+    add('names from the host', names.registered || (state.resolved?.running ? false : 'warning'), names.detail, names.fix);
+  }
   for (const drop of state.foreignDrops.filter((d) => d.hook === 'input')) {
     add(
       'foreign firewall',
@@ -244,6 +249,33 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     );
   }
   return checks;
+}
+
+/** Whether the host resolves the network's HOST.DOMAIN names through its gateway, and what to do if not. */
+export function namesState(
+  network: RoutedNetwork,
+  state: HostState,
+): { domain: string; server: string; registered: boolean; detail: string; fix: string } | undefined {
+  const wanted = wantedNames(network);
+  if (!wanted || !state.resolved || !network.domain) return undefined;
+  const server = wanted.dns[0]!;
+  const domain = network.domain;
+  if (!state.resolved.running) {
+    const detail = `${state.resolved.reason ?? 'systemd-resolved is not running'}, so the host does not ask ${server} for names in ${domain} (guests reach each other by name all the same)`;
+    return { domain, server, registered: false, detail, fix: namesWithoutResolved(server, domain) };
+  }
+  const current = state.resolved.links.get(network.name);
+  const registered =
+    !!current && current.dns.join(' ') === wanted.dns.join(' ') && current.domains.join(' ') === wanted.domains.join(' ');
+  return {
+    domain,
+    server,
+    registered,
+    detail: registered
+      ? `the host asks ${server} for names in ${domain} (systemd-resolved, link ${network.name})`
+      : `systemd-resolved does not send names in ${domain} to ${server} on ${network.name}`,
+    fix: 'run `vnet apply` to register it again',
+  };
 }
 
 export function statusRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): NetworkStatus {
@@ -271,6 +303,14 @@ export function statusRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     dhcp,
     ...(network.type === 'nat' ? { nat: natState(network, state) } : {}),
     leases: activeLeaseCount(ctx, network.name),
+    ...namesStatus(network, state),
     problems,
   };
+}
+
+function namesStatus(network: RoutedNetwork, state: HostState): { names?: NetworkStatus['names'] } {
+  const names = namesState(network, state);
+  if (!names) return {};
+  const { fix, ...rest } = names;
+  return { names: { ...rest, detail: names.registered ? names.detail : `${names.detail}; ${fix}` } };
 }

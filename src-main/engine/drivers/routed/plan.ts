@@ -4,7 +4,15 @@ import { formatIpv4, overlaps, parseCidr, parseLooseCidr, type Cidr } from '../.
 import { dhcpRange, type RoutedNetwork, type ValidationError } from '../../../../src-shared/model';
 import type { PlanOperation } from '../../../../src-shared/api/types';
 import { canonicalIpv6 } from '../../../../src-shared/model/ip6';
-import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile, runsDnsmasq, serviceAddress } from '../../dnsmasq';
+import {
+  answersNames,
+  dhcpFiles,
+  generateDnsmasqConf,
+  generateHostsFile,
+  generateNamesFile,
+  runsDnsmasq,
+  serviceAddress,
+} from '../../dnsmasq';
 import type { HostState, JournalNetwork, Listener, PlanContext } from '../../types';
 import { planMtu } from '../../mtu';
 import { dhcpRestartPolicy, gaveUpMessage, type RestartDecision } from '../../dhcp-crashes';
@@ -19,6 +27,8 @@ export interface RoutedRecord {
   dhcp?: boolean;
   /** The MTU the app set on the bridge (so that leaving `mtu` out again puts back the kernel's 1500). */
   mtu?: number;
+  /** The app registered the bridge with systemd-resolved (DNS server and routing domain). */
+  names?: boolean;
 }
 
 /**
@@ -117,6 +127,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (!actual.includes(address)) ops.push(op(name, 'add-address', address, `Add address ${address} to ${name}`));
   }
 
+  ops.push(...planNames(network, state, record));
   const procs = state.dhcp.get(name) ?? [];
   const files = dhcpFiles(ctx.dirs, name);
   const onDisk = state.dhcpFiles.get(name);
@@ -182,6 +193,38 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
   return ops;
 }
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The resolved registration a network wants: its gateway as the bridge's DNS server for `~DOMAIN`; undefined for none. */
+export function wantedNames(network: RoutedNetwork): { dns: string[]; domains: string[] } | undefined {
+  if (!answersNames(network) || network.type !== 'nat') return undefined;
+  return { dns: [network.nat.gateway], domains: [`~${network.domain}`] };
+}
+
+/**
+ * Registers the bridge with systemd-resolved (also repairing a registration changed or lost),
+ * or takes back one the app made once the network no longer answers names.
+ */
+function planNames(network: RoutedNetwork, state: HostState, record: RoutedRecord): PlanOperation[] {
+  const resolved = state.resolved;
+  if (!resolved?.running) return [];
+  const name = network.name;
+  const wanted = wantedNames(network);
+  if (!wanted) {
+    return record.names ? [op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`)] : [];
+  }
+  const current = resolved.links.get(name);
+  if (current && sameList(current.dns, wanted.dns) && sameList(current.domains, wanted.domains)) return [];
+  return [
+    op(name, 'register-names', name, `Ask ${wanted.dns[0]} for names in ${network.domain} on the host (systemd-resolved, link ${name})`, {
+      server: wanted.dns[0],
+      domain: network.domain,
+    }),
+  ];
+}
+
 function rangeWords(network: RoutedNetwork): string {
   const range = dhcpRange(network.dhcp);
   return range ? `${range.start}–${range.end}` : 'reservations only';
@@ -236,6 +279,9 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
   if (procs.length > 0) ops.push(op(name, 'stop-dhcp', name, `Stop the DHCP server for ${name}`, { pids: procs.map((p) => p.pid) }));
   if (state.dhcpFiles.get(name)?.any) ops.push(op(name, 'remove-dhcp-files', name, `Remove the DHCP files of ${name}`));
   const link = state.links.get(name);
+  if (link && record.names && state.resolved?.running) {
+    ops.push(op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`));
+  }
   if (link && record.bridge) {
     ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`));
   } else if (link) {
