@@ -11,7 +11,7 @@ import { toApiError } from '../service/errors';
 import { LineReader, RequestFrameSchema, type ResponseFrame } from './protocol';
 
 /** Channels that change the host; they run one at a time. */
-const MUTATING: ReadonlySet<PrivilegedChannel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService']);
+const MUTATING: ReadonlySet<PrivilegedChannel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService', 'setBridgeHelper']);
 
 /** Answers one request line; `send` receives the response and any progress frames. */
 export async function handleLine(
