@@ -238,6 +238,12 @@ export function readListeners(): Listener[] {
     }
   };
   read('/proc/net/tcp', 'tcp', '0A'); // LISTEN
+  // A TCP server on the IPv6 wildcard (sshd's `ListenAddress ::`, Node's default) or on a
+  // mapped IPv4 address takes IPv4 connections too, so it holds the IPv4 port a forward would
+  // shadow. One on a specific IPv6 address does not.
+  const ipv4Only = out.length;
+  read('/proc/net/tcp6', 'tcp', '0A');
+  out.splice(ipv4Only, out.length - ipv4Only, ...out.slice(ipv4Only).filter((l) => !l.address.startsWith('v6:')));
   read('/proc/net/udp', 'udp', '07'); // UNCONN (bound)
   read('/proc/net/udp6', 'udp', '07');
   return out;
