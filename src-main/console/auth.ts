@@ -1,7 +1,8 @@
 // The web console's front door: a secret token printed once, exchanged for an
 // HttpOnly SameSite=Strict session cookie; requests must name the loopback address
 // and port as Host (against DNS rebinding) and carry no foreign Origin (against
-// cross-site requests); repeated wrong tokens lock token checks for a while.
+// cross-site requests); repeated wrong tokens lock token checks for a while, for the user
+// who sent them only (see peer.ts): the right token from anyone else always gets in.
 import crypto from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
@@ -37,10 +38,15 @@ export interface GuardOptions {
   now?: () => number;
 }
 
+/** Wrong guesses of one client (a local user) and how long their token checks are locked. */
+interface Strikes {
+  failures: number;
+  lockedUntil: number;
+}
+
 export class Guard {
   private readonly sessions = new Set<string>();
-  private failures = 0;
-  private lockedUntil = 0;
+  private readonly strikes = new Map<string, Strikes>();
   private readonly maxFailures: number;
   private readonly now: () => number;
   readonly hosts: ReadonlySet<string>;
@@ -65,27 +71,40 @@ export class Guard {
     return { ok: true };
   }
 
-  private locked(): Verdict | undefined {
-    const wait = this.lockedUntil - this.now();
+  private strikesOf(client: string): Strikes {
+    let strikes = this.strikes.get(client);
+    if (!strikes) {
+      strikes = { failures: 0, lockedUntil: 0 };
+      this.strikes.set(client, strikes);
+    }
+    return strikes;
+  }
+
+  private locked(client: string): Verdict | undefined {
+    const wait = (this.strikes.get(client)?.lockedUntil ?? 0) - this.now();
     return wait > 0 ? { ok: false, status: 429, reason: `too many wrong tokens; try again in ${Math.ceil(wait / 1000)} s` } : undefined;
   }
 
-  private fail(reason: string): Verdict {
-    this.failures += 1;
-    if (this.failures >= this.maxFailures) {
+  private fail(client: string, reason: string): Verdict {
+    const strikes = this.strikesOf(client);
+    strikes.failures += 1;
+    if (strikes.failures >= this.maxFailures) {
       // Doubling lock: 1 s, 2 s, 4 s … up to 5 minutes.
-      const seconds = Math.min(300, 2 ** (this.failures - this.maxFailures));
-      this.lockedUntil = this.now() + seconds * 1000;
+      const seconds = Math.min(300, 2 ** (strikes.failures - this.maxFailures));
+      strikes.lockedUntil = this.now() + seconds * 1000;
     }
     return { ok: false, status: 401, reason };
   }
 
-  /** Checks the URL token; on success returns a new session id to set as the cookie. */
-  exchangeToken(token: string): Verdict & { session?: string } {
-    const locked = this.locked();
+  /**
+   * Checks the URL token; on success returns a new session id to set as the cookie. `client`
+   * says who is asking (peerOf): a lock holds only for the client whose guesses earned it.
+   */
+  exchangeToken(token: string, client = 'unknown'): Verdict & { session?: string } {
+    const locked = this.locked(client);
     if (locked) return locked;
-    if (!sameSecret(token, this.options.token)) return this.fail('wrong token; open the URL `vnet serve` printed');
-    this.failures = 0;
+    if (!sameSecret(token, this.options.token)) return this.fail(client, 'wrong token; open the URL `vnet serve` printed');
+    this.strikes.delete(client);
     const session = newSecret();
     this.sessions.add(session);
     return { ok: true, session };
@@ -96,7 +115,7 @@ export class Guard {
    * (scripts). A wrong bearer token counts as a guess; an unknown session cookie does not
    * (sessions are far too long to guess, and a stale one is just a restarted console).
    */
-  checkSession(req: IncomingMessage): Verdict {
+  checkSession(req: IncomingMessage, client = 'unknown'): Verdict {
     const session = parseCookies(req.headers.cookie).get(sessionCookieName(this.options.port));
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (session === undefined && bearer === undefined) {
@@ -104,10 +123,10 @@ export class Guard {
     }
     if (session !== undefined && [...this.sessions].some((s) => sameSecret(s, session))) return { ok: true };
     if (bearer !== undefined) {
-      const locked = this.locked();
+      const locked = this.locked(client);
       if (locked) return locked;
       if (sameSecret(bearer, this.options.token)) return { ok: true };
-      return this.fail('wrong token');
+      return this.fail(client, 'wrong token');
     }
     return { ok: false, status: 401, reason: 'the session is not valid (the console was restarted?); open the URL `vnet serve` printed' };
   }

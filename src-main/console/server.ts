@@ -11,6 +11,7 @@ import type { ApiError, Envelope } from '../../src-shared/ipc/contract';
 import type { Dispatcher } from '../service/dispatch';
 import type { EventHub } from '../service/events';
 import { Guard, newSecret } from './auth';
+import { peerOf } from './peer';
 import { NOT_BUILT_PAGE, staticFile } from './static';
 import { editorCsp } from '../../src-shared/ipc/csp';
 
@@ -91,7 +92,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
     const offered = url.searchParams.get('token');
     if (offered !== null && (method === 'GET' || method === 'HEAD')) {
-      const verdict = g.exchangeToken(offered);
+      const verdict = g.exchangeToken(offered, peerOf(req.socket));
       if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
       url.searchParams.delete('token');
       // Redirect so the token leaves the address bar and history.
@@ -103,7 +104,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
       return res.end();
     }
 
-    const session = g.checkSession(req);
+    const session = g.checkSession(req, peerOf(req.socket));
     if (!session.ok) return refuse(res, session.status, session.reason);
 
     if (url.pathname === '/api/events') {
@@ -162,7 +163,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     const g = state.guard!;
     const site = g.checkSite(req);
-    const verdict = site.ok ? g.checkSession(req) : site;
+    const verdict = site.ok ? g.checkSession(req, peerOf(req.socket)) : site;
     const status = verdict.ok ? 404 : verdict.status;
     const text = verdict.ok ? 'Not Found' : status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Forbidden';
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -11,7 +11,7 @@ import { toApiError } from '../service/errors';
 import { LineReader, RequestFrameSchema, type ResponseFrame } from './protocol';
 
 /** Channels that change the host; they run one at a time. */
-const MUTATING: ReadonlySet<PrivilegedChannel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService']);
+const MUTATING: ReadonlySet<PrivilegedChannel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService', 'setBridgeHelper']);
 
 /** Answers one request line; `send` receives the response and any progress frames. */
 export async function handleLine(
@@ -129,14 +129,18 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
 
   const serial = serialQueue();
   let connections = 0;
+  // Requests still running: a client that sent an apply and hung up must not see the helper
+  // exit half-way through it (that would leave the host half-changed until the next apply).
+  let inFlight = 0;
   let idleTimer: NodeJS.Timeout | undefined;
   const armIdle = (ms: number | undefined) => {
     if (!ms || !options.onIdle) return;
     clearTimeout(idleTimer);
     idleTimer = setTimeout(() => {
-      if (connections === 0) options.onIdle?.();
+      if (connections === 0 && inFlight === 0) options.onIdle?.();
     }, ms);
   };
+  const idleNow = () => connections === 0 && inFlight === 0;
 
   const server = net.createServer((socket) => {
     connections += 1;
@@ -146,7 +150,13 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
       if (!socket.destroyed) socket.write(`${JSON.stringify(frame)}\n`);
     };
     const reader = new LineReader(
-      (line) => void handleLine(options.handlers, line, send, serial),
+      (line) => {
+        inFlight += 1;
+        void handleLine(options.handlers, line, send, serial).finally(() => {
+          inFlight -= 1;
+          if (idleNow()) armIdle(options.idleMs);
+        });
+      },
       () => {
         send({ id: -1, ok: false, error: { code: 'invalid', message: 'request too large' } });
         socket.destroy();
@@ -156,7 +166,7 @@ export async function startHelperServer(options: HelperServerOptions): Promise<{
     socket.on('error', () => undefined);
     socket.on('close', () => {
       connections -= 1;
-      if (connections === 0) armIdle(options.idleMs);
+      if (idleNow()) armIdle(options.idleMs);
     });
   });
   await new Promise<void>((resolve, reject) => {

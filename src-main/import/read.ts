@@ -9,16 +9,31 @@ import { ImportError, describeReadError } from './errors';
 /** Largest settings file an importer reads; VMware's and libvirt's files are a few KB. */
 const MAX_BYTES = 4 * 1024 * 1024;
 
+/**
+ * Reads a regular file of at most MAX_BYTES. Opened non-blocking and checked on the open
+ * descriptor, so a FIFO (which would wait for a writer forever) or a device (whose size says
+ * nothing, /dev/zero never ends) is refused at once, and a file swapped after the check
+ * cannot slip in.
+ */
 export function readText(file: string): string {
   let data: Buffer;
+  let fd: number | undefined;
   try {
-    const stat = fs.statSync(file);
+    fd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK | fs.constants.O_NOCTTY);
+    const stat = fs.fstatSync(fd);
     if (stat.isDirectory()) throw new ImportError(file, undefined, 'is a folder, not a file');
+    if (!stat.isFile()) throw new ImportError(file, undefined, 'is not a regular file (a device, pipe or socket)');
     if (stat.size > MAX_BYTES) throw new ImportError(file, undefined, `is ${stat.size} bytes; a settings file this large is not one`);
-    data = fs.readFileSync(file);
+    data = Buffer.alloc(MAX_BYTES + 1);
+    let length = 0;
+    for (let n = -1; n !== 0 && length <= MAX_BYTES; length += n) n = fs.readSync(fd, data, length, data.length - length, null);
+    if (length > MAX_BYTES) throw new ImportError(file, undefined, 'grew past the size a settings file can have while it was read');
+    data = data.subarray(0, length);
   } catch (error) {
     if (error instanceof ImportError) throw error;
     throw new ImportError(file, undefined, `cannot read: ${describeReadError(error)}`);
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   return checkedText(data.toString('utf8'), file);
 }

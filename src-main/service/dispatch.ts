@@ -17,7 +17,7 @@ import type { EventHub } from './events';
 import type { LocalChannel, LocalHandlers } from './local';
 
 /** After these, live status is polled at once so the editor sees the change. */
-const CHANGES_HOST: ReadonlySet<Channel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService']);
+const CHANGES_HOST: ReadonlySet<Channel> = new Set(['apply', 'confirmTrial', 'revertTrial', 'setAdapter', 'restartService', 'setBridgeHelper']);
 
 export interface Dispatcher {
   call(channel: unknown, payload: unknown): Promise<Envelope<unknown>>;

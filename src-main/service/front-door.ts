@@ -44,6 +44,7 @@ export function createFrontDoor(options: FrontDoorOptions): FrontDoor {
   const local = createLocalHandlers({
     importer: options.importer,
     ...options.dialogs,
+    hostPaths: options.frontDoor === 'desktop',
     appInfo: () => ({
       version: options.version,
       frontDoor: options.frontDoor,

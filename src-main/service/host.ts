@@ -58,5 +58,6 @@ export function realHostDeps(dirs: Dirs): HostDeps {
     adapterRates: (names) => meter.sample(names),
     services: () => engine.getServices(opts),
     restartService: (network, service) => engine.restartService(opts, network, service),
+    setBridgeHelper: (allowed) => engine.setBridgeHelper(opts, allowed),
   };
 }

@@ -31,6 +31,12 @@ export interface LocalOptions {
   /** Native dialogs (desktop only); the web console leaves them out and says so. */
   openImportFile?: LocalHandlers['openImportFile'];
   saveExportFile?: LocalHandlers['saveExportFile'];
+  /**
+   * Whether `importConfig.path` may name a file on the host. The web console says no: a
+   * console session reads only what its browser uploads (a path would let any session read
+   * whatever the console's user, perhaps root, can). Default yes (desktop, tests).
+   */
+  hostPaths?: boolean;
 }
 
 /** Imports from a file the user picked, or from uploaded text written to a private temporary folder. */
@@ -81,6 +87,9 @@ export function createLocalHandlers(options: LocalOptions): LocalHandlers {
         : { ok: false, errors: result.errors.map((e) => ({ path: [...e.path], message: e.message })) };
     },
     async importConfig(request) {
+      if (request.path !== undefined && options.hostPaths === false) {
+        throw new ApiFailure('denied', 'importConfig.path: the web console does not read files on the host; upload the file instead');
+      }
       try {
         return await runImport(options.importer, request);
       } catch (error) {

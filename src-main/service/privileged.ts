@@ -42,6 +42,7 @@ export interface HostDeps {
   adapterRates(names: string[]): Promise<AdapterRates[]>;
   services(): Promise<ServiceStatus[]>;
   restartService(network: string, service: 'dhcp' | 'nat'): Promise<void>;
+  setBridgeHelper(allowed: boolean): Promise<{ changed: boolean; conf: string }>;
 }
 
 export interface HandlerContext {
@@ -167,5 +168,6 @@ export function createPrivilegedHandlers(host: HostDeps): PrivilegedHandlers {
       await host.restartService(network, service);
       return host.services();
     },
+    setBridgeHelper: ({ allowed }) => host.setBridgeHelper(allowed),
   };
 }

@@ -148,6 +148,14 @@ export const channels = {
     request: z.strictObject({ network: NetworkName, service: z.enum(['dhcp', 'nat']) }),
     response: z.array(ServiceStatusSchema),
   },
+  /**
+   * The user's consent for QEMU's bridge helper (GNOME Boxes, qemu:///session): adds, or with
+   * `allowed: false` removes, the one include line in /etc/qemu/bridge.conf for the app's ACL.
+   */
+  setBridgeHelper: {
+    request: z.strictObject({ allowed: z.boolean() }),
+    response: z.object({ changed: z.boolean(), conf: z.string() }),
+  },
   /** Converts VMware's or libvirt's settings into a version-1 config (not applied, not stored). */
   importConfig: { request: ImportRequest, response: ImportResultSchema },
   /** The config as the text of a networks.json file. */
@@ -234,6 +242,7 @@ export const PRIVILEGED_CHANNELS = [
   'adapterRates',
   'listServices',
   'restartService',
+  'setBridgeHelper',
 ] as const satisfies readonly Channel[];
 export type PrivilegedChannel = (typeof PRIVILEGED_CHANNELS)[number];
 

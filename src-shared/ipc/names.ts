@@ -17,6 +17,7 @@ export const CHANNEL_NAMES = [
   'adapterRates',
   'listServices',
   'restartService',
+  'setBridgeHelper',
   'importConfig',
   'exportConfig',
   'openImportFile',

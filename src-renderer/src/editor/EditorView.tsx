@@ -27,6 +27,7 @@ import { exportConfig, importFile, importFolder, type PickedFile } from './impor
 import { NetworkInfo } from './NetworkInfo';
 import { AddNetworkDialog, RenameNetworkDialog } from './NetworkNameDialog';
 import { TrialDialog } from './TrialDialog';
+import { ConnectVmDialog } from './ConnectVmDialog';
 
 interface Props {
   state: EditorState;
@@ -39,6 +40,7 @@ interface Props {
 type Open =
   | { dialog: 'add' }
   | { dialog: 'rename' }
+  | { dialog: 'connect-vm'; name: string }
   | { dialog: 'apply'; thenClose: boolean }
   | { dialog: 'trial'; trial: TrialState; thenClose: boolean }
   | { dialog: 'import-errors'; errors: ValidationError[]; fileName: string }
@@ -238,6 +240,14 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           <Button size="small" variant="outlined" disabled={selected === undefined} onClick={() => setOpen({ dialog: 'rename' })}>
             Rename Network…
           </Button>
+          <Button
+            size="small"
+            variant="outlined"
+            disabled={network === undefined}
+            onClick={() => network && setOpen({ dialog: 'connect-vm', name: network.name })}
+          >
+            Connect a Virtual Machine…
+          </Button>
         </Stack>
         {network && selected !== undefined && (
           <NetworkInfo key={selected} config={draft} index={selected} errors={errors} adapters={adapters} onChange={(next) => edit(next)} />
@@ -378,6 +388,9 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
             setOpen(undefined);
           }}
         />
+      )}
+      {open?.dialog === 'connect-vm' && (
+        <ConnectVmDialog name={open.name} status={liveOf(open.name)} onClose={() => setOpen(undefined)} onChanged={() => live.reload()} />
       )}
       {open?.dialog === 'apply' && (
         <ApplyDialog config={draft} onClose={() => setOpen(undefined)} onApplied={(result) => onApplied(result, open.thenClose)} />

@@ -48,6 +48,8 @@ export interface EditorHost {
   rates(): Promise<AdapterRates[]>;
   services(): Promise<ServiceStatus[]>;
   restartService(network: string, service: 'dhcp' | 'nat'): Promise<void>;
+  /** Consent for QEMU's bridge helper: one include line in /etc/qemu/bridge.conf (false removes it). */
+  setBridgeHelper(allowed: boolean): Promise<{ changed: boolean; conf: string }>;
   /** Converts an uploaded VMware `networking` file or libvirt network XML. */
   importConfig(from: ImportSource, text: string, fileName?: string): Promise<ImportResult>;
   /** Converts a VMware settings folder sent as {relativePath: text} (networking, vmnetN/nat/nat.conf, vmnetN/dhcpd/dhcpd.conf). */

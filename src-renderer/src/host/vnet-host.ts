@@ -32,6 +32,7 @@ export function hostFromVnet(api: VnetApi): EditorHost {
     },
     rates: () => api.adapterRates(),
     services: () => api.listServices(),
+    setBridgeHelper: (allowed) => api.setBridgeHelper({ allowed }),
     restartService: async (network, service) => {
       await api.restartService({ network, service });
     },

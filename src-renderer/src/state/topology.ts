@@ -118,7 +118,8 @@ export function topologyLayout(config: Config, status: NetworkStatus[] | undefin
         y: 330 + j * 52,
         width: COLUMN - 50,
         height: 42,
-        title: lease.hostname || lease.mac,
+        // A libvirt domain's name says which VM it is better than its DHCP hostname.
+        title: lease.vm ?? (lease.hostname || lease.mac),
         lines: [lease.address],
         up: true,
       });

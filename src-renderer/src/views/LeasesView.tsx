@@ -93,7 +93,16 @@ export function LeasesView({ state, dispatch }: Props) {
                   <TableCell>{lease.network}</TableCell>
                   <TableCell sx={{ fontFamily: 'monospace' }}>{lease.mac}</TableCell>
                   <TableCell>{lease.address}</TableCell>
-                  <TableCell>{lease.hostname || '-'}</TableCell>
+                  <TableCell>
+                    {lease.hostname || '-'}
+                    {/* The libvirt domain with this MAC, where libvirt knows it. */}
+                    {lease.vm && (
+                      <Typography component="span" variant="body2" color="text.secondary">
+                        {' '}
+                        (VM {lease.vm})
+                      </Typography>
+                    )}
+                  </TableCell>
                   <TableCell>{expiryWords(lease.expires, now)}</TableCell>
                   <TableCell align="right">
                     <Button

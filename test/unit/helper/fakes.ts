@@ -66,6 +66,10 @@ export function fakeHost(stored: Config | null = exampleConfig()) {
     restartService: async (network, service) => {
       calls.push(`restart ${network} ${service}`);
     },
+    setBridgeHelper: async (allowed) => {
+      calls.push(`bridge-helper ${allowed ? 'allow' : 'forget'}`);
+      return { changed: true, conf: '/etc/qemu/bridge.conf' };
+    },
   };
   return { host, calls, handlers: createPrivilegedHandlers(host) };
 }

@@ -160,6 +160,51 @@ describe('helper socket', () => {
     }
   });
 
+  it('helper idle: does not exit while a request is in flight, even after its client hung up (security item 9)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-helper-test-'));
+    dirs.push(root);
+    const socketPath = path.join(root, '1000', 'helper.sock');
+    let release!: () => void;
+    let started!: () => void;
+    const applyStarted = new Promise<void>((resolve) => (started = resolve));
+    const handlers = {
+      ...fakeHost().handlers,
+      apply: async () => {
+        started();
+        await new Promise<void>((resolve) => (release = resolve));
+        return { ok: true, applied: [] };
+      },
+    };
+    const events: string[] = [];
+    let idle!: () => void;
+    const wentIdle = new Promise<void>((resolve) => (idle = resolve));
+    const helper = await startHelperServer({
+      handlers,
+      socketPath,
+      ownerUid: process.getuid!(),
+      idleMs: 20,
+      onIdle: () => {
+        events.push('idle');
+        idle();
+      },
+    });
+    try {
+      const raw = net.createConnection(socketPath);
+      await new Promise((resolve) => raw.once('connect', resolve));
+      raw.write(`${frame('apply', { config: exampleConfig() })}\n`);
+      await applyStarted;
+      raw.destroy();
+      // Many idle periods pass with the apply still running: the helper must stay.
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      events.push('apply done');
+      release();
+      await wentIdle;
+      expect(events).toEqual(['apply done', 'idle']);
+    } finally {
+      await helper.close();
+    }
+  });
+
   it('says plainly when the helper is not running and elevation is not possible', async () => {
     const backend = helperBackend({ socketPath: '/nonexistent/vnet/helper.sock' });
     await expect(backend.call('status', {})).rejects.toMatchObject({ code: 'unavailable', message: /not running/ });

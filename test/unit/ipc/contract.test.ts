@@ -38,6 +38,7 @@ const valid: Record<Channel, unknown> = {
   adapterRates: {},
   listServices: {},
   restartService: { network: 'vmnet8', service: 'dhcp' },
+  setBridgeHelper: { allowed: true },
   importConfig: { from: 'libvirt', content: '<network/>', fileName: 'default.xml' },
   exportConfig: { config: config() },
   openImportFile: {},
@@ -81,6 +82,7 @@ const oversized: Record<Channel, unknown[]> = {
   adapterRates: [{ pad: 1 }],
   listServices: [{ pad: 1 }],
   restartService: [{ network: long(16), service: 'dhcp' }],
+  setBridgeHelper: [{ allowed: true, pad: long(16) }],
   importConfig: [
     { from: 'vmware', content: long(LIMITS.fileBytes + 1) },
     { from: 'vmware', path: `/${long(LIMITS.path)}` },
@@ -208,6 +210,8 @@ function malformedFields(channel: Channel): Record<string, unknown> {
       return { up: 'yes' };
     case 'restartService':
       return { service: 'dns' };
+    case 'setBridgeHelper':
+      return { allowed: 'yes' };
     case 'importConfig':
       return { from: 'vmware', content: 5 };
     default:

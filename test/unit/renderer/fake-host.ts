@@ -35,6 +35,8 @@ export interface FakeHostOptions {
   unconnected?: Record<string, string>;
   /** Bridged networks the host reports as bridged through NetworkManager, with the profile's state. */
   networkManager?: Record<string, string>;
+  /** The host runs libvirtd and has QEMU's bridge helper (not yet allowed). */
+  hypervisors?: boolean;
 }
 
 export interface FakeHost extends VnetApi {
@@ -142,6 +144,7 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
   // A copy per fake host, so switching an adapter in one test does not leak into the next.
   const adapters = structuredClone(options.adapters ?? sampleAdapters);
   let trial: { backup: Config; state: TrialState } | undefined;
+  let bridgeHelperAllowed = false;
   let reverting: { backup: Config; state: TrialState } | undefined;
   let ended: ResponseOf<'getTrial'>['ended'];
   const end = (state: TrialState, outcome: TrialOutcomeKind, error?: string) => {
@@ -272,6 +275,16 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
           : { subnet: n.subnet }),
         leases: (options.leases ?? sampleLeases).filter((l) => l.network === n.name).length,
         problems: [],
+        ...(options.hypervisors
+          ? {
+              hypervisors: [
+                { hypervisor: 'libvirt' as const, sees: true, detail: `libvirt network ${n.name} on qemu:///system` },
+                bridgeHelperAllowed
+                  ? { hypervisor: 'qemu-bridge-helper' as const, sees: true, detail: 'allowed' }
+                  : { hypervisor: 'qemu-bridge-helper' as const, sees: false, detail: 'not allowed yet' },
+              ],
+            }
+          : {}),
       }));
     },
     async leases(request) {
@@ -316,6 +329,11 @@ export function createFakeHost(options: FakeHostOptions = {}): FakeHost {
     async restartService(request) {
       record('restartService', request);
       return servicesOf(stored);
+    },
+    async setBridgeHelper(request) {
+      record('setBridgeHelper', request);
+      bridgeHelperAllowed = request.allowed;
+      return { changed: true, conf: '/etc/qemu/bridge.conf' };
     },
     async importConfig(request) {
       record('importConfig', request);

@@ -3,7 +3,11 @@
 // right token refused while locked. (Host, Origin, WebSocket and cookie checks over real
 // HTTP are in test/unit/console/console.test.ts.)
 import { describe, expect, it } from 'vitest';
+import type { IncomingMessage } from 'node:http';
 import { Guard, newSecret } from '../../../src-main/console/auth';
+
+const ATTACKER = 'uid:65534';
+const OWNER = 'uid:1000';
 
 describe('token guessing against the web console', () => {
   it('an hour of non-stop guessing gets only a few dozen tries at a 192-bit token', () => {
@@ -13,13 +17,15 @@ describe('token guessing against the web console', () => {
     let tries = 0;
     let longestLock = 0;
     while (now < 3_600_000) {
-      const verdict = guard.exchangeToken(`guess-${tries}`);
+      const verdict = guard.exchangeToken(`guess-${tries}`, ATTACKER);
       if (verdict.ok) throw new Error('a wrong token was accepted');
       if (verdict.status === 429) {
         const seconds = Number(/try again in (\d+) s/.exec(verdict.reason)![1]);
         longestLock = Math.max(longestLock, seconds);
-        // The right token is refused too while the lock holds.
-        expect(guard.exchangeToken(token).ok).toBe(false);
+        // The lock is the guesser's: the same user cannot test even the right token while it holds…
+        expect(guard.exchangeToken(token, ATTACKER).ok).toBe(false);
+        // …while the console's owner, another user, always gets in (security item 7).
+        expect(guard.exchangeToken(token, OWNER).ok).toBe(true);
         now += seconds * 1000;
       } else {
         expect(verdict.status).toBe(401);
@@ -35,6 +41,19 @@ describe('token guessing against the web console', () => {
     expect(longestLock).toBe(300);
     // After the lock, the right token still works (the owner is never locked out for good).
     now += 300_000;
-    expect(guard.exchangeToken(token).ok).toBe(true);
+    expect(guard.exchangeToken(token, ATTACKER).ok).toBe(true);
+  });
+});
+
+describe('token lockout is per user (security item 7)', () => {
+  it('token lockout: wrong guesses of one user never refuse the right token, nor Bearer, from another', () => {
+    const now = 0;
+    const token = newSecret();
+    const guard = new Guard({ token, port: 4321, now: () => now });
+    for (let i = 0; i < 20; i++) guard.exchangeToken(`guess-${i}`, ATTACKER);
+    expect(guard.exchangeToken('guess-x', ATTACKER)).toMatchObject({ ok: false, status: 429 });
+    expect(guard.exchangeToken(token, OWNER)).toMatchObject({ ok: true });
+    const bearer = { headers: { authorization: `Bearer ${token}` } } as unknown as IncomingMessage;
+    expect(guard.checkSession(bearer, OWNER)).toEqual({ ok: true });
   });
 });
