@@ -11,11 +11,12 @@ import { bringupCase } from './cases/bringup';
 import { cliCase } from './cases/cli';
 import { editorCase } from './cases/editor';
 import { throughputCase } from './cases/throughput';
+import { throughput6Case } from './cases/throughput6';
 import { ENTRY_ORDER, machineInfo, readResults, writeResults, type BenchResult, type ResultsFile, type SkippedEntry } from './results';
 import { formatMarkdown, formatTable } from './table';
 import { performanceDoc } from './docs';
 
-const CASES: BenchCase[] = [bringupCase, applyCase, cliCase, throughputCase, editorCase];
+const CASES: BenchCase[] = [bringupCase, applyCase, cliCase, throughputCase, throughput6Case, editorCase];
 
 const TOOLS = [
   '/usr/sbin/ip',

@@ -17,6 +17,7 @@ import { changeSubnet, changeType, fieldsFromSubnet, replaceNetwork, subnetFromF
 import { fieldError, numberOrText, type ValidationError } from '../state/validation';
 import { lazyPart } from '../components/lazyPart';
 import { uplinkCandidates } from '../state/uplinks';
+import { Ipv6Fields } from './Ipv6Fields';
 
 // Dialogs load on demand (see lazyPart).
 const AutomaticSettingsDialog = lazyPart(() => import('./AutomaticSettingsDialog').then((m) => m.AutomaticSettingsDialog));
@@ -211,6 +212,7 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
             hint={routed ? 'Empty: 1500. DHCP offers it to the guests too.' : 'Empty: the uplink’s'}
             sx={{ maxWidth: 260 }}
           />
+          {routed && <Ipv6Fields network={network} base={base} errors={errors} onChange={set} />}
         </Stack>
       </Box>
 
@@ -220,8 +222,12 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
           networkIndex={index}
           adapters={adapters}
           onCancel={() => setOpen(undefined)}
-          onOk={(nat) => {
-            set({ ...network, nat });
+          onOk={(nat, gateway6) => {
+            set(
+              network.ipv6 && gateway6 !== undefined
+                ? { ...network, nat, ipv6: { ...network.ipv6, gateway: gateway6 } }
+                : { ...network, nat },
+            );
             setOpen(undefined);
           }}
         />
