@@ -238,6 +238,8 @@ export function readListeners(): Listener[] {
     }
   };
   read('/proc/net/tcp', 'tcp', '0A'); // LISTEN
+  // A dual-stack listener on [::] (Node's default, most servers') takes the IPv4 port too.
+  read('/proc/net/tcp6', 'tcp', '0A');
   read('/proc/net/udp', 'udp', '07'); // UNCONN (bound)
   read('/proc/net/udp6', 'udp', '07');
   return out;
