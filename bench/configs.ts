@@ -71,6 +71,20 @@ export function natWithForwards(forwards: number, uplink: string): Config {
   return { version: 1, networks: [{ ...n, nat: { ...n.nat, uplink, portForwards: portForwards(forwards) } }] };
 }
 
+/** The NAT66 entry's guest: a static address in the network's IPv6 prefix. */
+export const GUEST6 = {
+  prefix: 'fd15:4ba5:5a2b:1008::/64',
+  address: 'fd15:4ba5:5a2b:1008::50',
+  host: 'fd15:4ba5:5a2b:1008::1',
+  gateway: 'fd15:4ba5:5a2b:1008::2',
+};
+
+/** The throughput topology's NAT network with IPv6 (NAT66) and its one forward. */
+export function nat66Config(uplink: string): Config {
+  const [n] = natWithForwards(1, uplink).networks as NatNetwork[];
+  return { version: 1, networks: [{ ...n!, ipv6: { prefix: GUEST6.prefix, hostAddress: GUEST6.host, gateway: GUEST6.gateway } }] };
+}
+
 /** Validates with the app's own rules, so a bench config the app would refuse fails here, clearly. */
 export function checkedConfig(config: Config): Config {
   const result = validateConfig(config);

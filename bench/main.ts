@@ -10,11 +10,12 @@ import { applyCase } from './cases/apply';
 import { bringupCase } from './cases/bringup';
 import { editorCase } from './cases/editor';
 import { throughputCase } from './cases/throughput';
+import { throughput6Case } from './cases/throughput6';
 import { ENTRY_ORDER, machineInfo, readResults, writeResults, type BenchResult, type ResultsFile, type SkippedEntry } from './results';
 import { formatMarkdown, formatTable } from './table';
 import { performanceDoc } from './docs';
 
-const CASES: BenchCase[] = [bringupCase, applyCase, throughputCase, editorCase];
+const CASES: BenchCase[] = [bringupCase, applyCase, throughputCase, throughput6Case, editorCase];
 
 const TOOLS = [
   '/usr/sbin/ip',

@@ -10,6 +10,7 @@ export const ENTRY_ORDER = [
   'apply-1000-forwards',
   'throughput-1000-vs-1-forwards',
   'nat-throughput-vs-routed',
+  'nat66-throughput-vs-routed',
   'forward-throughput-vs-routed',
   'forward-throughput-vs-userspace-proxy',
   'dhcp-lease-ms',

@@ -2,7 +2,7 @@
 // the guest on a bridge in the host. "routed" is the physical limit (a plain Linux
 // router, no firewall, no NAT); "vnet" is the same path with the network applied by the app.
 import type { Cleanup } from './cleanup';
-import { GUEST, IPERF_PORT, natWithForwards } from './configs';
+import { GUEST, GUEST6, IPERF_PORT, nat66Config, natWithForwards } from './configs';
 import { Netns, vethPair } from './netns';
 import { waitFor } from './proc';
 import { VnetHost } from './vnet';
@@ -10,12 +10,27 @@ import { VnetHost } from './vnet';
 /** The host's uplink to the outside namespace. */
 export const UPLINK = { hostIf: 'up0', host: '10.200.0.1', outsideIf: 'wan0', outside: '10.200.0.2', prefix: 24 };
 const GUEST_PORT_IN_HOST = 'gv0';
+/** The uplink's IPv6 addresses (documentation prefix), for the NAT66 entry. */
+export const UPLINK6 = { host: '2001:db8:200::1', outside: '2001:db8:200::2', prefix: 64 };
 
 export interface Topology {
   outside: Netns;
   host: Netns;
   guest: Netns;
   vnet?: VnetHost;
+}
+
+/**
+ * IPv6 on the same links: static addresses (no DAD wait), the host's default route to the outside,
+ * and the guest at GUEST6 with the gateway as its router; the guest ignores router
+ * advertisements so both paths configure it the same way.
+ */
+async function addIpv6(t: Topology): Promise<void> {
+  await t.host.ip(['-6', 'addr', 'add', `${UPLINK6.host}/${UPLINK6.prefix}`, 'dev', UPLINK.hostIf, 'nodad']);
+  await t.outside.ip(['-6', 'addr', 'add', `${UPLINK6.outside}/${UPLINK6.prefix}`, 'dev', UPLINK.outsideIf, 'nodad']);
+  await t.host.ip(['-6', 'route', 'add', 'default', 'via', UPLINK6.outside]);
+  await t.guest.sysctl('net.ipv6.conf.eth0.accept_ra', '0');
+  await t.guest.ip(['-6', 'addr', 'add', `${GUEST6.address}/64`, 'dev', 'eth0', 'nodad']);
 }
 
 async function links(cleanup: Cleanup, tag: string): Promise<Topology> {
@@ -42,20 +57,30 @@ async function startIperfServers(cleanup: Cleanup, t: Topology): Promise<void> {
   }
 }
 
-async function attachGuest(t: Topology, bridge: string): Promise<void> {
+async function attachGuest(t: Topology, bridge: string, ipv6: boolean): Promise<void> {
   await t.host.ip(['link', 'set', GUEST_PORT_IN_HOST, 'master', bridge]);
   await t.guest.ip(['route', 'add', 'default', 'via', GUEST.gateway]);
+  if (ipv6) await t.guest.ip(['-6', 'route', 'add', 'default', 'via', GUEST6.gateway]);
 }
 
 /** The physical limit: a bridge with the same addresses, IPv4 forwarding, no nftables at all; the outside routes to the guests' subnet. */
-export async function routedTopology(cleanup: Cleanup): Promise<Topology> {
-  const t = await links(cleanup, 'r');
+export async function routedTopology(cleanup: Cleanup, ipv6 = false): Promise<Topology> {
+  const t = await links(cleanup, ipv6 ? 'r6' : 'r');
+  if (ipv6) {
+    await addIpv6(t);
+    await t.host.sysctl('net.ipv6.conf.all.forwarding', '1');
+    await t.outside.ip(['-6', 'route', 'add', GUEST6.prefix, 'via', UPLINK6.host]);
+  }
   await t.host.ip(['link', 'add', GUEST.network, 'type', 'bridge']);
   await t.host.ip(['addr', 'add', `192.168.133.1/${GUEST.prefix}`, 'dev', GUEST.network]);
   await t.host.ip(['addr', 'add', `${GUEST.gateway}/${GUEST.prefix}`, 'dev', GUEST.network]);
+  if (ipv6) {
+    await t.host.ip(['-6', 'addr', 'add', `${GUEST6.host}/64`, 'dev', GUEST.network, 'nodad']);
+    await t.host.ip(['-6', 'addr', 'add', `${GUEST6.gateway}/64`, 'dev', GUEST.network, 'nodad']);
+  }
   await t.host.ip(['link', 'set', GUEST.network, 'up']);
   await t.host.sysctl('net.ipv4.ip_forward', '1');
-  await attachGuest(t, GUEST.network);
+  await attachGuest(t, GUEST.network, ipv6);
   await t.outside.ip(['route', 'add', GUEST.subnet, 'via', UPLINK.host]);
   await startIperfServers(cleanup, t);
   return t;
@@ -65,11 +90,13 @@ export async function routedTopology(cleanup: Cleanup): Promise<Topology> {
  * The same path, with the NAT network applied by `vnet apply` (real CLI) with `forwards`
  * port forwards. The outside has no route to the guests: only NAT and forwards reach across.
  */
-export async function vnetTopology(cleanup: Cleanup, repoRoot: string, forwards: number): Promise<Topology> {
-  const t = await links(cleanup, forwards > 1 ? 'f' : 'v');
+export async function vnetTopology(cleanup: Cleanup, repoRoot: string, forwards: number, ipv6 = false): Promise<Topology> {
+  const t = await links(cleanup, ipv6 ? 'v6' : forwards > 1 ? 'f' : 'v');
+  if (ipv6) await addIpv6(t);
   const vnet = VnetHost.create(cleanup, t.host, repoRoot);
-  await vnet.cli(['apply', '--config', vnet.writeConfig(natWithForwards(forwards, UPLINK.hostIf))]);
-  await attachGuest(t, GUEST.network);
+  const config = ipv6 ? nat66Config(UPLINK.hostIf) : natWithForwards(forwards, UPLINK.hostIf);
+  await vnet.cli(['apply', '--config', vnet.writeConfig(config)]);
+  await attachGuest(t, GUEST.network, ipv6);
   await startIperfServers(cleanup, t);
   return { ...t, vnet };
 }

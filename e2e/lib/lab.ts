@@ -98,21 +98,7 @@ export class Lab {
     this.networkManager = nm;
     // The lab's namespaces are the NetworkManager lab's own; it deletes them in close().
     this.host = new Netns(nm.host.name, this.sandbox);
-    nm.nmcli(
-      'connection',
-      'add',
-      'type',
-      'ethernet',
-      'ifname',
-      'eth0',
-      'con-name',
-      'Wired connection 1',
-      'ipv4.method',
-      'auto',
-      'ipv6.method',
-      'disabled',
-    );
-    await waitFor('a lease on eth0 from NetworkManager', () => nm.ipv4('eth0').length > 0, 30_000);
+    await nm.uplinkProfile('ipv4.method', 'auto');
     return nm;
   }
 

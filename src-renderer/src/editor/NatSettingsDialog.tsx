@@ -24,7 +24,8 @@ interface Props {
   config: Config;
   networkIndex: number;
   adapters: Adapter[];
-  onOk: (nat: NatSettings) => void;
+  /** `gateway6`: the IPv6 gateway, for a network with IPv6. */
+  onOk: (nat: NatSettings, gateway6?: string) => void;
   onCancel: () => void;
 }
 
@@ -35,12 +36,22 @@ export function NatSettingsDialog({ config, networkIndex, adapters, onOk, onCanc
   const [editing, setEditing] = useState<{ index: number | undefined } | undefined>(undefined);
   const { touched, touch } = useTouched();
   const base = ['networks', networkIndex, 'nat'];
-  const errors = validateWith(config, base, nat);
-  const invalid = errorsUnder(errors, base).length > 0;
+  const [gateway6, setGateway6] = useState(network.ipv6?.gateway ?? '');
+  const base6 = ['networks', networkIndex, 'ipv6'];
+  const withIpv6 = network.ipv6
+    ? (structuredClone({
+        ...config,
+        networks: config.networks.map((n, i) => (i === networkIndex ? { ...network, ipv6: { ...network.ipv6!, gateway: gateway6 } } : n)),
+      }) as Config)
+    : config;
+  const errors = validateWith(withIpv6, base, nat);
+  const invalid =
+    errorsUnder(errors, base).length > 0 || (network.ipv6 !== undefined && fieldError(errors, [...base6, 'gateway']) !== undefined);
   const { subnetIp, mask } = fieldsFromSubnet(network.subnet);
   const uplinks = uplinkCandidates(adapters);
   const rest = otherErrors(errors, base, [
     [...base, 'gateway'],
+    [...base6, 'gateway'],
     [...base, 'uplink'],
   ]);
 
@@ -71,6 +82,21 @@ export function NatSettingsDialog({ config, networkIndex, adapters, onOk, onCanc
               showProblem={touched('gateway')}
               sx={{ minWidth: 220 }}
             />
+            {network.ipv6 && (
+              <Field
+                label="IPv6 gateway"
+                value={gateway6}
+                onValue={(text) => {
+                  touch('gateway6');
+                  setGateway6(text.trim());
+                }}
+                onBlur={() => touch('gateway6')}
+                problem={fieldError(errors, [...base6, 'gateway'])}
+                showProblem={touched('gateway6')}
+                hint={`NAT66 for ${network.ipv6.prefix}`}
+                sx={{ minWidth: 260 }}
+              />
+            )}
             <Field
               label="Outgoing adapter"
               select
@@ -131,7 +157,7 @@ export function NatSettingsDialog({ config, networkIndex, adapters, onOk, onCanc
         </Stack>
       </DialogContent>
       <DialogActions>
-        <Button variant="contained" disabled={invalid} onClick={() => onOk(nat)}>
+        <Button variant="contained" disabled={invalid} onClick={() => (network.ipv6 ? onOk(nat, gateway6) : onOk(nat))}>
           OK
         </Button>
         <Button onClick={onCancel}>Cancel</Button>

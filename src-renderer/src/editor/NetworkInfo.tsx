@@ -19,6 +19,7 @@ import { AutomaticSettingsDialog } from './AutomaticSettingsDialog';
 import { DhcpSettingsDialog } from './DhcpSettingsDialog';
 import { NatSettingsDialog } from './NatSettingsDialog';
 import { uplinkCandidates } from '../state/uplinks';
+import { Ipv6Fields } from './Ipv6Fields';
 
 interface Props {
   config: Config;
@@ -208,6 +209,7 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
             hint={routed ? 'Empty: 1500. DHCP offers it to the guests too.' : 'Empty: the uplink’s'}
             sx={{ maxWidth: 260 }}
           />
+          {routed && <Ipv6Fields network={network} base={base} errors={errors} onChange={set} />}
         </Stack>
       </Box>
 
@@ -217,8 +219,12 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
           networkIndex={index}
           adapters={adapters}
           onCancel={() => setOpen(undefined)}
-          onOk={(nat) => {
-            set({ ...network, nat });
+          onOk={(nat, gateway6) => {
+            set(
+              network.ipv6 && gateway6 !== undefined
+                ? { ...network, nat, ipv6: { ...network.ipv6, gateway: gateway6 } }
+                : { ...network, nat },
+            );
             setOpen(undefined);
           }}
         />

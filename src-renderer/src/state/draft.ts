@@ -7,11 +7,14 @@ import {
   hasSubnet,
   hostOnlyNetwork,
   ip,
+  ip6,
   natNetwork,
   nextNetworkName,
   type Config,
+  type Ipv6Settings,
   type Network,
   type NetworkType,
+  type RoutedNetwork,
 } from '../../../src-shared/model';
 
 export function sameConfig(a: Config, b: Config): boolean {
@@ -65,7 +68,8 @@ export function changeType(config: Config, index: number, type: NetworkType): Co
     return replaceNetwork(config, index, { ...fresh, ...label });
   }
   const { name, subnet, hostAdapter, dhcp } = current;
-  if (type === 'hostonly') return replaceNetwork(config, index, { name, ...label, type, subnet, hostAdapter, dhcp });
+  const v6 = ipv6ForType(current.ipv6, type);
+  if (type === 'hostonly') return replaceNetwork(config, index, { name, ...label, type, subnet, hostAdapter, dhcp, ...v6 });
   const gateway = validSubnet(subnet) ? defaultAddresses(subnet).gateway : '';
   return replaceNetwork(config, index, {
     name,
@@ -75,6 +79,7 @@ export function changeType(config: Config, index: number, type: NetworkType): Co
     hostAdapter,
     dhcp,
     nat: { gateway, uplink: 'auto', dns: true, portForwards: [] },
+    ...v6,
   });
 }
 
@@ -99,7 +104,8 @@ export function changeSubnet(network: Network, subnet: string, lastValid: string
   if (!lastValid || !validSubnet(lastValid) || !validSubnet(subnet) || lastValid === subnet) return moved;
   const before = defaultAddresses(lastValid);
   const after = defaultAddresses(subnet);
-  const follow = <T extends string | undefined>(value: T, key: keyof typeof before): T | string => (value === before[key] ? after[key] : value);
+  const follow = <T extends string | undefined>(value: T, key: keyof typeof before): T | string =>
+    value === before[key] ? after[key] : value;
   moved.hostAdapter = { ...network.hostAdapter, address: follow(network.hostAdapter.address, 'host') };
   moved.dhcp = {
     ...network.dhcp,
@@ -135,4 +141,26 @@ export function fieldsFromSubnet(subnet: string): { subnetIp: string; mask: stri
   const prefix = Number(prefixText);
   if (!/^\d+$/.test(prefixText) || prefix > 32) return { subnetIp: address, mask: prefixText };
   return { subnetIp: address, mask: ip.formatIpv4(ip.prefixMask(prefix)) };
+}
+
+/** The IPv6 a network gets when it is switched on: a proposed ULA /64, host ::1 and (NAT) gateway ::2. */
+export function defaultIpv6(network: RoutedNetwork): Ipv6Settings {
+  const prefix = ip6.proposeUlaPrefix(network.name, () => crypto.getRandomValues(new Uint8Array(1))[0]! / 256);
+  const parsed = ip6.parsePrefix6(prefix);
+  const at = (n: number) => (parsed.ok ? ip6.nthAddress6(parsed.prefix, n) : '');
+  return network.type === 'nat' ? { prefix, hostAddress: at(1), gateway: at(2) } : { prefix, hostAddress: at(1) };
+}
+
+export function withoutIpv6<N extends RoutedNetwork>(network: N): N {
+  const { ipv6: _off, ...rest } = network;
+  return rest as N;
+}
+
+/** IPv6 across a host-only ⇄ NAT switch: NAT needs a gateway (::2 of the prefix), host-only has none. */
+function ipv6ForType(ipv6: Ipv6Settings | undefined, type: 'hostonly' | 'nat'): { ipv6?: Ipv6Settings } {
+  if (!ipv6) return {};
+  const { gateway: _gw, ...hostOnly } = ipv6;
+  if (type === 'hostonly') return { ipv6: hostOnly };
+  const parsed = ip6.parsePrefix6(ipv6.prefix);
+  return { ipv6: { ...hostOnly, gateway: ipv6.gateway ?? (parsed.ok ? ip6.nthAddress6(parsed.prefix, 2) : '') } };
 }

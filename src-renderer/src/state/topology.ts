@@ -88,6 +88,7 @@ export function topologyLayout(config: Config, status: NetworkStatus[] | undefin
         : [
             `${network.type === 'nat' ? 'NAT' : 'Host-only'} ${network.subnet}`,
             network.type === 'nat' ? `gateway ${network.nat.gateway}` : '',
+            network.ipv6 ? `IPv6 ${network.ipv6.prefix}` : '',
           ];
     nodes.push({
       id,

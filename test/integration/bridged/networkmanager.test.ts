@@ -45,22 +45,9 @@ describe('bridged networks through NetworkManager (real NetworkManager in namesp
   const defaultDev = () => /dev (\S+)/.exec(lab.host.ip('route', 'show', 'default'))?.[1];
   const seconds = (since: number) => ((Date.now() - since) / 1000).toFixed(2);
 
-  /** Gives eth0 a profile of its own and waits for its address. */
+  /** Gives eth0 a profile of its own, waits for its address, and returns the profiles then. */
   async function uplinkProfile(...settings: string[]): Promise<string[]> {
-    lab.nmcli(
-      'connection',
-      'add',
-      'type',
-      'ethernet',
-      'ifname',
-      'eth0',
-      'con-name',
-      'Wired connection 1',
-      'ipv6.method',
-      'disabled',
-      ...settings,
-    );
-    expect(await waitFor(() => lab.ipv4('eth0').length > 0, 30_000, 100), 'eth0 got no address from its profile').toBe(true);
+    await lab.uplinkProfile(...settings);
     return lab.profiles();
   }
 

@@ -23,6 +23,8 @@ export interface NmLab {
   ipv4(dev: string): string[];
   /** Profiles as `NAME:DEVICE`, sorted. */
   profiles(): string[];
+  /** Gives eth0 the profile "Wired connection 1" with SETTINGS (IPv6 off) and waits until eth0 has its address. */
+  uplinkProfile(...settings: string[]): Promise<void>;
   destroy(): void;
 }
 
@@ -152,19 +154,37 @@ export async function startNmLab(): Promise<NmLab> {
     must(['nsenter', '-t', fs.readFileSync(path.join(dir, 'nm.pid'), 'utf8').trim(), '-m', 'mount', '-o', 'remount,bind,rw', '/sys']);
     if (!(await waitFor(() => /^eth0:disconnected/m.test(deviceState()), 20_000, 100)))
       throw new Error(`eth0 is not managed: ${deviceState()}`);
+    const ipv4 = (dev: string): string[] => {
+      const r = h.exec('ip', '-j', '-4', 'addr', 'show', 'dev', dev);
+      if (r.code !== 0) return [];
+      const [link] = JSON.parse(r.stdout || '[]') as { addr_info: { local: string; prefixlen: number }[] }[];
+      return (link?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
+    };
     return {
       lan,
       host: h,
       dir,
       bus,
       nmcli,
-      ipv4: (dev) => {
-        const r = h.exec('ip', '-j', '-4', 'addr', 'show', 'dev', dev);
-        if (r.code !== 0) return [];
-        const [link] = JSON.parse(r.stdout || '[]') as { addr_info: { local: string; prefixlen: number }[] }[];
-        return (link?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
-      },
+      ipv4,
       profiles: () => nmcli('-t', '-f', 'NAME,DEVICE', 'connection', 'show').split('\n').filter(Boolean).sort(),
+      async uplinkProfile(...settings: string[]) {
+        nmcli(
+          'connection',
+          'add',
+          'type',
+          'ethernet',
+          'ifname',
+          'eth0',
+          'con-name',
+          'Wired connection 1',
+          'ipv6.method',
+          'disabled',
+          ...settings,
+        );
+        if (!(await waitFor(() => ipv4('eth0').length > 0, 30_000, 100)))
+          throw new Error(`eth0 got no address from its profile (${settings.join(' ')})`);
+      },
       destroy,
     };
   } catch (error) {

@@ -19,7 +19,7 @@ import {
 } from '../lib/netns';
 import { hostWithUplink, snapshot, writeConfig, type HostSnapshot } from './lib';
 import { startNmLab } from '../lib/nm-lab';
-import { removeDirs, tempDirs, vnet as vnetIn, waitFor } from '../bridged/netns';
+import { removeDirs, tempDirs, vnet as vnetIn } from '../bridged/netns';
 
 const sandbox = new Sandbox();
 let host: Netns;
@@ -175,21 +175,7 @@ describe('uplinks another network manager owns', () => {
     const own = tempDirs();
     const saved = process.env.DBUS_SYSTEM_BUS_ADDRESS;
     try {
-      lab.nmcli(
-        'connection',
-        'add',
-        'type',
-        'ethernet',
-        'ifname',
-        'eth0',
-        'con-name',
-        'Wired connection 1',
-        'ipv4.method',
-        'auto',
-        'ipv6.method',
-        'disabled',
-      );
-      expect(await waitFor(() => lab.ipv4('eth0').length > 0, 30_000, 100), 'eth0 got no lease from NetworkManager').toBe(true);
+      await lab.uplinkProfile('ipv4.method', 'auto');
       const file = path.join(own.root, 'br.json');
       fs.writeFileSync(file, JSON.stringify({ version: 1, networks: [{ name: 'vmnet0', type: 'bridged', bridge: { uplink: 'eth0' } }] }));
       process.env.DBUS_SYSTEM_BUS_ADDRESS = lab.bus;

@@ -154,9 +154,14 @@ async function consoleLine(vm: Vm, pattern: RegExp, timeoutMs = 60_000): Promise
   return match!;
 }
 
+/** True when the CPU offers hardware virtualisation; without it a /dev/kvm (some nested VMs have one) never runs a guest. */
+function cpuVirtualises(): boolean {
+  return /^flags\s*:.*\b(vmx|svm)\b/m.test(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+}
+
 /** KVM when /dev/kvm exists and a guest boots with it (nested virtualisation may hang or abort), else TCG. */
 async function bootWithBestAccel(name: string, bridge: string, mac: string, args: string): Promise<Vm> {
-  if (fs.existsSync(path.join(dir, 'kvm'))) {
+  if (fs.existsSync(path.join(dir, 'kvm')) && cpuVirtualises()) {
     const vm = startVm(name, bridge, mac, args, 'kvm');
     try {
       // Without `quiet` the kernel prints within a second of starting; a KVM that cannot run guests prints nothing.

@@ -118,13 +118,14 @@ describe('tables', () => {
 });
 
 describe('entry names', () => {
-  it('are exactly the issue’s nine entries', () => {
+  it('are exactly the issue’s nine entries and NAT66 (issue 17)', () => {
     expect(ENTRY_ORDER).toEqual([
       'bringup-10-nat-vs-libvirt',
       'teardown-10-nat-vs-libvirt',
       'apply-1000-forwards',
       'throughput-1000-vs-1-forwards',
       'nat-throughput-vs-routed',
+      'nat66-throughput-vs-routed',
       'forward-throughput-vs-routed',
       'forward-throughput-vs-userspace-proxy',
       'dhcp-lease-ms',

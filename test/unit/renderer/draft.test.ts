@@ -4,6 +4,7 @@ import {
   addNetwork,
   changeSubnet,
   changeType,
+  defaultIpv6,
   fieldsFromSubnet,
   removeNetwork,
   renameNetwork,
@@ -159,5 +160,32 @@ describe('editor state', () => {
     const defaults = editorReducer(initialEditor, { type: 'loaded', config: base(), stored: false });
     expect(isDirty(defaults)).toBe(true);
     expect(isDirty(editorReducer(defaults, { type: 'applied' }))).toBe(false);
+  });
+});
+
+describe('IPv6 in the draft', () => {
+  it("proposes VMware's prefix for vmnetNN with host ::1 and, on NAT, gateway ::2; a random ULA otherwise", () => {
+    const nat = natNetwork('vmnet8', '192.168.133.0/24');
+    expect(defaultIpv6(nat)).toEqual({
+      prefix: 'fd15:4ba5:5a2b:1008::/64',
+      hostAddress: 'fd15:4ba5:5a2b:1008::1',
+      gateway: 'fd15:4ba5:5a2b:1008::2',
+    });
+    const lab = defaultIpv6({ ...nat, name: 'lab', type: 'hostonly' } as unknown as NatNetwork);
+    expect(lab.prefix).toMatch(/^fd[0-9a-f]{2}:[0-9a-f]{1,4}:[0-9a-f]{1,4}::\/64$/);
+    expect(lab.gateway).toBeUndefined();
+  });
+
+  it('keeps IPv6 across a host-only ⇄ NAT switch, dropping and restoring the gateway, and the result validates', () => {
+    const config = base();
+    const vmnet8 = config.networks[2] as NatNetwork;
+    config.networks[2] = { ...vmnet8, ipv6: defaultIpv6(vmnet8) };
+    const hostOnly = changeType(config, 2, 'hostonly');
+    expect(hostOnly.networks[2]).toMatchObject({ ipv6: { prefix: 'fd15:4ba5:5a2b:1008::/64' } });
+    expect((hostOnly.networks[2] as NatNetwork).ipv6?.gateway).toBeUndefined();
+    expect(validateDraft(hostOnly)).toEqual([]);
+    const back = changeType(hostOnly, 2, 'nat');
+    expect((back.networks[2] as NatNetwork).ipv6?.gateway).toBe('fd15:4ba5:5a2b:1008::2');
+    expect(validateDraft(back)).toEqual([]);
   });
 });

@@ -1,0 +1,42 @@
+// NAT66 throughput: the guest's IPv6 traffic masqueraded by the app's NAT network, against
+// the same path routed without NAT (the physical limit). Same method as the IPv4 entry in
+// throughput.ts: one TCP stream of iperf3, rounds alternated between the two paths.
+import type { BenchCase, BenchContext, Outcome } from '../context';
+import { IPERF_PORT } from '../configs';
+import { alternate, type Variant } from '../harness';
+import { iperf } from '../iperf';
+import { makeResult } from '../results';
+import { routedTopology, UPLINK6, vnetTopology } from '../topology';
+
+export const throughput6Case: BenchCase = {
+  id: 'throughput6',
+  entries: ['nat66-throughput-vs-routed'],
+  async run(ctx: BenchContext): Promise<Outcome> {
+    const { cleanup, log, settings } = ctx;
+    const seconds = settings.iperfSeconds;
+    log("throughput6: building the routed IPv6 path, and the same path through the app's NAT66 network…");
+    const routed = await routedTopology(cleanup, true);
+    const nat66 = await vnetTopology(cleanup, ctx.repoRoot, 1, true);
+    const variants: Variant[] = [
+      { label: 'guest → outside over IPv6, routed', measure: () => iperf(routed.guest, UPLINK6.outside, IPERF_PORT, seconds) },
+      { label: 'guest → outside over IPv6, vnet NAT66', measure: () => iperf(nat66.guest, UPLINK6.outside, IPERF_PORT, seconds) },
+    ];
+    log(`throughput6: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
+    const [routedOut, natOut] = await alternate(variants, settings.throughputRounds, log);
+    return {
+      skipped: [],
+      results: [
+        makeResult(
+          {
+            name: 'nat66-throughput-vs-routed',
+            unit: 'Gbit/s',
+            baseline: 'same IPv6 path routed, no NAT',
+            target: { of: 'ratio', op: '>=', limit: 0.95 },
+          },
+          natOut!,
+          routedOut!,
+        ),
+      ],
+    };
+  },
+};
