@@ -9,7 +9,7 @@ import type { CommandRunner } from './runner';
 import { driverFor } from './drivers';
 import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { inspectTable } from './inspect';
-import { dhcpDir } from './dnsmasq';
+import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { journalIsEmpty, journalFile, writeJournal } from './journal';
@@ -268,6 +268,8 @@ export async function runSteps(
   signal?: AbortSignal,
 ): Promise<RunOutcome> {
   // Each undo remembers the step that registered it, so a rollback that fails can say which.
+  assertClosedFolder(dirs.state, 'state');
+  assertClosedFolder(dirs.config, 'config');
   const undo: { fn: () => Promise<void>; step: number }[] = [];
   let current = 0;
   const ctx: ExecContext = {
@@ -335,9 +337,26 @@ export async function runSteps(
 /** With no network left, the DHCP folder goes too (rmdir only succeeds when it is empty). */
 function removeEmptyDhcpDir(dirs: Dirs, journal: Journal): void {
   if (Object.keys(journal.networks).length > 0) return;
-  try {
-    fs.rmdirSync(dhcpDir(dirs));
-  } catch {
-    // not empty or not there
+  for (const dir of [dhcpDir(dirs), dnsmasqReadableDir(dirs)]) {
+    try {
+      fs.rmdirSync(dir);
+    } catch {
+      // not empty or not there
+    }
+  }
+}
+
+/**
+ * Refuses a config or state folder that others can write (or that is a link): anyone who
+ * can write there could plant files root then trusts, or links root then writes through.
+ */
+export function assertClosedFolder(dir: string, what: string): void {
+  const stat = fs.lstatSync(dir, { throwIfNoEntry: false });
+  if (!stat) return;
+  if (stat.isSymbolicLink() || !stat.isDirectory()) throw new Error(`refusing the ${what} folder ${dir}: it is not a plain folder`);
+  if ((stat.mode & 0o002) !== 0 || ((stat.mode & 0o020) !== 0 && stat.gid !== 0)) {
+    throw new Error(
+      `refusing the ${what} folder ${dir}: others can write it (mode 0${(stat.mode & 0o777).toString(8)}); make it 0755 or tighter (chmod go-w)`,
+    );
   }
 }

@@ -9,6 +9,8 @@ import type { Dirs } from '../paths';
 
 export interface DhcpFiles {
   dir: string;
+  /** See dnsmasqReadableDir. */
+  readable: string;
   conf: string;
   hosts: string;
   /** Names of the reservations in the network's domain (hosts format), for the gateway's DNS. */
@@ -17,18 +19,32 @@ export interface DhcpFiles {
   pid: string;
 }
 
-/** The folder holding every network's DHCP files; dnsmasq (running as nobody) must be able to read it. */
+/**
+ * The folder holding every network's DHCP config, pid and lease files. dnsmasq opens them as
+ * root before it drops to nobody, so it stays as private as the state folder.
+ */
 export function dhcpDir(dirs: Dirs): string {
   return path.join(dirs.state, 'dhcp');
 }
 
+/**
+ * The files dnsmasq rereads on SIGHUP, as nobody (reservations and names, nothing else): in
+ * a folder of their own beside the state folder, so the state folder (journal, leases) never
+ * has to be opened to others for dnsmasq to reach them.
+ */
+export function dnsmasqReadableDir(dirs: Dirs): string {
+  return `${path.resolve(dirs.state)}-dnsmasq`;
+}
+
 export function dhcpFiles(dirs: Dirs, network: string): DhcpFiles {
   const dir = dhcpDir(dirs);
+  const readable = dnsmasqReadableDir(dirs);
   return {
     dir,
+    readable,
     conf: path.join(dir, `${network}.conf`),
-    hosts: path.join(dir, `${network}.hosts`),
-    names: path.join(dir, `${network}.names`),
+    hosts: path.join(readable, `${network}.hosts`),
+    names: path.join(readable, `${network}.names`),
     leases: path.join(dir, `${network}.leases`),
     pid: path.join(dir, `${network}.pid`),
   };

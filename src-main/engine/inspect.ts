@@ -10,7 +10,7 @@ import { readJournal } from './journal';
 import { daemonRunsHere } from './drivers/bridged/probe';
 import { readNmView } from './drivers/bridged/nm/nmcli';
 import { readCrashHistory } from './dhcp-crashes';
-import { dhcpDir } from './dnsmasq';
+import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
@@ -238,8 +238,12 @@ export function readListeners(): Listener[] {
     }
   };
   read('/proc/net/tcp', 'tcp', '0A'); // LISTEN
-  // A dual-stack listener on [::] (Node's default, most servers') takes the IPv4 port too.
+  // A TCP server on the IPv6 wildcard (sshd's `ListenAddress ::`, Node's default) or on a
+  // mapped IPv4 address takes IPv4 connections too, so it holds the IPv4 port a forward would
+  // shadow. One on a specific IPv6 address does not.
+  const ipv4Only = out.length;
   read('/proc/net/tcp6', 'tcp', '0A');
+  out.splice(ipv4Only, out.length - ipv4Only, ...out.slice(ipv4Only).filter((l) => !l.address.startsWith('v6:')));
   read('/proc/net/udp', 'udp', '07'); // UNCONN (bound)
   read('/proc/net/udp6', 'udp', '07');
   return out;
@@ -373,25 +377,28 @@ export function readFileOrUndefined(file: string): string | undefined {
   }
 }
 
-/** conf, hosts and names text of every network that has files in the DHCP folder. */
+/** conf, hosts and names text of every network that has files in the DHCP folder (or what dnsmasq rereads, in its own folder). */
 export function readDhcpFiles(dirs: Dirs): Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }> {
   const files = new Map<string, { conf?: string; hosts?: string; names?: string; any: boolean }>();
-  const dir = dhcpDir(dirs);
-  let names: string[] = [];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return files;
-  }
-  for (const name of names) {
-    const match = /^(.+)\.(conf|hosts|names|leases|pid)$/.exec(name);
-    if (!match) continue;
-    const network = match[1]!;
-    const entry = files.get(network) ?? { any: true };
-    if (match[2] === 'conf') entry.conf = readFileOrUndefined(path.join(dir, name));
-    if (match[2] === 'hosts') entry.hosts = readFileOrUndefined(path.join(dir, name));
-    if (match[2] === 'names') entry.names = readFileOrUndefined(path.join(dir, name));
-    files.set(network, entry);
+  for (const [dir, kinds] of [
+    [dhcpDir(dirs), ['conf', 'leases', 'pid']],
+    [dnsmasqReadableDir(dirs), ['hosts', 'names']],
+  ] as const) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const match = /^(.+)\.(conf|hosts|names|leases|pid)$/.exec(name);
+      if (!match || !(kinds as readonly string[]).includes(match[2]!)) continue;
+      const network = match[1]!;
+      const entry = files.get(network) ?? { any: true };
+      const kind = match[2] as 'conf' | 'hosts' | 'names' | 'leases' | 'pid';
+      if (kind === 'conf' || kind === 'hosts' || kind === 'names') entry[kind] = readFileOrUndefined(path.join(dir, name));
+      files.set(network, entry);
+    }
   }
   return files;
 }

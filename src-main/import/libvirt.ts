@@ -2,6 +2,9 @@
 // /etc/libvirt/qemu/networks/NAME.xml) or a folder of them.
 //   <forward mode='nat'> (or <forward> alone) → NAT; none → host-only; bridge → bridged
 //   <ip address netmask|prefix> → subnet; <dhcp><range><lease/></range><host/></dhcp> → DHCP
+//   (<dhcp> with hosts and no <range>: reservations only); <domain> → domain; <mtu> → mtu;
+//   <bootp file server> → dhcp.boot. Anything else is named in the notes (libvirt-coverage.ts);
+//   Open vSwitch networks and guests on an existing host bridge are refused.
 // libvirt puts the host itself at <ip address> and makes it the guests' router. Here
 // the NAT gateway and the host adapter are two addresses, so the gateway keeps
 // libvirt's address (guests configured by hand keep working) and the host adapter
@@ -10,13 +13,18 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {
   LEASE_MAX,
+  bootFileProblem,
+  domainProblem,
+  mtuProblem,
   interfaceNameProblem,
   ip,
   type Config,
   type Ipv6Settings,
+  type BootSettings,
   type Network,
   type Reservation,
 } from '../../src-shared/model';
+import { refuseUnrepresentable, unkeptSettings } from './libvirt-coverage';
 import type { ImportResult } from '../../src-shared/api/types';
 import { ImportError, describeReadError } from './errors';
 import { isFolder, readText } from './read';
@@ -115,6 +123,9 @@ interface DhcpSettings {
   range?: { start: number; end: number; line: number };
   leaseSeconds?: number;
   reservations: Reservation[];
+  /** `<dhcp>` without `<range>`: libvirt serves only the listed hosts. */
+  reservationsOnly?: boolean;
+  boot?: { file: string; server?: string; line: number };
 }
 
 function dhcpSettings(ipElement: XmlElement, cidr: ip.Cidr, name: string, file: string, notes: string[]): DhcpSettings {
@@ -137,6 +148,7 @@ function dhcpSettings(ipElement: XmlElement, cidr: ip.Cidr, name: string, file: 
     const lease = child(first, 'lease');
     if (lease) result.leaseSeconds = clampLease(leaseSecondsOf(lease, file), `${name} (${file}:${lease.line})`, notes);
   }
+  if (!first) result.reservationsOnly = true;
   for (const extra of ranges.slice(1))
     notes.push(`${file}:${extra.line}: a second DHCP range (${extra.attributes.start}-${extra.attributes.end}) is not supported; left out`);
   for (const host of children(dhcp, 'host')) {
@@ -154,7 +166,13 @@ function dhcpSettings(ipElement: XmlElement, cidr: ip.Cidr, name: string, file: 
     const hostname = hostnameFrom(host.attributes.name, where, notes);
     result.reservations.push({ mac, address, ...(hostname ? { hostname } : {}) });
   }
-  if (child(dhcp, 'bootp')) notes.push(`${file}:${child(dhcp, 'bootp')!.line}: network boot (<bootp>) is not supported; left out`);
+  const bootp = child(dhcp, 'bootp');
+  if (bootp) {
+    const bootFile = attr(bootp, 'file', file, '<bootp>');
+    const problem = bootFileProblem(bootFile);
+    if (problem) notes.push(`${file}:${bootp.line}: boot file ${problem}; network boot left out`);
+    else result.boot = { file: bootFile, ...(bootp.attributes.server ? { server: bootp.attributes.server } : {}), line: bootp.line };
+  }
   return result;
 }
 
@@ -169,6 +187,7 @@ function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: s
   const nameElement = child(root, 'name');
   const original = nameElement?.text.trim();
   if (!nameElement || !original) throw new ImportError(file, nameElement?.line ?? root.line, 'the network has no <name>');
+  refuseUnrepresentable(root, file);
   const name = interfaceNameFrom(original, used);
   used.add(name);
   if (name !== original)
@@ -193,11 +212,8 @@ function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: s
     }
     const extra = children(forward!, 'interface').length - 1;
     if (extra > 0) notes.push(`${name}: libvirt lists ${extra + 1} adapters to bridge; this network bridges ${uplink} only`);
-    if (libvirtBridge && !dev)
-      notes.push(
-        `${name}: libvirt attached guests to the existing bridge ${libvirtBridge}; this network bridges the automatically chosen adapter with its own bridge "${name}" instead`,
-      );
-    return { name, ...label, type: 'bridged', bridge: { uplink } };
+    notes.push(...unkeptSettings(root, file, name));
+    return { name, ...label, type: 'bridged', bridge: { uplink }, ...mtuOf(root, file, name, notes) };
   }
   if (!['nat', 'none', 'route', 'open'].includes(mode)) {
     throw new ImportError(
@@ -256,10 +272,11 @@ function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: s
   }
   const dhcpBlock = {
     enabled: dhcp.enabled,
-    rangeStart: ip.formatIpv4(range.start),
-    rangeEnd: ip.formatIpv4(range.end),
+    // Reservations only: the range is left out, as libvirt's <dhcp> without <range> means.
+    ...(dhcp.reservationsOnly ? {} : { rangeStart: ip.formatIpv4(range.start), rangeEnd: ip.formatIpv4(range.end) }),
     leaseSeconds: Math.min(leaseSeconds, LEASE_MAX),
     reservations: dhcp.reservations,
+    ...bootOf(dhcp.boot, cidr, file, notes),
   };
   const hostAdapter = { enabled: true, address: ip.formatIpv4(host) };
   let network: Network;
@@ -286,8 +303,56 @@ function networkFrom(root: XmlElement, file: string, used: Set<string>, notes: s
   }
   const ipv6 = ipv6Settings(root, name, network.type, file, notes);
   if (ipv6) network.ipv6 = ipv6;
+  Object.assign(network, mtuOf(root, file, name, notes), domainOf(root, file, name, network, notes));
+  if (child(settings.element, 'tftp'))
+    notes.push(
+      `${file}:${child(settings.element, 'tftp')!.line}: libvirt ran a TFTP server for ${name}; this app does not: serve the boot files with a TFTP server on ${dhcpBlock.boot?.server ?? (isNat ? ip.formatIpv4(address) : ip.formatIpv4(host))}`,
+    );
+  notes.push(...unkeptSettings(root, file, name));
   tidyNetwork(network, notes);
   return network;
+}
+
+function mtuOf(root: XmlElement, file: string, name: string, notes: string[]): { mtu?: number } {
+  const element = child(root, 'mtu');
+  if (!element) return {};
+  const size = Number(attr(element, 'size', file, '<mtu>'));
+  const problem = Number.isInteger(size) ? mtuProblem(size) : `MTU "${element.attributes.size}" is not a whole number`;
+  if (problem) {
+    notes.push(`${file}:${element.line}: ${problem}; ${name} keeps the default MTU`);
+    return {};
+  }
+  return { mtu: size };
+}
+
+function domainOf(root: XmlElement, file: string, name: string, network: Network, notes: string[]): { domain?: string } {
+  const element = child(root, 'domain');
+  if (!element || network.type === 'bridged') return {};
+  const domain = attr(element, 'name', file, '<domain>');
+  const problem = domainProblem(domain);
+  if (problem) {
+    notes.push(`${file}:${element.line}: domain ${problem}; left out`);
+    return {};
+  }
+  if (network.type !== 'nat' || !network.nat.dns)
+    notes.push(`${file}:${element.line}: ${name} hands out the domain ${domain} but answers no DNS, so HOST.${domain} is not resolved`);
+  else if (element.attributes.localOnly !== 'yes')
+    notes.push(
+      `${file}:${element.line}: names in ${domain} that ${name} does not know are answered "not found" here, not asked upstream (libvirt's localOnly="no")`,
+    );
+  return { domain };
+}
+
+function bootOf(boot: DhcpSettings['boot'], cidr: ip.Cidr, file: string, notes: string[]): { boot?: BootSettings } {
+  if (!boot) return {};
+  const server = boot.server === undefined ? undefined : ip.parseIpv4(boot.server);
+  if (boot.server !== undefined && (server === undefined || !ip.isUsableHost(cidr, server))) {
+    notes.push(
+      `${file}:${boot.line}: boot server ${boot.server} is outside ${ip.formatCidr(cidr)}, which the config cannot hold; guests are sent to the gateway or host address instead`,
+    );
+    return { boot: { file: boot.file } };
+  }
+  return { boot: boot.server === undefined ? { file: boot.file } : { file: boot.file, server: boot.server } };
 }
 
 function parseFile(file: string): XmlElement {

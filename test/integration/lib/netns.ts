@@ -236,7 +236,8 @@ export class Sandbox {
       }
       await run(['ip', 'netns', 'del', ns.name]);
     }
-    for (const dir of this.tempDirs) fs.rmSync(dir, { recursive: true, force: true });
+    // A state folder's sibling holds what dnsmasq rereads (see dnsmasqReadableDir).
+    for (const dir of this.tempDirs) for (const d of [dir, `${dir}-dnsmasq`]) fs.rmSync(d, { recursive: true, force: true });
   }
 }
 

@@ -149,10 +149,11 @@ describe('canaries through every front door', () => {
     const now = await snapshot(host, dirs);
     const dump = JSON.stringify(now);
     for (const marker of [tag, 'canary', 'dhcp-script', 'mkdir']) expect(dump).not.toContain(marker);
-    const dhcp = path.join(dirs.state, 'dhcp');
-    for (const name of fs.existsSync(dhcp) ? fs.readdirSync(dhcp) : []) {
-      const text = fs.readFileSync(path.join(dhcp, name), 'utf8');
-      for (const marker of ['canary', 'dhcp-script', 'mkdir', '\u0000']) expect(text, name).not.toContain(marker);
+    for (const dhcp of [path.join(dirs.state, 'dhcp'), `${dirs.state}-dnsmasq`]) {
+      for (const name of fs.existsSync(dhcp) ? fs.readdirSync(dhcp) : []) {
+        const text = fs.readFileSync(path.join(dhcp, name), 'utf8');
+        for (const marker of ['canary', 'dhcp-script', 'mkdir', '\u0000']) expect(text, name).not.toContain(marker);
+      }
     }
     // Down, and the host is as it was before any of it.
     expect((await vnet(host, dirs, ['down'])).code).toBe(0);

@@ -126,3 +126,50 @@ describe('leases after a subnet change (security item 10)', () => {
     expect(status.find((n) => n.name === 'vmnet1')?.leases).toBe(0);
   });
 });
+
+describe('state folder permissions (security item 8)', () => {
+  it('state folder: apply keeps the installer mode 0750, keeps leases private, and dnsmasq still rereads reservations', async () => {
+    fs.chmodSync(dirs.state, 0o750);
+    const mac = '52:54:00:00:08:01';
+    const network = hostOnlyNetwork('vmnet1', '10.77.8.0/24');
+    expect((await applyConfig({ version: 1, networks: [network] })).code).toBe(0);
+    const guest = await sandbox.guest('pguest', host, 'vmnet1', mac);
+    expect((await sandbox.dhcp(guest)).ip).not.toBe('10.77.8.77');
+    // A reservation added later is a SIGHUP: dnsmasq, now running as nobody, rereads it.
+    network.dhcp.reservations = [{ mac, address: '10.77.8.77', hostname: 'pinned' }];
+    const reloaded = await applyConfig({ version: 1, networks: [network] });
+    expect(reloaded.code, reloaded.stderr).toBe(0);
+    expect((await sandbox.dhcp(guest)).ip).toBe('10.77.8.77');
+    const mode = (p: string) => fs.statSync(p).mode & 0o777;
+    expect(mode(dirs.state)).toBe(0o750);
+    expect(mode(path.join(dirs.state, 'dhcp'))).toBe(0o700);
+    expect(fs.existsSync(path.join(dirs.state, 'dhcp', 'vmnet1.leases'))).toBe(true);
+  });
+
+  it('state folder: a link planted where a DHCP file is written is replaced, never written through', async () => {
+    const network = hostOnlyNetwork('vmnet1', '10.77.8.0/24');
+    network.dhcp.reservations = [{ mac: '52:54:00:00:08:02', address: '10.77.8.78' }];
+    const target = path.join(sandbox.tempDir('victim'), 'passwd');
+    fs.writeFileSync(target, 'root:x:0:0\n');
+    const readable = `${dirs.state}-dnsmasq`;
+    fs.mkdirSync(readable, { recursive: true, mode: 0o755 });
+    fs.symlinkSync(target, path.join(readable, 'vmnet1.hosts'));
+    // Where earlier versions kept it, too.
+    fs.mkdirSync(path.join(dirs.state, 'dhcp'), { recursive: true });
+    fs.symlinkSync(target, path.join(dirs.state, 'dhcp', 'vmnet1.hosts'));
+    expect((await applyConfig({ version: 1, networks: [network] })).code).toBe(0);
+    expect(fs.readFileSync(target, 'utf8')).toBe('root:x:0:0\n');
+    expect(fs.lstatSync(path.join(readable, 'vmnet1.hosts')).isFile()).toBe(true);
+  });
+
+  it('state folder: a state or config folder that others can write is refused, and nothing changes', async () => {
+    const open = vnetDirs(sandbox);
+    fs.chmodSync(open.state, 0o777);
+    const file = path.join(open.config, 'input.json');
+    fs.writeFileSync(file, JSON.stringify({ version: 1, networks: [hostOnlyNetwork('vmnet3', '10.77.3.0/24')] }));
+    const applied = await vnet(host, open, ['apply', '--config', file]);
+    expect(applied.code).not.toBe(0);
+    expect(applied.stderr).toContain(`refusing the state folder ${open.state}: others can write it (mode 0777)`);
+    expect((await links()).map((l) => l.ifname)).not.toContain('vmnet3');
+  });
+});

@@ -135,10 +135,9 @@ describe('other libvirt forward modes', () => {
     expect(network(config, 'host-bridge')).toEqual({ name: 'host-bridge', type: 'bridged', bridge: { uplink: 'enp5s0' } });
   });
 
-  it('<forward mode="bridge"> onto an existing host bridge: bridged to the automatic adapter, with a note', () => {
-    const { config, notes } = importLibvirt(libvirtFixture('br0.xml'));
-    expect(network(config, 'br0-net')).toEqual({ name: 'br0-net', type: 'bridged', bridge: { uplink: 'auto' } });
-    expect(notes[0]).toContain('existing bridge br0');
+  it('<forward mode="bridge"> onto an existing host bridge is refused with file and line', () => {
+    const error = importError(() => importLibvirt(libvirtFixture('br0.xml')));
+    expect(error.message).toMatch(/br0\.xml:4: this network attaches guests to the existing host bridge br0/);
   });
 
   it('<forward mode="route">: host-only with a note; expiry 0 (never) becomes one year', () => {
@@ -240,5 +239,107 @@ describe('unreadable libvirt input names the file and line', () => {
     temps.push(dir);
     expect(importError(() => importLibvirt(dir)).message).toBe(`${dir}: holds no libvirt network files (*.xml)`);
     expect(importError(() => importLibvirt('/nonexistent.xml')).message).toBe('/nonexistent.xml: cannot read: no such file or folder');
+  });
+});
+
+// Our own corpus: one libvirt-style sample per rule. Each either keeps its meaning (the
+// fields it maps) and names on the notes every setting it cannot hold, or is refused
+// with the file and line.
+type Row = [
+  file: string,
+  expected: { refused: RegExp } | { network: Record<string, unknown>; absent?: string[]; notes: RegExp[]; notesCount?: number },
+];
+const corpus: Row[] = [
+  [
+    'reservations-only.xml',
+    {
+      network: {
+        type: 'nat',
+        dhcp: {
+          enabled: true,
+          reservations: [
+            { mac: '52:54:00:17:00:10', address: '192.168.170.10', hostname: 'web' },
+            { mac: '52:54:00:17:00:11', address: '192.168.170.11', hostname: 'db' },
+          ],
+        },
+      },
+      // No dynamic pool is opened: libvirt served only these hosts.
+      absent: ['dhcp.rangeStart', 'dhcp.rangeEnd'],
+      notes: [],
+    },
+  ],
+  [
+    'domain-mtu-boot.xml',
+    {
+      network: {
+        mtu: 1400,
+        domain: 'lab.example',
+        dhcp: { rangeStart: '192.168.171.100', rangeEnd: '192.168.171.200', boot: { file: 'pxelinux.0', server: '192.168.171.5' } },
+      },
+      notes: [
+        /domain-mtu-boot\.xml:7: libvirt ran a TFTP server for pxe; this app does not: serve the boot files with a TFTP server on 192\.168\.171\.5/,
+      ],
+      notesCount: 1,
+    },
+  ],
+  [
+    'everything-else.xml',
+    {
+      network: { type: 'nat', domain: 'busy.lan' },
+      notes: [
+        /:1: ipv6="yes" on <network>/,
+        /:5: NAT address and port ranges of busy cannot be held/,
+        /:10: stp="on" on <bridge>|:11: the bridge's MAC address/,
+        /:12: bandwidth limits/,
+        /:15: port isolation/,
+        /:16: names in busy\.lan that busy does not know are answered "not found"/,
+        /:17: forwardPlainNames="no" on <dns>/,
+        /:18: a DNS forwarder/,
+        /:19: a DNS TXT record/,
+        /:20: a DNS SRV record/,
+        /:21: a DNS host record/,
+        /:23: localPtr="yes" on <ip>/,
+        /:28: a static route/,
+      ],
+    },
+  ],
+  ['openvswitch.xml', { refused: /openvswitch\.xml:5: an Open vSwitch network/ }],
+  ['existing-bridge.xml', { refused: /existing-bridge\.xml:4: this network attaches guests to the existing host bridge br0/ }],
+  [
+    'bad-mtu-domain.xml',
+    {
+      network: { type: 'hostonly' },
+      absent: ['mtu', 'domain', 'dhcp.boot'],
+      notes: [
+        /:3: MTU 100000 is out of range; allowed is 576 to 9000 bytes; odd keeps the default MTU/,
+        /:4: domain "bad\.\.name" has an empty label/,
+        /:8: boot file "a file with spaces" may contain only/,
+      ],
+    },
+  ],
+];
+
+function at(value: unknown, dotted: string): unknown {
+  return dotted.split('.').reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), value);
+}
+
+describe('libvirt corpus: every rule keeps the meaning or says what it lost', () => {
+  it.each(corpus)('%s', (name, expected) => {
+    const file = libvirtFixture(`corpus/${name}`);
+    if ('refused' in expected) {
+      expect(importError(() => importLibvirt(file)).message).toMatch(expected.refused);
+      return;
+    }
+    const { config, notes } = importLibvirt(file);
+    expectValid(config);
+    expect(config.networks).toHaveLength(1);
+    const n = config.networks[0]!;
+    expect(n).toMatchObject(expected.network);
+    for (const key of expected.absent ?? []) expect(at(n, key), key).toBeUndefined();
+    for (const pattern of expected.notes) expect(notes, String(pattern)).toEqual(expect.arrayContaining([expect.stringMatching(pattern)]));
+    // Every note names the file and line it is about.
+    const own = notes.filter((note) => note.startsWith(file));
+    if (expected.notesCount !== undefined) expect(own).toHaveLength(expected.notesCount);
+    if (expected.notes.length === 0) expect(own).toEqual([]);
   });
 });

@@ -119,13 +119,14 @@ function hostileConfig(): fc.Arbitrary<unknown> {
 // What the generators may write, as regular expressions over whole lines.
 const NAME = '[A-Za-z][A-Za-z0-9_.-]{0,14}';
 const IP = '(?:\\d{1,3}\\.){3}\\d{1,3}';
-function dnsmasqLines(dir: string): RegExp[] {
+function dnsmasqLines(dir: string, readable: string): RegExp[] {
   const d = dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const r = readable.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   return [
     `# Virtual Network Editor: DHCP( and DNS)? for network ${NAME} \\(generated; replaced on apply\\)`,
     `pid-file=${d}/${NAME}\\.pid`,
     `dhcp-leasefile=${d}/${NAME}\\.leases`,
-    `dhcp-hostsfile=${d}/${NAME}\\.hosts`,
+    `dhcp-hostsfile=${r}/${NAME}\\.hosts`,
     'bind-dynamic',
     'except-interface=lo',
     `listen-address=${IP}`,
@@ -216,7 +217,7 @@ describe('generated configs with an injection corpus in every string field', () 
         for (const network of routed) {
           const files = dhcpFiles(dirs, network.name);
           const conf = generateDnsmasqConf(network, files);
-          const allowed = dnsmasqLines(files.dir);
+          const allowed = dnsmasqLines(files.dir, files.readable);
           for (const line of conf.split('\n')) {
             expect(
               allowed.some((r) => r.test(line)),
@@ -333,7 +334,7 @@ describe('the line checks themselves', () => {
     ]) {
       expect(TEMPLATES.has(shape(line)), line).toBe(false);
     }
-    const allowed = dnsmasqLines('/var/lib/vnet-editor/dhcp');
+    const allowed = dnsmasqLines('/var/lib/vnet-editor/dhcp', '/var/lib/vnet-editor-dnsmasq');
     for (const line of ['dhcp-script=/tmp/x', 'conf-file=/etc/shadow', 'interface=eth0 ', 'port=53', 'dhcp-range=1,2,3,4;x']) {
       expect(
         allowed.some((r) => r.test(line)),

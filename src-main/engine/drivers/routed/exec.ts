@@ -2,7 +2,7 @@
 // before it runs (so a crash still leaves a record of it) and registers its undo.
 import fs from 'node:fs';
 import type { PlanOperation } from '../../../../src-shared/api/types';
-import type { Dirs } from '../../../paths';
+import { writeFileAtomic } from '../../../store/atomic-write';
 import { dhcpFiles, type DhcpFiles } from '../../dnsmasq';
 import { processCmdline, processStartTicks } from '../../proc';
 import { recordCrashRestart, resetCrashHistory } from '../../dhcp-crashes';
@@ -52,14 +52,17 @@ export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> 
 }
 
 /**
- * dnsmasq drops to an unprivileged user and rereads the hosts file on SIGHUP as that
- * user, so the DHCP folder and the folders above it must be traversable by others.
+ * The DHCP folder is created private (what dnsmasq opens as root: config, pid, leases) and
+ * the state folder is left exactly as it is; what dnsmasq rereads as nobody goes to its own
+ * folder, which must be ours and closed to writers other than us.
  */
-function prepareDhcpDir(dirs: Dirs, files: DhcpFiles): void {
-  fs.mkdirSync(files.dir, { recursive: true, mode: 0o755 });
-  for (const dir of [dirs.state, files.dir]) {
-    const mode = fs.statSync(dir).mode & 0o777;
-    if ((mode & 0o005) !== 0o005) fs.chmodSync(dir, mode | 0o005);
+function prepareDhcpDir(files: DhcpFiles): void {
+  fs.mkdirSync(files.dir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(files.readable, { recursive: true, mode: 0o755 });
+  const stat = fs.lstatSync(files.readable);
+  const me = process.getuid?.() ?? 0;
+  if (!stat.isDirectory() || stat.uid !== me || (stat.mode & 0o022) !== 0) {
+    throw new Error(`refusing ${files.readable}: it must be a folder owned by uid ${me} that no one else can write`);
   }
 }
 
@@ -71,9 +74,10 @@ function readOr(file: string): string | undefined {
   }
 }
 
+/** Writes through a fresh temp file renamed over the target, so a link planted there is replaced, never followed. */
 function writeOrRemove(file: string, text: string | undefined): void {
   if (text === undefined) fs.rmSync(file, { force: true });
-  else fs.writeFileSync(file, text, { mode: 0o644 });
+  else writeFileAtomic(file, text, { mode: 0o644 });
 }
 
 async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<void> {
@@ -222,7 +226,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       return;
     }
     case 'start-dhcp': {
-      prepareDhcpDir(ctx.dirs, files);
+      prepareDhcpDir(files);
       const previous = {
         conf: readOr(files.conf),
         hosts: readOr(files.hosts),
