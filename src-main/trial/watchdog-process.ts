@@ -10,6 +10,15 @@ import type { Dirs } from '../paths';
 export function cliPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VNET_CLI_PATH) return env.VNET_CLI_PATH;
   const here = typeof __dirname === 'string' ? __dirname : process.cwd();
+  // Packaged (electron-builder): the CLI is unpacked beside the asar, resources/app.asar.unpacked/dist/cli.cjs,
+  // whether this code runs from resources/helper.cjs (the helper pkexec starts, whose environment it
+  // clears, VNET_CLI_PATH included) or from resources/app.asar/dist/main.cjs. A path inside the asar
+  // would not do: the watchdog runs as plain Node.
+  const packaged = [
+    path.join(here, 'app.asar.unpacked', 'dist', 'cli.cjs'),
+    path.join(here.replace(/([\\/])app\.asar(?=$|[\\/])/, '$1app.asar.unpacked'), 'cli.cjs'),
+  ];
+  for (const candidate of packaged) if (fs.existsSync(candidate)) return candidate;
   // Bundled: this code is inside dist/cli.cjs or dist/main.cjs, next to cli.cjs.
   const besides = path.join(here, 'cli.cjs');
   if (fs.existsSync(besides)) return besides;

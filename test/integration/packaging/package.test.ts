@@ -4,12 +4,15 @@
 // the way an installed package would be used: the asar holds main, preload, renderer
 // and helper; resources hold the polkit policy, the systemd unit and the vnet launcher;
 // the bundled CLI runs from the package alone.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import net from 'node:net';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hostOnlyNetwork } from '../../../src-shared/model';
+import { Sandbox, vnetDirs } from '../lib/netns';
 
 const run = promisify(execFile);
 const root = path.join(__dirname, '../../..');
@@ -202,6 +205,68 @@ describe('the Linux package (electron-builder --linux dir)', () => {
       },
     );
     expect(JSON.parse(stdout)).toMatchObject({ version: 1, networks: [{ name: 'net-default', type: 'nat' }] });
+  });
+
+  it('starts a trial from the packaged helper: its watchdog finds the CLI under app.asar.unpacked (security item 4)', async () => {
+    const sandbox = new Sandbox();
+    try {
+      const ns = await sandbox.netns('pkgtrial');
+      const runtime = sandbox.tempDir('run');
+      const dirs = vnetDirs(sandbox);
+      // What pkexec leaves: no VNET_CLI_PATH, nothing that points at the CLI.
+      const env = { PATH: process.env.PATH, VNET_RUNTIME_DIR: runtime, VNET_CONFIG_DIR: dirs.config, VNET_STATE_DIR: dirs.state };
+      const helper = spawn('ip', ['netns', 'exec', ns.name, process.execPath, path.join(unpacked, 'resources', 'helper.cjs')], {
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        detached: true,
+      });
+      sandbox.track(helper);
+      let said = '';
+      await new Promise<void>((resolve, reject) => {
+        helper.stdout!.on('data', (d: Buffer) => {
+          said += d.toString();
+          if (said.includes('listening on')) resolve();
+        });
+        helper.stderr!.on('data', (d: Buffer) => (said += d.toString()));
+        helper.on('exit', () => reject(new Error(`the packaged helper exited: ${said}`)));
+      });
+      const config = {
+        version: 1,
+        networks: [
+          { ...hostOnlyNetwork('vmnet9', '10.79.9.0/24'), dhcp: { ...hostOnlyNetwork('vmnet9', '10.79.9.0/24').dhcp, enabled: false } },
+        ],
+      };
+      const socket = net.createConnection(path.join(runtime, '0', 'helper.sock'));
+      const answer = await new Promise<{ ok: boolean; result?: { ok: boolean; error?: string }; error?: { message: string } }>(
+        (resolve) => {
+          let buffer = '';
+          socket.on('data', (d) => {
+            buffer += d.toString();
+            for (const line of buffer.split('\n').slice(0, -1)) {
+              const frame = JSON.parse(line) as { event?: string };
+              if (frame.event === undefined) resolve(frame as never);
+            }
+          });
+          socket.write(`${JSON.stringify({ id: 1, channel: 'apply', request: { config, trySeconds: 60 } })}\n`);
+        },
+      );
+      socket.destroy();
+      expect(answer.ok, JSON.stringify(answer)).toBe(true);
+      expect(answer.result?.ok, answer.result?.error).toBe(true);
+      const pids = (await run('ip', ['netns', 'pids', ns.name])).stdout.split(/\s+/).filter(Boolean);
+      const watchdogs = pids
+        .map((pid) => {
+          try {
+            return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+          } catch {
+            return [];
+          }
+        })
+        .filter((argv) => argv.includes('__watchdog'));
+      expect(watchdogs.map((argv) => argv[1])).toEqual([path.join(unpacked, 'resources', 'app.asar.unpacked', 'dist', 'cli.cjs')]);
+    } finally {
+      await sandbox.cleanup();
+    }
   });
 });
 

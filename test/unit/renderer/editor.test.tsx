@@ -121,6 +121,36 @@ describe('networks editor', () => {
     await waitFor(() => expect('mtu' in api.applied.networks[2]!).toBe(false));
   });
 
+  it("switches IPv6 on with VMware's proposed prefix, edits the IPv6 gateway in NAT Settings, and applies both", async () => {
+    const { user, api } = await openEditor();
+    await user.click(screen.getByLabelText('IPv6 for the guests (SLAAC, NAT66)'));
+    expect(valueOf(screen.getByLabelText('IPv6 prefix'))).toBe('fd15:4ba5:5a2b:1008::/64');
+    expect(valueOf(screen.getByLabelText('Host IPv6 address'))).toBe('fd15:4ba5:5a2b:1008::1');
+    await fill(user, screen.getByLabelText('IPv6 prefix'), 'fd15:4ba5:5a2b:1008::/48');
+    expect(screen.getAllByText(/prefix length \/48 is not allowed/).length).toBeGreaterThan(0);
+    expect(disabled(footerButton('Apply'))).toBe(true);
+    await fill(user, screen.getByLabelText('IPv6 prefix'), 'fd15:4ba5:5a2b:1008::/64');
+    await user.click(screen.getByRole('button', { name: 'NAT Settings…' }));
+    const nat = await screen.findByRole('dialog', { name: 'NAT Settings' });
+    const gateway6 = within(nat).getByLabelText('IPv6 gateway');
+    expect(valueOf(gateway6)).toBe('fd15:4ba5:5a2b:1008::2');
+    await fill(user, gateway6, 'fd15:4ba5:5a2b:1008::1');
+    await user.tab();
+    expect(within(nat).getAllByText(/also the host address/).length).toBeGreaterThan(0);
+    expect(disabled(within(nat).getByRole('button', { name: 'OK' }))).toBe(true);
+    await fill(user, gateway6, 'fd15:4ba5:5a2b:1008::fe');
+    await user.click(within(nat).getByRole('button', { name: 'OK' }));
+    await user.click(footerButton('Apply'));
+    await user.click(
+      await within(await screen.findByRole('dialog', { name: 'Apply changes' })).findByRole('button', { name: 'Apply changes' }),
+    );
+    await waitFor(() =>
+      expect(api.applied.networks[2]).toMatchObject({
+        ipv6: { prefix: 'fd15:4ba5:5a2b:1008::/64', hostAddress: 'fd15:4ba5:5a2b:1008::1', gateway: 'fd15:4ba5:5a2b:1008::fe' },
+      }),
+    );
+  });
+
   it('picks networks with the keyboard', async () => {
     const { user, table } = await openEditor();
     const rows = within(table).getAllByRole('row').slice(1);
