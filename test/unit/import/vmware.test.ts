@@ -315,7 +315,7 @@ describe('VMware dhcpd.conf: domain and lease times', () => {
     ],
     ['max-lease-time equal to the lease', 'max-lease-time 1800;', { dhcp: { leaseSeconds: 1800 } }, [], ['domain']],
   ])('%s', (_what, line, expected, notesExpected, absent) => {
-    const folder = tempTree({ networking, 'vmnet8/dhcpd/dhcpd.conf': dhcpd(line) });
+    const folder = tree({ networking, 'vmnet8/dhcpd/dhcpd.conf': dhcpd(line) });
     const { config, notes } = importVmware(folder);
     expectValid(config);
     const n = network(config, 'vmnet8');
