@@ -3,7 +3,7 @@
 // Debian packages the engine and the tests drive. Idempotent and quick when all is
 // present. Without root it prints exactly what to install and stops.
 import { spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -60,7 +60,29 @@ function ensureDebianPackages(wanted) {
   console.log(`Installing system packages: ${missing.join(' ')}`);
   const env = { DEBIAN_FRONTEND: 'noninteractive' };
   run('apt-get', ['update', '-qq'], env);
-  run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], env);
+  // NetworkManager and libvirt are only for the tests, which run them confined to
+  // namespaces. On a host whose init starts services, their install scripts would start
+  // them in the host's own namespace, where NetworkManager could take over its network:
+  // a policy-rc.d that refuses every start keeps them stopped (Debian's own mechanism).
+  const guard = '/usr/sbin/policy-rc.d';
+  const placedGuard = !existsSync(guard);
+  if (placedGuard)
+    writeFileSync(guard, '#!/bin/sh\n# placed by virtual-network-editor scripts/ensure.mjs during apt-get install\nexit 101\n', {
+      mode: 0o755,
+    });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], {
+    stdio: 'inherit',
+    env: { ...process.env, ...env },
+  });
+  if (placedGuard) rmSync(guard, { force: true });
+  if (install.status !== 0) {
+    console.error(`\napt-get install ${missing.join(' ')} failed (exit ${install.status ?? install.signal}).`);
+    process.exit(1);
+  }
+  // ...and never at the next boot either.
+  if (missing.includes('network-manager') && existsSync('/run/systemd/system')) {
+    spawnSync('systemctl', ['disable', 'NetworkManager.service'], { stdio: 'inherit' });
+  }
 }
 
 function ensureNpmPackages() {

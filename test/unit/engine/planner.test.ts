@@ -353,6 +353,15 @@ describe('live-host checks', () => {
     ]);
   });
 
+  it('a host port held by a dual-stack listener on [::] is in use too; one on a single IPv6 address is not', () => {
+    const dualStack = freshHost();
+    dualStack.listeners.push({ protocol: 'tcp', address: '::', port: 8080 });
+    expect(planSteps(config(), dualStack, DIRS).errors.map((e) => e.path)).toEqual([['networks', 1, 'nat', 'portForwards', 0, 'hostPort']]);
+    const oneAddress = freshHost();
+    oneAddress.listeners.push({ protocol: 'tcp', address: 'v6:00000000000000000000000001000000', port: 8080 });
+    expect(planSteps(config(), oneAddress, DIRS).errors).toEqual([]);
+  });
+
   it('a named NAT uplink that does not exist', () => {
     const c = config();
     nat(c).nat.uplink = 'enp9s0';

@@ -7,7 +7,7 @@ import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../../src-s
 import { dhcpFiles, parseLeases } from '../../dnsmasq';
 import { networkChains } from '../../nft';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
-import { bridgeAddresses, dhcpCrashDecision, wantedNames } from './plan';
+import { bridgeAddresses, dhcpCrashDecision, holdsIpv4Port, wantedNames } from './plan';
 import { namesWithoutResolved } from '../../resolved';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
@@ -201,7 +201,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
         (l) =>
           l.protocol === f.protocol &&
           l.port === f.hostPort &&
-          !l.address.startsWith('127.') &&
+          holdsIpv4Port(l.address) &&
           !wanted.some((a) => a.startsWith(`${l.address}/`)),
       );
       if (taken) {

@@ -252,6 +252,14 @@ function isWildcard(address: string): boolean {
 }
 
 /**
+ * Whether a listener on ADDRESS (as readListeners words it) holds the port on the host's
+ * IPv4 addresses: not one on loopback, nor one on a single IPv6 address.
+ */
+export function holdsIpv4Port(address: string): boolean {
+  return !address.startsWith('127.') && !address.startsWith('v6:');
+}
+
+/**
  * A UDP socket on `port` held by a program other than the app's dnsmasq, bound where our server would listen.
  * On the DHCP port any dnsmasq is fine: dnsmasq always shares its wildcard DHCP socket (SO_REUSEADDR), which is
  * how several of them (libvirt's on virbr0, another user's) serve their own bridges side by side.
@@ -379,7 +387,7 @@ export function checkRouted(network: RoutedNetwork, index: number, state: HostSt
     network.nat.portForwards.forEach((forward, j) => {
       const listener = state.listeners.find(
         (l) =>
-          l.protocol === forward.protocol && l.port === forward.hostPort && !l.address.startsWith('127.') && !ownAddresses.has(l.address),
+          l.protocol === forward.protocol && l.port === forward.hostPort && holdsIpv4Port(l.address) && !ownAddresses.has(l.address),
       );
       if (listener) {
         errors.push({
