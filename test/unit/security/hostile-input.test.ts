@@ -188,6 +188,12 @@ const TEMPLATES: Set<string> = (() => {
       for (const line of generateRuleset(set).split('\n')) shapes.add(shape(line));
     }
   }
+  // The forward map lists networks in config order, so a udp element may come before a tcp one.
+  const udpNet = natNetwork('vmnet2', '192.168.134.0/24');
+  udpNet.nat.portForwards = [{ protocol: 'udp', hostPort: 5353, guestAddress: '192.168.134.51', guestPort: 53 }];
+  const tcpNet = natNetwork('vmnet8', '192.168.133.0/24');
+  tcpNet.nat.portForwards = [{ protocol: 'tcp', hostPort: 8080, guestAddress: '192.168.133.50', guestPort: 80 }];
+  for (const line of generateRuleset([udpNet, tcpNet]).split('\n')) shapes.add(shape(line));
   return shapes;
 })();
 
