@@ -56,7 +56,12 @@ describe('helper socket fuzz', () => {
       for (const line of lines) {
         try {
           const parsed = JSON.parse(line) as { id?: unknown; channel?: unknown; request?: unknown };
-          if (typeof parsed?.id === 'number' && Number.isInteger(parsed.id) && parsed.id >= 0 && mayChange(parsed.channel, parsed.request))
+          if (
+            typeof parsed?.id === 'number' &&
+            Number.isSafeInteger(parsed.id) &&
+            parsed.id >= 0 &&
+            mayChange(parsed.channel, parsed.request)
+          )
             expectedChanges += 1;
         } catch {
           // not JSON: refused
