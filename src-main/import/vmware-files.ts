@@ -290,6 +290,10 @@ export interface DhcpdConf {
   range?: Located<{ start: string; end: string }>;
   /** The subnet's default-lease-time, or the file's global one. */
   leaseSeconds?: Located<number>;
+  /** max-lease-time: how long a guest that asks may keep its lease (the config has one lease time). */
+  maxLeaseSeconds?: Located<number>;
+  /** `option domain-name` (VMware writes `localdomain`). */
+  domain?: Located<string>;
   hosts: DhcpHost[];
 }
 
@@ -313,6 +317,10 @@ export function parseDhcpdConf(text: string, file: string): DhcpdConf {
         const lease = leaseTime(s, file);
         if (inSubnet) subnetLease = lease;
         else globalLease ??= lease;
+      } else if (keyword === 'max-lease-time' && !s.block) {
+        result.maxLeaseSeconds ??= leaseTime(s, file);
+      } else if (keyword === 'option' && s.words[1] === 'domain-name' && !s.block && s.words[2]) {
+        result.domain ??= { value: s.words[2], line: s.line };
       } else if (keyword === 'range' && inSubnet && !s.block) {
         const rest = s.words.slice(1).filter((w) => w !== 'dynamic-bootp');
         if (rest.length !== 2) throw new ImportError(file, s.line, 'expected "range FIRST LAST;"');

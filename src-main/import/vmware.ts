@@ -8,6 +8,7 @@ import {
   LABEL_MAX,
   clip,
   defaultAddresses,
+  domainProblem,
   ip,
   textProblem,
   type Config,
@@ -204,7 +205,12 @@ function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: strin
         );
     }
     if (conf.leaseSeconds) leaseSeconds = clampLease(conf.leaseSeconds.value, `${name} (${dhcpd.file}:${conf.leaseSeconds.line})`, notes);
+    if (conf.maxLeaseSeconds && conf.maxLeaseSeconds.value !== leaseSeconds)
+      notes.push(
+        `${dhcpd.file}:${conf.maxLeaseSeconds.line}: max-lease-time ${conf.maxLeaseSeconds.value} s cannot be held (the config has one lease time); every lease lasts ${leaseSeconds} s`,
+      );
   }
+  const domain = domainFrom(dhcpd, notes);
   const avoid = [ip.parseIpv4(host)!, ...(isNat ? [ip.parseIpv4(gateway)!] : [])];
   const range = fitRange(cidr, avoid, wanted);
   if (!range) throw new ImportError(file, subnetAnswer.line, `${subnet} is too small for a host address, a gateway and a DHCP range`);
@@ -218,6 +224,7 @@ function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: strin
   const base = {
     name,
     ...(label ? { label } : {}),
+    ...(domain ? { domain } : {}),
     subnet,
     hostAdapter: { enabled: hostAdapterOn, address: host },
     dhcp: {
@@ -244,6 +251,18 @@ function routedNetwork(n: number, lines: VmnetLines, extras: Extras, file: strin
   if (lines.forwards.length > 0)
     notes.push(`${name}: is host-only, so its ${lines.forwards.length} port forward(s) (line ${lines.forwards[0]!.line}) were left out`);
   return { ...base, type: 'hostonly' };
+}
+
+/** dhcpd.conf's `option domain-name`, when it is a domain name the config can hold. */
+function domainFrom(dhcpd: { conf: DhcpdConf; file: string } | undefined, notes: string[]): string | undefined {
+  const found = dhcpd?.conf.domain;
+  if (!found) return undefined;
+  const problem = domainProblem(found.value);
+  if (problem) {
+    notes.push(`${dhcpd.file}:${found.line}: domain ${problem}; left out`);
+    return undefined;
+  }
+  return found.value;
 }
 
 function toConfig(

@@ -283,3 +283,45 @@ describe('unreadable VMware input names the file and line', () => {
     expect(error.message).toContain('networks[2].subnet: subnet 10.1.2.0/24 overlaps 10.1.0.0/16');
   });
 });
+
+// VMware-style dhcpd.conf samples: the domain and lease times map, what cannot be held is named.
+describe('VMware dhcpd.conf: domain and lease times', () => {
+  const networking = [
+    'VERSION=1,0',
+    'answer VNET_8_DHCP yes',
+    'answer VNET_8_HOSTONLY_NETMASK 255.255.255.0',
+    'answer VNET_8_HOSTONLY_SUBNET 192.168.140.0',
+    'answer VNET_8_NAT yes',
+    '',
+  ].join('\n');
+  const dhcpd = (body: string) =>
+    `default-lease-time 1800;\n${body}\nsubnet 192.168.140.0 netmask 255.255.255.0 {\n\trange 192.168.140.128 192.168.140.254;\n}\n`;
+  it.each<[string, string, Record<string, unknown>, RegExp[], string[]]>([
+    ['domain-name', 'option domain-name localdomain;', { domain: 'localdomain', dhcp: { leaseSeconds: 1800 } }, [], []],
+    ['quoted domain-name', 'option domain-name "lab.example";', { domain: 'lab.example' }, [], []],
+    [
+      'an invalid domain',
+      'option domain-name "bad..name";',
+      {},
+      [/dhcpd\.conf:2: domain "bad\.\.name" has an empty label.*; left out/],
+      ['domain'],
+    ],
+    [
+      'max-lease-time',
+      'max-lease-time 7200;',
+      { dhcp: { leaseSeconds: 1800 } },
+      [/dhcpd\.conf:2: max-lease-time 7200 s cannot be held .* every lease lasts 1800 s/],
+      ['domain'],
+    ],
+    ['max-lease-time equal to the lease', 'max-lease-time 1800;', { dhcp: { leaseSeconds: 1800 } }, [], ['domain']],
+  ])('%s', (_what, line, expected, notesExpected, absent) => {
+    const folder = tree({ networking, 'vmnet8/dhcpd/dhcpd.conf': dhcpd(line) });
+    const { config, notes } = importVmware(folder);
+    expectValid(config);
+    const n = network(config, 'vmnet8');
+    expect(n).toMatchObject(expected);
+    for (const key of absent) expect(key in n).toBe(false);
+    for (const pattern of notesExpected) expect(notes).toEqual(expect.arrayContaining([expect.stringMatching(pattern)]));
+    if (notesExpected.length === 0) expect(notes.filter((x) => x.includes('dhcpd.conf'))).toEqual([]);
+  });
+});

@@ -11,7 +11,7 @@ import { createFrontDoor } from '../../../src-main/service/front-door';
 import { inProcessBackend } from '../../../src-main/service/backend';
 import { fakeHost, fakeImporter } from '../helper/fakes';
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-import-paths-'));
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-pathcheck-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function door(frontDoor: 'desktop' | 'web') {
