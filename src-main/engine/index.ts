@@ -39,7 +39,8 @@ import type { Dirs } from '../paths';
 import { ConfigStore } from '../store/config-store';
 import { ExecRunner, type CommandRunner } from './runner';
 import { planDown, planSteps, runSteps } from './core';
-import { inspectHost, inspectRoutes } from './inspect';
+import { inspectHost, inspectNeighbours6, inspectRoutes } from './inspect';
+import { withIpv6 } from './lease-ipv6';
 import { driverFor } from './drivers';
 import { withLock } from './lock';
 import { dhcpFiles, parseLeases } from './dnsmasq';
@@ -176,16 +177,20 @@ export async function getLeases(opts: EngineOptions, network?: string): Promise<
   for (const name of Object.keys(readJournal(opts.dirs).networks)) names.add(name);
   if (network !== undefined && !names.has(network)) throw new Error(`there is no host-only or NAT network named "${network}"`);
   const leases: Lease[] = [];
+  const runner = runnerOf(opts);
   for (const name of [...names].sort()) {
     if (network !== undefined && name !== network) continue;
+    let found: Lease[];
     try {
-      leases.push(...parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8'), subnets.get(name)));
+      found = parseLeases(name, fs.readFileSync(dhcpFiles(opts.dirs, name).leases, 'utf8'), subnets.get(name));
     } catch {
-      // no lease file: no leases yet
+      continue; // no lease file: no leases yet
     }
+    // The network's bridge has the network's name.
+    leases.push(...(found.length > 0 ? withIpv6(found, await inspectNeighbours6(runner, name)) : found));
   }
   if (leases.length === 0) return leases;
-  const guests = await libvirtGuests(runnerOf(opts), opts.dirs.libvirt);
+  const guests = await libvirtGuests(runner, opts.dirs.libvirt);
   return leases.map((l) => {
     const vm = guests.get(l.mac.toLowerCase());
     return vm ? { ...l, vm } : l;

@@ -145,12 +145,33 @@ export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]
   );
 }
 
-export async function inspectNeighbours(runner: CommandRunner): Promise<{ address: string; dev: string; mac?: string }[]> {
+export interface Neighbour {
+  address: string;
+  dev: string;
+  mac?: string;
+}
+
+/** `ip -j neigh` output without the entries that never got an answer (no MAC to trust). */
+export function parseNeighbours(stdout: string): Neighbour[] {
+  return parseJson<{ dst: string; dev?: string; lladdr?: string; state?: string[] }[]>(stdout, 'ip neigh')
+    .filter((n) => n.lladdr && !(n.state ?? []).includes('FAILED') && !(n.state ?? []).includes('INCOMPLETE'))
+    .map((n) => ({ address: n.dst, dev: n.dev ?? '', mac: n.lladdr }));
+}
+
+export async function inspectNeighbours(runner: CommandRunner): Promise<Neighbour[]> {
   const result = await runner.run(['ip', '-j', '-4', 'neigh', 'show'], { allowFailure: true });
   if (result.code !== 0) return [];
-  return parseJson<{ dst: string; dev: string; lladdr?: string; state?: string[] }[]>(result.stdout, 'ip neigh')
-    .filter((n) => n.lladdr && !(n.state ?? []).includes('FAILED') && !(n.state ?? []).includes('INCOMPLETE'))
-    .map((n) => ({ address: n.dst, dev: n.dev, mac: n.lladdr }));
+  return parseNeighbours(result.stdout);
+}
+
+/**
+ * The IPv6 neighbours on one bridge; none when the bridge is missing. `ip -j neigh show dev X`
+ * leaves out `dev` (it is X), so it is filled in.
+ */
+export async function inspectNeighbours6(runner: CommandRunner, dev: string): Promise<Neighbour[]> {
+  const result = await runner.run(['ip', '-j', '-6', 'neigh', 'show', 'dev', dev], { allowFailure: true });
+  if (result.code !== 0) return [];
+  return parseNeighbours(result.stdout).map((n) => ({ ...n, dev }));
 }
 
 type NftItem = Record<string, Record<string, unknown>>;

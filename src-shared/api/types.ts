@@ -122,6 +122,11 @@ export interface Lease {
   expires: string | null;
   /** The libvirt domain whose interface has this MAC, when libvirt knows it. */
   vm?: string;
+  /**
+   * The guest's global IPv6 addresses the bridge's neighbour table holds for this MAC
+   * (SLAAC gives no lease); absent when it holds none.
+   */
+  ipv6?: string[];
 }
 
 export type AdapterKind = 'physical' | 'wireless' | 'bridge' | 'vnet' | 'veth' | 'tap' | 'loopback' | 'other';

@@ -107,6 +107,7 @@ export const LeaseSchema: z.ZodType<Lease> = z.object({
   hostname: z.string(),
   expires: z.string().nullable(),
   vm: z.string().optional(),
+  ipv6: z.array(z.string()).optional(),
 });
 
 export const AdapterSchema: z.ZodType<Adapter> = z.object({

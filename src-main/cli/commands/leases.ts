@@ -10,7 +10,9 @@ export const leasesCommand: Command = {
   help: `
 Lists the addresses the DHCP servers have handed out.
 
-  --json   print a JSON array of {network, mac, address, hostname, expires}
+  --json   print a JSON array of {network, mac, address, hostname, expires}; a lease
+           also has "ipv6" (a list) when the bridge's neighbour table holds global
+           IPv6 addresses for its MAC
 
 Exit code: 0.`,
   async run({ values, positionals }, { io, dirs }) {

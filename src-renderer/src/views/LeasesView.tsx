@@ -92,7 +92,15 @@ export function LeasesView({ state, dispatch }: Props) {
                 <TableRow key={`${lease.network}-${lease.mac}`}>
                   <TableCell>{lease.network}</TableCell>
                   <TableCell sx={{ fontFamily: 'monospace' }}>{lease.mac}</TableCell>
-                  <TableCell>{lease.address}</TableCell>
+                  <TableCell>
+                    {lease.address}
+                    {/* The guest's IPv6 addresses, from the bridge's neighbour table (SLAAC gives no lease). */}
+                    {lease.ipv6?.map((address) => (
+                      <Typography key={address} variant="body2" color="text.secondary" sx={{ fontFamily: 'monospace' }}>
+                        {address}
+                      </Typography>
+                    ))}
+                  </TableCell>
                   <TableCell>
                     {lease.hostname || '-'}
                     {/* The libvirt domain with this MAC, where libvirt knows it. */}

@@ -182,6 +182,24 @@ describe('a NAT guest', () => {
   });
 });
 
+describe('a NAT guest with a DHCPv4 lease', () => {
+  it('is listed by `vnet leases --json` with its SLAAC address once it has pinged the gateway', { timeout: 60_000 }, async () => {
+    // guest8 has no DHCPv4 lease (SLAAC only), so a guest of its own gets one first.
+    const guest = await sandbox.guest('g6lease', host, 'vmnet8');
+    const lease = await sandbox.dhcp(guest, 'eth0', { applyRoute: false });
+    // The lease script flushes every address of eth0, the link-local one too; a link down/up brings
+    // IPv6 back (link-local, then SLAAC) and keeps the IPv4 address.
+    await guest.ip('link', 'set', 'eth0', 'down');
+    await guest.ip('link', 'set', 'eth0', 'up');
+    const slaac = await slaacAddress(guest, NAT_PREFIX);
+    expect(await ping(guest, 'fd15:4ba5:5a2b:1008::2')).toBe(true);
+    const r = await vnet(host, dirs, ['leases', 'vmnet8', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    const leases = JSON.parse(r.stdout) as { address: string; ipv6?: string[] }[];
+    expect(leases.find((l) => l.address === lease.ip)?.ipv6).toEqual([slaac]);
+  });
+});
+
 describe('a host-only guest', () => {
   it('gets an address but no default route (router lifetime 0)', async () => {
     expect(addr.guest1).toMatch(new RegExp(`^${HOSTONLY_PREFIX}`));

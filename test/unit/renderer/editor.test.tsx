@@ -7,7 +7,7 @@ import userEvent from '@testing-library/user-event';
 import { App } from '../../../src-renderer/src/App';
 import { preloadParts } from '../../../src-renderer/src/components/lazyPart';
 import type { NatNetwork } from '../../../src-shared/model';
-import { createFakeHost, type FakeHost } from './fake-host';
+import { createFakeHost, sampleLeases, type FakeHost } from './fake-host';
 
 afterEach(cleanup);
 // The dialogs' and views' code loaded up front, as the app does once the networks show, so no click waits for an import.
@@ -313,6 +313,19 @@ describe('views beyond VMware', () => {
     expect((reserved as HTMLButtonElement).disabled).toBe(true);
     expect(within(row).queryByRole('button', { name: /Reserve this address/ })).toBeNull();
     expect(screen.getByRole('tab', { name: 'Networks •' })).toBeTruthy();
+  });
+
+  it("shows a lease's IPv6 addresses with its IPv4 address", async () => {
+    const [web, ...rest] = sampleLeases;
+    const leases = [{ ...web!, ipv6: ['fd15:4ba5:5a2b:1008:5054:ff:fe12:3456'] }, ...rest];
+    const { user } = await openEditor(createFakeHost({ leases }));
+    await user.click(screen.getByRole('tab', { name: 'Leases' }));
+    const table = await screen.findByRole('table', { name: 'DHCP leases' });
+    const cell = (await within(table).findByText('fd15:4ba5:5a2b:1008:5054:ff:fe12:3456')).closest('td')!;
+    expect(within(cell).getByText('192.168.133.130')).toBeTruthy();
+    // Only the lease whose MAC the neighbour table knows has one.
+    const other = within(table).getByText('192.168.133.131').closest('td')!;
+    expect(other.textContent).toBe('192.168.133.131');
   });
 
   it('asks before switching off the adapter with the default route, then runs it as a trial', async () => {
