@@ -169,18 +169,21 @@ async function attachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> 
   writeData(ctx, bridge, (d) => Object.assign(d, record));
   ctx.onUndo(async () => {
     await detach(ctx.runner, record);
-    writeData(ctx, bridge, (d) => {
-      d.attached = false;
-      delete d.uplink;
-      delete d.addresses;
-      delete d.routes;
-      delete d.uplinkMac;
-    });
+    writeData(ctx, bridge, forgetUplink);
   });
   await moveIn(ctx.runner, uplink, bridge, addresses, routes, link.master !== bridge);
   writeData(ctx, bridge, (d) => {
     d.attached = true;
   });
+}
+
+/** The record of a bridge whose uplink has been given back. */
+function forgetUplink(d: BridgedData): void {
+  d.attached = false;
+  delete d.uplink;
+  delete d.addresses;
+  delete d.routes;
+  delete d.uplinkMac;
 }
 
 /** What the bridge carries now, as if it had been recorded (used when the journal entry is missing). */
@@ -208,13 +211,7 @@ async function detachUplink(op: PlanOperation, ctx: ExecContext): Promise<void> 
     await moveIn(ctx.runner, restored.uplink!, restored.bridge, restored.addresses ?? [], restored.routes ?? [], true);
     writeData(ctx, network, (d) => Object.assign(d, restored));
   });
-  writeData(ctx, network, (d) => {
-    d.attached = false;
-    delete d.uplink;
-    delete d.addresses;
-    delete d.routes;
-    delete d.uplinkMac;
-  });
+  writeData(ctx, network, forgetUplink);
 }
 
 async function deleteBridge(op: PlanOperation, ctx: ExecContext): Promise<void> {
