@@ -18,17 +18,16 @@ import { removeNetwork } from '../state/draft';
 import { isDirty, type EditorAction, type EditorState } from '../state/editor';
 import { validateDraft } from '../state/validation';
 import { TYPE_WORDS, dhcpWord, externalConnection, hostConnection, subnetWord } from '../state/words';
-import { lazyPart } from '../components/lazyPart';
 import { exportConfig, importFile, importFolder, type PickedFile } from './importExport';
 import { NetworkInfo } from './NetworkInfo';
 
-// Dialogs load on demand (see lazyPart).
-const ApplyDialog = lazyPart(() => import('./ApplyDialog').then((m) => m.ApplyDialog));
-const AddNetworkDialog = lazyPart(() => import('./NetworkNameDialog').then((m) => m.AddNetworkDialog));
-const RenameNetworkDialog = lazyPart(() => import('./NetworkNameDialog').then((m) => m.RenameNetworkDialog));
-const TrialDialog = lazyPart(() => import('./TrialDialog').then((m) => m.TrialDialog));
-const ImportErrorsDialog = lazyPart(() => import('./ImportErrorsDialog').then((m) => m.ImportErrorsDialog));
-const ConnectVmDialog = lazyPart(() => import('./ConnectVmDialog').then((m) => m.ConnectVmDialog));
+// Dialogs are in the main bundle: loaded on demand (lazyPart), a dialog opened while its
+// chunk was still coming did not show in the end-to-end runs on a busy machine.
+import { ApplyDialog } from './ApplyDialog';
+import { AddNetworkDialog, RenameNetworkDialog } from './NetworkNameDialog';
+import { TrialDialog } from './TrialDialog';
+import { ImportErrorsDialog } from './ImportErrorsDialog';
+import { ConnectVmDialog } from './ConnectVmDialog';
 
 interface Props {
   state: EditorState;

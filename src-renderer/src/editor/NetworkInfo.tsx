@@ -15,14 +15,13 @@ import type { Adapter } from '../../../src-shared/api/types';
 import { Field } from '../components/Field';
 import { changeSubnet, changeType, fieldsFromSubnet, replaceNetwork, subnetFromFields, validSubnet } from '../state/draft';
 import { fieldError, numberOrText, type ValidationError } from '../state/validation';
-import { lazyPart } from '../components/lazyPart';
 import { uplinkCandidates } from '../state/uplinks';
 import { Ipv6Fields } from './Ipv6Fields';
 
-// Dialogs load on demand (see lazyPart).
-const AutomaticSettingsDialog = lazyPart(() => import('./AutomaticSettingsDialog').then((m) => m.AutomaticSettingsDialog));
-const DhcpSettingsDialog = lazyPart(() => import('./DhcpSettingsDialog').then((m) => m.DhcpSettingsDialog));
-const NatSettingsDialog = lazyPart(() => import('./NatSettingsDialog').then((m) => m.NatSettingsDialog));
+// Dialogs are in the main bundle (see EditorView.tsx for why).
+import { AutomaticSettingsDialog } from './AutomaticSettingsDialog';
+import { DhcpSettingsDialog } from './DhcpSettingsDialog';
+import { NatSettingsDialog } from './NatSettingsDialog';
 
 interface Props {
   config: Config;
