@@ -192,8 +192,10 @@ export class Sandbox {
       ...(opts.hostname ? ['-x', `hostname:${opts.hostname}`] : []),
       ...(opts.request ? ['-r', opts.request] : []),
     ];
+    // -T 2: while dnsmasq ping-checks another guest's new address (about 3 s) it answers no
+    // DHCP at all, so three requests 1 s apart could all go unanswered; a real client waits longer.
     const r = await ns.exec(
-      ['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '1', ...extra, '-s', script],
+      ['busybox', 'udhcpc', '-i', iface, '-f', '-q', '-n', '-t', String(opts.tries ?? 5), '-T', '2', ...extra, '-s', script],
       { timeoutMs: 30_000 },
     );
     if (r.code !== 0 || !fs.existsSync(out)) throw new Error(`no DHCP lease in ${ns.name} on ${iface}: ${r.stderr.trim()}`);
