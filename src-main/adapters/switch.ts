@@ -1,7 +1,8 @@
 // Switching a host adapter on or off. Switching a link off makes the kernel drop its
 // routes (and its IPv6 addresses), which `ip link set up` does not bring back; so the
 // routes and IPv6 addresses are saved first (VNET_STATE_DIR/adapters/NAME.json) and put
-// back when the adapter is switched on again.
+// back when the adapter is switched on again. An adapter NetworkManager manages is
+// switched through NetworkManager instead (see ./network-manager.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dirs } from '../paths';
@@ -9,6 +10,7 @@ import { writeFileAtomic } from '../store/atomic-write';
 import { readAddresses, readLinks, readRoutes, type IpAddrInfo, type IpLink, type IpRoute } from './ip-json';
 import { addressArgv, isKernelRoute, isMovableAddress, routeArgv, sameRoute } from './routes';
 import type { CommandRunner } from '../engine/runner';
+import { connectThroughNetworkManager, disconnectThroughNetworkManager, networkManagerProfileOn } from './network-manager';
 
 export class UnknownAdapterError extends Error {
   constructor(readonly adapter: string) {
@@ -22,6 +24,8 @@ export interface AdapterSnapshot {
   adminUp: boolean;
   routes: (IpRoute & { family: 4 | 6 })[];
   ipv6Addresses: IpAddrInfo[];
+  /** The NetworkManager profile active on it, when NetworkManager manages it (its addresses and routes are NetworkManager's). */
+  networkManagerProfile?: string;
 }
 
 function snapshotFile(dirs: Dirs, name: string): string {
@@ -36,10 +40,11 @@ export async function findLink(runner: CommandRunner, name: string): Promise<IpL
 
 export async function takeSnapshot(runner: CommandRunner, name: string): Promise<AdapterSnapshot> {
   const link = await findLink(runner, name);
-  const [routes4, routes6, addresses] = await Promise.all([
+  const [routes4, routes6, addresses, networkManagerProfile] = await Promise.all([
     readRoutes(runner, 4),
     readRoutes(runner, 6).catch(() => []),
     readAddresses(runner),
+    networkManagerProfileOn(runner, name),
   ]);
   const own = (routes: IpRoute[], family: 4 | 6) =>
     routes.filter((r) => r.dev === name && !isKernelRoute(r)).map((r) => ({ ...r, family }));
@@ -49,6 +54,7 @@ export async function takeSnapshot(runner: CommandRunner, name: string): Promise
     adminUp: link.flags.includes('UP'),
     routes: [...own(routes4, 4), ...own(routes6, 6)],
     ipv6Addresses: infos.filter((i) => i.family === 'inet6' && isMovableAddress(i)),
+    ...(networkManagerProfile ? { networkManagerProfile } : {}),
   };
 }
 
@@ -66,6 +72,10 @@ export async function restoreSnapshot(runner: CommandRunner, snapshot: AdapterSn
     await runner.run(['ip', ...routeArgv('add', route, snapshot.name, route.family)]).catch((e: Error) => problems.push(e.message));
   }
   return problems;
+}
+
+export function forgetSnapshot(dirs: Dirs, name: string): void {
+  fs.rmSync(snapshotFile(dirs, name), { force: true });
 }
 
 export function saveSnapshot(dirs: Dirs, snapshot: AdapterSnapshot): void {
@@ -87,16 +97,27 @@ export interface SwitchResult {
 
 /** Switches adapter NAME on or off; off saves what it carries, on puts that back. */
 export async function switchAdapter(runner: CommandRunner, dirs: Dirs, name: string, up: boolean): Promise<SwitchResult> {
-  await findLink(runner, name);
   if (!up) {
-    saveSnapshot(dirs, await takeSnapshot(runner, name));
+    const snapshot = await takeSnapshot(runner, name);
+    saveSnapshot(dirs, snapshot);
+    if (snapshot.networkManagerProfile) {
+      await disconnectThroughNetworkManager(runner, name);
+      // A device NetworkManager made itself (a bridge of its profile) is gone once disconnected.
+      if (!(await readLinks(runner)).some((l) => l.ifname === name)) return { warnings: [] };
+    }
     await runner.run(['ip', 'link', 'set', 'dev', name, 'down']);
     return { warnings: [] };
   }
-  await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
   const snapshot = loadSnapshot(dirs, name);
+  if (snapshot?.networkManagerProfile) {
+    await connectThroughNetworkManager(runner, snapshot.networkManagerProfile);
+    forgetSnapshot(dirs, name);
+    return { warnings: [] };
+  }
+  await findLink(runner, name);
+  await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
   if (!snapshot) return { warnings: [] };
   const problems = await restoreSnapshot(runner, snapshot);
-  fs.rmSync(snapshotFile(dirs, name), { force: true });
+  forgetSnapshot(dirs, name);
   return { warnings: problems.map((p) => `could not restore on ${name}: ${p}`) };
 }

@@ -3,15 +3,8 @@
 import * as engine from '../engine';
 import { ExecRunner, type EngineOptions } from '../engine';
 import { listAdapters, switchAdapter, AdapterRateMeter } from '../adapters';
-import {
-  abandonTrial,
-  confirmTrial,
-  lastTrialOutcome,
-  pendingTrial,
-  revertNow,
-  startTrial,
-  trialApplied,
-} from '../trial';
+import { confirmTrial, lastTrialOutcome, pendingTrial, revertNow } from '../trial';
+import { switchAdapterAsTrial } from '../trial/adapter-trial';
 import { engineForTrial } from '../trial/engine-link';
 import { ConfigStore } from '../store/config-store';
 import type { Dirs } from '../paths';
@@ -43,18 +36,8 @@ export function realHostDeps(dirs: Dirs): HostDeps {
     leases: (network) => engine.getLeases(opts, network),
     doctor: (network) => engine.runDoctor(opts, network),
     listAdapters: () => listAdapters(runner, dirs),
-    async switchAdapter(name, up, trySeconds) {
-      if (trySeconds === undefined) return switchAdapter(runner, dirs, name, up);
-      const record = await startTrial(dirs, { kind: 'adapter', seconds: trySeconds, adapter: name, up, runner });
-      let result;
-      try {
-        result = await switchAdapter(runner, dirs, name, up);
-      } catch (error) {
-        abandonTrial(dirs, record.id);
-        throw error;
-      }
-      return { warnings: result.warnings, trial: trialApplied(dirs, record.id) };
-    },
+    switchAdapter: (name, up, trySeconds) =>
+      trySeconds === undefined ? switchAdapter(runner, dirs, name, up) : switchAdapterAsTrial(dirs, runner, name, up, trySeconds),
     adapterRates: (names) => meter.sample(names),
     services: () => engine.getServices(opts),
     restartService: (network, service) => engine.restartService(opts, network, service),

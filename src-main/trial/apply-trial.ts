@@ -6,8 +6,7 @@ import type { Config } from '../../src-shared/model';
 import type { CommandRunner } from '../engine/runner';
 import type { Dirs } from '../paths';
 import { abandonTrial, startTrial, trialApplied } from '.';
-import { armCheckpoint, restartCheckpointClock, touchesNetworkManager } from './checkpoint';
-import { readTrial, writeTrial } from './record';
+import { armCheckpoint, touchesNetworkManager } from './checkpoint';
 
 /** Called with the planned steps right before the first change. */
 export type BeforeChange = (operations: PlanOperation[]) => Promise<void>;
@@ -21,13 +20,9 @@ export async function applyAsTrial(
   apply: (beforeChange: BeforeChange) => Promise<ApplyResult>,
 ): Promise<ApplyResult> {
   const record = await startTrial(dirs, { kind: 'apply', seconds, previousConfig, nextConfig });
-  let checkpoint: string | undefined;
   // Steps through NetworkManager: a checkpoint too, recorded before the first change.
   const beforeChange: BeforeChange = async (operations) => {
-    if (!touchesNetworkManager(operations)) return;
-    checkpoint = await armCheckpoint(runner, seconds);
-    const armed = readTrial(dirs);
-    if (armed?.id === record.id) writeTrial(dirs, { ...armed, checkpoint });
+    if (touchesNetworkManager(operations)) await armCheckpoint(dirs, runner, record.id, seconds);
   };
   let result: ApplyResult;
   try {
@@ -40,6 +35,5 @@ export async function applyAsTrial(
     abandonTrial(dirs, record.id);
     return result;
   }
-  if (checkpoint) await restartCheckpointClock(runner, checkpoint, seconds);
-  return { ...result, trial: trialApplied(dirs, record.id) };
+  return { ...result, trial: await trialApplied(dirs, record.id, runner) };
 }

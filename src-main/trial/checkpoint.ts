@@ -2,16 +2,23 @@
 // checkpoint: NetworkManager itself rolls the change back at the deadline (deleting the
 // profiles the trial added and disconnecting the devices it created), even when every
 // process of the app is gone. The app's watchdog still records the outcome, and rolls
-// the checkpoint back itself first when it is alive at the deadline.
+// the checkpoint back itself first when it is alive at the deadline. The same for apply
+// trials (steps through NetworkManager) and adapter trials (an adapter it manages).
 import { execFileSync } from 'node:child_process';
 import type { CommandRunner } from '../engine/runner';
+import type { Dirs } from '../paths';
 import { busctlCall, createCheckpoint } from '../engine/drivers/bridged/nm/nmcli';
+import { readTrial, writeTrial } from './record';
 
 /** True when the change includes steps through NetworkManager. */
 export const touchesNetworkManager = (ops: readonly { op: string }[]): boolean => ops.some((o) => o.op.startsWith('bridged-nm-'));
 
-export function armCheckpoint(runner: CommandRunner, seconds: number): Promise<string> {
-  return createCheckpoint(runner, seconds);
+/** Creates the checkpoint of trial TRIAL_ID right before its first change, and records it with the trial. */
+export async function armCheckpoint(dirs: Dirs, runner: CommandRunner, trialId: string, seconds: number): Promise<string> {
+  const checkpoint = await createCheckpoint(runner, seconds);
+  const armed = readTrial(dirs);
+  if (armed?.id === trialId) writeTrial(dirs, { ...armed, checkpoint });
+  return checkpoint;
 }
 
 /** The change was made: NetworkManager's countdown restarts with the trial's, SECONDS from now. */

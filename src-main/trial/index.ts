@@ -9,9 +9,10 @@ import type { TrialState } from '../../src-shared/api/types';
 import type { Config } from '../../src-shared/model';
 import type { Dirs } from '../paths';
 import type { CommandRunner } from '../engine/runner';
-import { restoreSnapshot, takeSnapshot } from '../adapters/switch';
+import { forgetSnapshot, restoreSnapshot, takeSnapshot, type AdapterSnapshot } from '../adapters/switch';
+import { connectThroughNetworkManager, networkManagerHasItBack } from '../adapters/network-manager';
 import { readJournal } from '../engine/journal';
-import { destroyCheckpoint, rollbackCheckpoint } from './checkpoint';
+import { destroyCheckpoint, restartCheckpointClock, rollbackCheckpoint } from './checkpoint';
 import {
   claimTrial,
   confirmingFile,
@@ -136,10 +137,11 @@ export async function startTrial(
   return record;
 }
 
-/** The change was made: the countdown of SECONDS starts now. */
-export function trialApplied(dirs: Dirs, id: string): TrialState {
+/** The change was made: the countdown of SECONDS starts now, NetworkManager's (if it has a checkpoint) too. */
+export async function trialApplied(dirs: Dirs, id: string, runner: CommandRunner): Promise<TrialState> {
   const record = readTrial(dirs);
   if (!record || record.id !== id) throw new Error('the trial record disappeared while the change was being made');
+  if (record.checkpoint) await restartCheckpointClock(runner, record.checkpoint, record.seconds);
   record.phase = 'waiting';
   record.deadline = Date.now() + record.seconds * 1000;
   writeTrial(dirs, record);
@@ -183,21 +185,36 @@ export function confirmTrial(dirs: Dirs): boolean {
   return true;
 }
 
-async function revertRecord(dirs: Dirs, record: TrialRecord, engine: TrialEngine, runner: CommandRunner): Promise<void> {
-  if (record.kind === 'adapter' && record.adapter) {
-    const { name, adminUp } = record.adapter;
-    await runner.run(['ip', 'link', 'set', 'dev', name, adminUp ? 'up' : 'down']);
-    if (adminUp) {
-      const problems = await restoreSnapshot(runner, record.adapter);
-      for (const p of problems) logTrial(dirs, `trial ${record.id}: ${p}`);
+/** NetworkManager's part of a revert, in one step of its own (it may have done it already, at its deadline). */
+async function rollBackNetworkManager(dirs: Dirs, record: TrialRecord, runner: CommandRunner): Promise<void> {
+  if (!record.checkpoint) return;
+  const rolledBack = await rollbackCheckpoint(runner, record.checkpoint);
+  logTrial(dirs, `trial ${record.id}: NetworkManager checkpoint ${rolledBack ? 'rolled back' : 'was already rolled back by NetworkManager'}`);
+}
+
+/** Switches the adapter of an adapter trial back as it was: NetworkManager's profile, or the link and its routes. */
+async function revertAdapter(dirs: Dirs, record: TrialRecord, adapter: AdapterSnapshot, runner: CommandRunner): Promise<void> {
+  const { name, adminUp, networkManagerProfile } = adapter;
+  // What `vnet adapter down` saved to put back later: the host is back as it was, so nothing is left to put back.
+  forgetSnapshot(dirs, name);
+  if (networkManagerProfile) {
+    await rollBackNetworkManager(dirs, record, runner);
+    // The rollback brings the profile back (with its addresses and routes); activated by hand only when it did not.
+    if (adminUp && !(await networkManagerHasItBack(runner, name, networkManagerProfile))) {
+      await connectThroughNetworkManager(runner, networkManagerProfile);
     }
     return;
   }
-  if (record.checkpoint) {
-    // NetworkManager's part first, in one step of its own (it may have done it already, at its deadline).
-    const rolledBack = await rollbackCheckpoint(runner, record.checkpoint);
-    logTrial(dirs, `trial ${record.id}: NetworkManager checkpoint ${rolledBack ? 'rolled back' : 'was already rolled back by NetworkManager'}`);
+  await runner.run(['ip', 'link', 'set', 'dev', name, adminUp ? 'up' : 'down']);
+  if (adminUp) {
+    const problems = await restoreSnapshot(runner, adapter);
+    for (const p of problems) logTrial(dirs, `trial ${record.id}: ${p}`);
   }
+}
+
+async function revertRecord(dirs: Dirs, record: TrialRecord, engine: TrialEngine, runner: CommandRunner): Promise<void> {
+  if (record.kind === 'adapter' && record.adapter) return revertAdapter(dirs, record, record.adapter, runner);
+  await rollBackNetworkManager(dirs, record, runner);
   await engine.restoreHost(hostBefore(record), record.previousConfig ?? null);
 }
 

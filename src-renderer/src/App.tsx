@@ -11,12 +11,14 @@ import Typography from '@mui/material/Typography';
 import useMediaQuery from '@mui/material/useMediaQuery';
 import { ThemeProvider } from '@mui/material/styles';
 import type { VnetApi } from '../../src-shared/ipc/api';
+import type { LoadedConfig } from '../../src-shared/api/types';
 import { HostProvider, useHost, useLive } from './host/context';
 import { hostFromVnet } from './host/vnet-host';
+import type { FirstConfig, Settled } from './host/firstConfig';
 import { HostErrorAlert } from './components/HostErrorAlert';
 import { lazyPart, preloadParts } from './components/lazyPart';
 import { EditorView } from './editor/EditorView';
-import { editorReducer, initialEditor, isDirty } from './state/editor';
+import { editorReducer, initialEditor, isDirty, type EditorState } from './state/editor';
 import { makeTheme } from './theme';
 
 // The other tabs' views load on demand (see lazyPart).
@@ -29,16 +31,25 @@ const TopologyView = lazyPart(() => import('./views/TopologyView').then((m) => m
 const TABS = ['Networks', 'Leases', 'Adapters', 'Services', 'Topology'] as const;
 type TabName = (typeof TABS)[number];
 
-function Editor() {
+/** The editor's state from an answer that came before the first render. */
+function firstState(settled: Settled | undefined): EditorState {
+  if (settled === undefined || !('loaded' in settled)) return initialEditor;
+  const { config, source } = settled.loaded;
+  return editorReducer(initialEditor, { type: 'loaded', config, stored: source === 'stored' });
+}
+
+function Editor({ first }: { first: FirstConfig | undefined }) {
   const host = useHost();
-  const [state, dispatch] = useReducer(editorReducer, initialEditor);
+  const [state, dispatch] = useReducer(editorReducer, first?.settled, firstState);
   const [tab, setTab] = useState<TabName>('Networks');
-  const [loadError, setLoadError] = useState<unknown>(undefined);
-  const [warnings, setWarnings] = useState<string[]>([]);
+  const [loadError, setLoadError] = useState<unknown>(() => (first?.settled && 'error' in first.settled ? first.settled.error : undefined));
+  const [warnings, setWarnings] = useState<string[]>(() =>
+    first?.settled && 'loaded' in first.settled ? first.settled.loaded.warnings : [],
+  );
   const adapters = useLive((h) => h.adapters(), undefined, 10000);
 
-  const load = useCallback(() => {
-    host.getConfig().then(
+  const take = useCallback((answer: Promise<LoadedConfig>) => {
+    answer.then(
       (loaded) => {
         dispatch({ type: 'loaded', config: loaded.config, stored: loaded.source === 'stored' });
         setWarnings(loaded.warnings);
@@ -46,8 +57,14 @@ function Editor() {
       },
       (error: unknown) => setLoadError(error),
     );
-  }, [host]);
-  useEffect(load, [load]);
+  }, []);
+  const load = useCallback(() => take(host.getConfig()), [host, take]);
+  // The first answer was asked for before the first render (main.tsx); it is not asked again.
+  const [firstAnswer] = useState(first);
+  useEffect(() => {
+    if (firstAnswer === undefined) load();
+    else if (firstAnswer.settled === undefined) take(firstAnswer.answer);
+  }, [firstAnswer, load, take]);
 
   // Once the networks are on screen, the dialogs' and other views' code loads while the user reads.
   const shown = state.draft !== undefined;
@@ -112,7 +129,8 @@ function Editor() {
   );
 }
 
-export function App({ api }: { api: VnetApi }) {
+/** `first`: the settings asked for before the first render (main.tsx); without it the editor asks on its own. */
+export function App({ api, first }: { api: VnetApi; first?: FirstConfig }) {
   const host = useMemo(() => hostFromVnet(api), [api]);
   const dark = useMediaQuery('(prefers-color-scheme: dark)');
   const theme = useMemo(() => makeTheme(dark ? 'dark' : 'light'), [dark]);
@@ -120,7 +138,7 @@ export function App({ api }: { api: VnetApi }) {
     <ThemeProvider theme={theme}>
       <CssBaseline />
       <HostProvider value={host}>
-        <Editor />
+        <Editor first={first} />
       </HostProvider>
     </ThemeProvider>
   );

@@ -47,14 +47,14 @@ async function switchOne(name: string, up: boolean, values: Record<string, unkno
     );
   }
   const word = up ? 'on' : 'off';
+  const { switchAdapterAsTrial } = await import('../../trial/adapter-trial');
+  const { warnings } =
+    trySeconds === undefined ? await switchAdapter(runner, dirs, name, up) : await switchAdapterAsTrial(dirs, runner, name, up, trySeconds);
+  for (const w of warnings) io.err(`vnet adapter: ${w}\n`);
   if (trySeconds === undefined) {
-    const { warnings } = await switchAdapter(runner, dirs, name, up);
-    for (const w of warnings) io.err(`vnet adapter: ${w}\n`);
     io.out(`Host adapter ${name} switched ${word}.\n`);
     return EXIT.ok;
   }
-  const { switchAdapterAsTrial } = await import('../../trial/adapter-trial');
-  await switchAdapterAsTrial(dirs, runner, name, up, trySeconds);
   io.out(
     `Host adapter ${name} switched ${word} as a trial: run \`vnet confirm\` within ${trySeconds} seconds to keep it; ` +
       `otherwise it is switched back ${up ? 'off' : 'on'} by itself.\n`,

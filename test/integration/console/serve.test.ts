@@ -114,8 +114,10 @@ describe('web console in Chromium', () => {
     expect(page.url()).toBe(url.replace(/\?token=.*$/, ''));
     const cookies = await page.context().cookies();
     expect(cookies).toEqual([expect.objectContaining({ name: `vnet_session_${new URL(url).port}`, httpOnly: true, sameSite: 'Strict' })]);
-    expect(await page.title()).toBe('Virtual Network Editor');
     await page.waitForFunction(() => window.vnet !== undefined, undefined, { timeout: 20_000 });
+    // Nothing is stored yet, so once the editor has the defaults it marks them unsaved. Before
+    // React runs the title is the page's own, so wait for the editor's rather than read it once.
+    await page.waitForFunction(() => document.title === '• Virtual Network Editor', undefined, { timeout: 20_000 });
   });
 
   it('reaches the real engine: defaults, plan, apply, status, and pushes', async () => {

@@ -179,6 +179,30 @@ describe('trials', () => {
     ]);
   });
 
+  it('an adapter trial on an adapter NetworkManager manages is reverted through its checkpoint, not with ip', async () => {
+    const adapter = { name: 'eth0', adminUp: true, targetUp: false, ipv6Addresses: [], routes: [], networkManagerProfile: 'u-1' };
+    const checkpoint = '/org/freedesktop/NetworkManager/Checkpoint/3';
+    const cases = [
+      // Rolled back now: NetworkManager activates the profile again itself.
+      { rollback: 0, device: 'eth0:connecting (getting IP configuration):u-1', byHand: [] },
+      // NetworkManager did it already, at its own deadline.
+      { rollback: 1, device: 'eth0:connected:u-1', byHand: [] },
+      // Neither (NetworkManager restarted and forgot the checkpoint): the profile is activated by hand.
+      { rollback: 1, device: 'eth0:disconnected:', byHand: ['nmcli connection up uuid u-1'] },
+    ];
+    for (const c of cases) {
+      writeTrial(dirs, record({ kind: 'adapter', adapter, checkpoint }));
+      const runner = new RecordingRunner()
+        .respond(['busctl'], { code: c.rollback })
+        .respond(['nmcli', '-t', '-f', 'DEVICE,STATE,CON-UUID'], { stdout: `${c.device}\n` });
+      expect(await revertNow(dirs, fakeEngine().engine, runner)).toBe(true);
+      const lines = runner.lines();
+      expect(lines[0]).toMatch(/^busctl \S+ call org.freedesktop.NetworkManager .* CheckpointRollback o \/org\/freedesktop\/NetworkManager\/Checkpoint\/3$/);
+      expect(lines.filter((l) => l.startsWith('ip ') || l.startsWith('nmcli connection up'))).toEqual(c.byHand);
+      expect(lastTrialOutcome(dirs)!.outcome).toBe('reverted');
+    }
+  });
+
   it('a failed apply abandons its trial (nothing to revert)', async () => {
     process.env.VNET_CLI_PATH = '/bin/true';
     try {
