@@ -1,6 +1,6 @@
 // The editor on a desktop's kinds of uplink: one kept by a bare DHCP client (vmnet0 stays
 // unconnected, with the reason, and the other networks still apply), and one kept by a
-// real NetworkManager (a bridged trial through NetworkManager, reverted, then kept).
+// real NetworkManager (a bridged trial through NetworkManager, reverted twice, and kept).
 import { natNetwork, type Config } from '../../src-shared/model';
 import { expect, test } from '../lib/fixtures';
 import type { EditorPage } from '../pages/editor';
@@ -48,33 +48,6 @@ test('an uplink kept by a bare DHCP client: vmnet0 shows "Not connected" with th
   await expect(editor.networkRow('vmnet0')).toContainText('Not connected');
 });
 
-test('a bridged trial through NetworkManager from the editor: Revert puts the profile back', async ({ lab, openEditor }) => {
-  test.slow();
-  const nm = await lab.networkManagerHost();
-  const profilesBefore = nm.profiles();
-  const lease = nm.ipv4('eth0')[0]!;
-  // No networks yet (without a stored config the editor would offer VMware's defaults, vmnet0 among them).
-  lab.storeConfig({ version: 1, networks: [] });
-  const editor = await openEditor();
-
-  await stageBridged(editor);
-  const apply = await editor.startApply();
-  expect((await apply.planned()).join('\n')).toMatch(/Bridge eth0 through NetworkManager/);
-  await apply.confirm();
-  const trial = editor.trialDialog();
-  await trial.waitOpen();
-  expect(nm.ipv4('vmnet0')).toEqual([lease]);
-  expect(nm.profiles()).toEqual(['Wired connection 1:', 'vmnet0-port:eth0', 'vmnet0:vmnet0']);
-  await trial.revert();
-  await expect(editor.notice('The previous settings were put back.')).toBeVisible({ timeout: 10_000 });
-  await expect.poll(() => nm.profiles(), { timeout: 30_000 }).toEqual(profilesBefore);
-  await expect.poll(() => nm.ipv4('eth0'), { timeout: 30_000 }).toEqual([lease]);
-  await expect(editor.networkRow('vmnet0')).toHaveCount(0, { timeout: 10_000 });
-});
-
-// Keep gets a lab of its own. Applying again right after a Revert sometimes showed no trial
-// dialog within 30 s (1 run in 4 here; cause not found yet, see the session note): that
-// sequence is a known gap, not what this test is about.
 test('a bridged trial through NetworkManager from the editor: Keep keeps the bridge and destroys the checkpoint', async ({
   lab,
   openEditor,
@@ -105,4 +78,40 @@ test('a bridged trial through NetworkManager from the editor: Keep keeps the bri
     'Checkpoints',
   ]);
   expect(checkpoints.stdout.trim()).toBe('ao 0');
+});
+
+// Applying again right after a Revert showed no trial dialog in 1 run of 4 to 8: the
+// reverted trial's last push ("ended, reverted") was replayed to the new trial's dialog,
+// which closed at once, when it opened before any push about the new trial (the host's
+// 1 s trial poll can miss a quick apply). Pushes of an ended trial are no longer replayed.
+test('a bridged trial through NetworkManager from the editor: Revert puts the profile back, and applying again shows the trial dialog again', async ({
+  lab,
+  openEditor,
+}) => {
+  test.slow();
+  const nm = await lab.networkManagerHost();
+  const profilesBefore = nm.profiles();
+  const lease = nm.ipv4('eth0')[0]!;
+  // No networks yet (without a stored config the editor would offer VMware's defaults, vmnet0 among them).
+  lab.storeConfig({ version: 1, networks: [] });
+  const editor = await openEditor();
+  for (const round of ['first', 'second']) {
+    await stageBridged(editor);
+    const apply = await editor.startApply();
+    expect((await apply.planned()).join('\n'), `${round} apply`).toMatch(/Bridge eth0 through NetworkManager/);
+    await apply.confirm();
+    const trial = editor.trialDialog();
+    // What the editor said instead, when the dialog does not show.
+    await trial.waitOpen().catch(async (error: Error) => {
+      throw new Error(
+        `${round} apply: no trial dialog (notices: ${(await editor.page.getByRole('alert').allInnerTexts()).join(' | ')}): ${error.message}`,
+      );
+    });
+    expect(nm.ipv4('vmnet0')).toEqual([lease]);
+    await trial.revert();
+    await expect(editor.notice('The previous settings were put back.')).toBeVisible({ timeout: 10_000 });
+    await expect.poll(() => nm.profiles(), { timeout: 30_000 }).toEqual(profilesBefore);
+    await expect.poll(() => nm.ipv4('eth0'), { timeout: 30_000 }).toEqual([lease]);
+    await expect(editor.networkRow('vmnet0')).toHaveCount(0, { timeout: 10_000 });
+  }
 });

@@ -3,7 +3,7 @@
 // channel and unwraps the envelope; pushes arrive on one event channel and are
 // handed only to listeners of that event name.
 import { contextBridge, ipcRenderer } from 'electron';
-import { CHANNEL_NAMES, EVENT_NAME_LIST, IPC_EVENT_CHANNEL, IPC_PREFIX } from '../../src-shared/ipc/names';
+import { CHANNEL_NAMES, EVENT_NAME_LIST, IPC_EVENT_CHANNEL, IPC_PREFIX, isReplayableState } from '../../src-shared/ipc/names';
 import type { Envelope } from '../../src-shared/ipc/contract';
 
 const api: Record<string, unknown> = {};
@@ -18,13 +18,13 @@ for (const channel of CHANNEL_NAMES) {
 }
 
 // One IPC listener for all pushes; the latest state pushes (status, leases, rates,
-// trial) are kept so a listener that subscribes later gets the current state at once.
+// a pending trial) are kept so a listener that subscribes later gets the current state at once.
 const listeners = new Map<string, Set<(payload: unknown) => void>>();
 const latest = new Map<string, unknown>();
-const STATE_EVENTS = new Set(['status', 'leases', 'adapterRates', 'trial']);
 ipcRenderer.on(IPC_EVENT_CHANNEL, (_event: unknown, name: unknown, payload: unknown) => {
   if (typeof name !== 'string' || !(EVENT_NAME_LIST as readonly string[]).includes(name)) return;
-  if (STATE_EVENTS.has(name)) latest.set(name, payload);
+  if (isReplayableState(name, payload)) latest.set(name, payload);
+  else latest.delete(name);
   for (const listener of listeners.get(name) ?? []) listener(payload);
 });
 

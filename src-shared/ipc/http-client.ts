@@ -3,6 +3,7 @@
 // only fetch and EventSource, passed in, so it runs in any browser and in tests.
 import type { VnetApi } from './api';
 import { CHANNELS, EVENT_NAMES, type ApiError, type Channel, type Envelope, type EventName } from './contract';
+import { isReplayableState } from './names';
 
 /** The parts of fetch's Response this client uses. */
 interface FetchResponseLike {
@@ -42,9 +43,8 @@ export class VnetApiError extends Error {
 export function createHttpClient(options: HttpClientOptions): VnetApi {
   const base = options.baseUrl.replace(/\/+$/, '');
   const listeners = new Map<EventName, Set<(payload: never) => void>>();
-  // Latest state pushes, handed to listeners that subscribe later (status, leases, rates, trial).
+  // Latest state pushes, handed to listeners that subscribe later (status, leases, rates, a pending trial).
   const latest = new Map<EventName, unknown>();
-  const STATE_EVENTS: ReadonlySet<EventName> = new Set(['status', 'leases', 'adapterRates', 'trial']);
   let source: EventSourceLike | undefined;
 
   const call = async (channel: Channel, request: unknown): Promise<unknown> => {
@@ -82,7 +82,8 @@ export function createHttpClient(options: HttpClientOptions): VnetApi {
         } catch {
           return;
         }
-        if (STATE_EVENTS.has(name)) latest.set(name, payload);
+        if (isReplayableState(name, payload)) latest.set(name, payload);
+        else latest.delete(name);
         for (const listener of listeners.get(name) ?? []) (listener as (p: unknown) => void)(payload);
       });
     }

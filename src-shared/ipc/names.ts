@@ -29,6 +29,20 @@ export type ChannelName = (typeof CHANNEL_NAMES)[number];
 export const EVENT_NAME_LIST = ['status', 'leases', 'adapterRates', 'applyProgress', 'trial', 'menu'] as const;
 export type EventNameOnly = (typeof EVENT_NAME_LIST)[number];
 
+const STATE_EVENTS: ReadonlySet<string> = new Set(['status', 'leases', 'adapterRates', 'trial']);
+
+/**
+ * True for a push that tells the current state, which the clients keep and hand at once to
+ * a listener that subscribes later. A trial push is state only while a trial is pending:
+ * "the trial ended, reverted" is news about that trial. Replayed to the Keep/Revert dialog
+ * of the next trial (opened before any push about the new one arrived, as after a quick
+ * apply right after a Revert), it closed that dialog at once as if its trial were reverted.
+ */
+export function isReplayableState(name: string, payload: unknown): boolean {
+  if (!STATE_EVENTS.has(name)) return false;
+  return name !== 'trial' || (typeof payload === 'object' && payload !== null && (payload as { trial?: unknown }).trial != null);
+}
+
 /** Prefix of the Electron IPC channels: `vnet:plan`. */
 export const IPC_PREFIX = 'vnet:';
 /** The one Electron channel pushes travel on: `[eventName, payload]`. */

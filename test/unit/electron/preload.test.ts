@@ -62,4 +62,22 @@ describe('preload', () => {
     expect(got).toHaveLength(1);
     expect(() => api.on('shell', () => undefined)).toThrow(new RegExp(EVENT_NAMES.join(', ')));
   });
+
+  it("replays a pending trial, never an ended one's outcome (it would close the next trial's dialog at once)", async () => {
+    const api = exposed.get('vnet') as { on(e: string, l: (p: unknown) => void): () => void };
+    const push = (name: string, payload: unknown) => {
+      for (const l of eventListeners) l({}, name, payload);
+    };
+    const pending = { trial: { deadline: 1, seconds: 30 }, remainingSeconds: 30 };
+    push('trial', pending);
+    const first: unknown[] = [];
+    api.on('trial', (p) => first.push(p));
+    await Promise.resolve();
+    expect(first).toEqual([pending]);
+    push('trial', { trial: null, remainingSeconds: 0, outcome: 'reverted' });
+    const next: unknown[] = [];
+    api.on('trial', (p) => next.push(p));
+    await Promise.resolve();
+    expect(next).toEqual([]);
+  });
 });

@@ -110,4 +110,21 @@ describe('createHttpClient', () => {
     // Progress is a stream of steps, not state: nothing is replayed.
     expect(progress).toEqual([]);
   });
+
+  it("replays a pending trial, never an ended one's outcome (it would close the next trial's dialog at once)", async () => {
+    const api = createHttpClient({ baseUrl: '', fetch: fakeFetch(() => ({ status: 200, body: {} })).fetch, EventSource: FakeEventSource });
+    api.on('status', () => undefined);
+    const pending = { trial: { deadline: 1, seconds: 30 }, remainingSeconds: 30 };
+    FakeEventSource.last!.fire('trial', pending);
+    const first: unknown[] = [];
+    api.on('trial', (p) => first.push(p));
+    await Promise.resolve();
+    expect(first).toEqual([pending]);
+    // The trial was reverted; the next trial's dialog subscribes before any push about the new one.
+    FakeEventSource.last!.fire('trial', { trial: null, remainingSeconds: 0, outcome: 'reverted' });
+    const next: unknown[] = [];
+    api.on('trial', (p) => next.push(p));
+    await Promise.resolve();
+    expect(next).toEqual([]);
+  });
 });
