@@ -14,39 +14,15 @@ import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
-import { canonicalIpv6 } from '../../src-shared/model/ip6';
-import type {
-  DhcpProcess,
-  ForeignDropPolicy,
-  HostState,
-  Ipv6HostState,
-  Journal,
-  LinkState,
-  Listener,
-  RouteState,
-  TableState,
-} from './types';
+import { inspectIp, neighboursFrom, routesFrom, type Neighbour } from './inspect-ip';
+import { splitJsonDocuments } from './json-documents';
+
+export type { Neighbour } from './inspect-ip';
+import type { DhcpProcess, ForeignDropPolicy, HostState, Ipv6HostState, Journal, Listener, RouteState, TableState } from './types';
 import { inspectLibvirt } from './hypervisors/libvirt';
 import { inspectBridgeHelper } from './hypervisors/bridge-helper';
 
 export const FORWARDING_SYSCTL = '/proc/sys/net/ipv4/ip_forward';
-
-interface IpLink {
-  ifindex: number;
-  ifname: string;
-  flags?: string[];
-  operstate?: string;
-  address?: string;
-  master?: string;
-  mtu?: number;
-  ifalias?: string;
-  linkinfo?: { info_kind?: string };
-}
-
-interface IpAddr {
-  ifname: string;
-  addr_info?: { family?: string; local?: string; prefixlen?: number }[];
-}
 
 function parseJson<T>(text: string, what: string): T {
   try {
@@ -56,55 +32,10 @@ function parseJson<T>(text: string, what: string): T {
   }
 }
 
-export async function inspectLinks(runner: CommandRunner): Promise<Map<string, LinkState>> {
-  const [links, addrs] = await Promise.all([
-    runner.run(['ip', '-j', '-d', 'link', 'show']),
-    runner.run(['ip', '-j', '-4', 'addr', 'show']),
-  ]);
-  const byName = new Map<string, LinkState>();
-  for (const l of parseJson<IpLink[]>(links.stdout, 'ip link')) {
-    const flags = l.flags ?? [];
-    byName.set(l.ifname, {
-      name: l.ifname,
-      ifindex: l.ifindex,
-      kind: l.linkinfo?.info_kind,
-      adminUp: flags.includes('UP'),
-      operState: l.operstate ?? 'UNKNOWN',
-      carrier: flags.includes('LOWER_UP'),
-      mac: l.address,
-      master: l.master,
-      addresses: [],
-      ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
-      ...(l.ifalias ? { alias: l.ifalias } : {}),
-    });
-  }
-  for (const a of parseJson<IpAddr[]>(addrs.stdout, 'ip addr')) {
-    const link = byName.get(a.ifname);
-    if (!link) continue;
-    for (const info of a.addr_info ?? []) {
-      if (info.family === 'inet' && info.local) link.addresses.push(`${info.local}/${info.prefixlen ?? 32}`);
-    }
-  }
-  return byName;
-}
-
-/** Global IPv6 addresses per link, canonical text (the config may spell them differently). */
-export async function inspectAddresses6(runner: CommandRunner, links: Map<string, LinkState>): Promise<void> {
-  const result = await runner.run(['ip', '-j', '-6', 'addr', 'show', 'scope', 'global'], { allowFailure: true });
-  if (result.code !== 0) return;
-  for (const a of parseJson<IpAddr[]>(result.stdout, 'ip -6 addr')) {
-    const link = links.get(a.ifname);
-    if (!link) continue;
-    for (const info of a.addr_info ?? []) {
-      if (info.family === 'inet6' && info.local) (link.addresses6 ??= []).push(`${canonicalIpv6(info.local)}/${info.prefixlen ?? 128}`);
-    }
-  }
-}
-
 export const IPV6_CONF = '/proc/sys/net/ipv6/conf';
 
-/** IPv6 forwarding, every interface's accept_ra and the IPv6 default routes; undefined without IPv6. */
-export async function inspectIpv6(runner: CommandRunner): Promise<Ipv6HostState | undefined> {
+/** IPv6 forwarding and every interface's accept_ra, from /proc/sys; undefined without IPv6. */
+export function inspectIpv6Settings(): Omit<Ipv6HostState, 'defaultRoutes'> | undefined {
   const forwarding = readFileOrUndefined(path.join(IPV6_CONF, 'all', 'forwarding'))?.trim();
   if (forwarding === undefined) return undefined;
   const acceptRa: Record<string, string> = {};
@@ -119,49 +50,17 @@ export async function inspectIpv6(runner: CommandRunner): Promise<Ipv6HostState 
     const value = readFileOrUndefined(path.join(IPV6_CONF, name, 'accept_ra'))?.trim();
     if (value !== undefined) acceptRa[name] = value;
   }
-  const result = await runner.run(['ip', '-j', '-6', 'route', 'show', 'default'], { allowFailure: true });
-  const defaultRoutes =
-    result.code === 0
-      ? parseJson<{ dst: string; dev?: string; gateway?: string; protocol?: string }[]>(result.stdout, 'ip -6 route').map((r) => ({
-          dst: r.dst,
-          dev: r.dev,
-          gateway: r.gateway,
-          protocol: r.protocol,
-        }))
-      : [];
-  return { forwarding, acceptRa, defaultRoutes };
+  return { forwarding, acceptRa };
 }
 
 export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]> {
   const result = await runner.run(['ip', '-j', '-4', 'route', 'show', 'table', 'main']);
-  return parseJson<{ dst: string; dev?: string; gateway?: string; protocol?: string; scope?: string }[]>(result.stdout, 'ip route').map(
-    (r) => ({
-      dst: r.dst,
-      dev: r.dev,
-      gateway: r.gateway,
-      protocol: r.protocol,
-      scope: r.scope,
-    }),
-  );
-}
-
-export interface Neighbour {
-  address: string;
-  dev: string;
-  mac?: string;
+  return routesFrom(parseJson<unknown>(result.stdout, 'ip route'));
 }
 
 /** `ip -j neigh` output without the entries that never got an answer (no MAC to trust). */
 export function parseNeighbours(stdout: string): Neighbour[] {
-  return parseJson<{ dst: string; dev?: string; lladdr?: string; state?: string[] }[]>(stdout, 'ip neigh')
-    .filter((n) => n.lladdr && !(n.state ?? []).includes('FAILED') && !(n.state ?? []).includes('INCOMPLETE'))
-    .map((n) => ({ address: n.dst, dev: n.dev ?? '', mac: n.lladdr }));
-}
-
-export async function inspectNeighbours(runner: CommandRunner): Promise<Neighbour[]> {
-  const result = await runner.run(['ip', '-j', '-4', 'neigh', 'show'], { allowFailure: true });
-  if (result.code !== 0) return [];
-  return parseNeighbours(result.stdout);
+  return neighboursFrom(parseJson<unknown>(stdout, 'ip neigh'));
 }
 
 /**
@@ -195,10 +94,10 @@ export function tableFingerprint(items: NftItem[]): string {
   return crypto.createHash('sha256').update(JSON.stringify(relevant)).digest('hex');
 }
 
-export async function inspectTable(runner: CommandRunner): Promise<TableState> {
-  const result = await runner.run(['nft', '-j', 'list', 'table', TABLE_FAMILY, TABLE_NAME], { allowFailure: true });
-  if (result.code !== 0) return { exists: false, rules: {}, portForwards: 0 };
-  const items = parseJson<{ nftables?: NftItem[] }>(result.stdout, 'nft list table').nftables ?? [];
+const NO_TABLE: TableState = { exists: false, rules: {}, portForwards: 0 };
+
+/** The app's table from its `nft -j list table` items. */
+export function tableStateFrom(items: NftItem[]): TableState {
   const rules: Record<string, number> = {};
   let portForwards = 0;
   for (const item of items) {
@@ -211,11 +110,14 @@ export async function inspectTable(runner: CommandRunner): Promise<TableState> {
   return { exists: true, fingerprint: tableFingerprint(items), rules, portForwards, ...(forwardingBefore ? { forwardingBefore } : {}) };
 }
 
-/** Base chains of other tables on the forward/input path that drop by default (Docker, firewalld…). */
-export async function inspectForeignDrops(runner: CommandRunner): Promise<ForeignDropPolicy[]> {
-  const result = await runner.run(['nft', '-j', 'list', 'chains'], { allowFailure: true });
-  if (result.code !== 0) return [];
-  const items = parseJson<{ nftables?: NftItem[] }>(result.stdout, 'nft list chains').nftables ?? [];
+export async function inspectTable(runner: CommandRunner): Promise<TableState> {
+  const result = await runner.run(['nft', '-j', 'list', 'table', TABLE_FAMILY, TABLE_NAME], { allowFailure: true });
+  if (result.code !== 0) return NO_TABLE;
+  return tableStateFrom(parseJson<{ nftables?: NftItem[] }>(result.stdout, 'nft list table').nftables ?? []);
+}
+
+/** Base chains of other tables on the forward/input path that drop by default (Docker, firewalld…), from `nft -j list chains` items. */
+export function foreignDropsFrom(items: NftItem[]): ForeignDropPolicy[] {
   const drops: ForeignDropPolicy[] = [];
   for (const item of items) {
     const c = item.chain;
@@ -226,6 +128,55 @@ export async function inspectForeignDrops(runner: CommandRunner): Promise<Foreig
     }
   }
   return drops;
+}
+
+export async function inspectForeignDrops(runner: CommandRunner): Promise<ForeignDropPolicy[]> {
+  const result = await runner.run(['nft', '-j', 'list', 'chains'], { allowFailure: true });
+  if (result.code !== 0) return [];
+  return foreignDropsFrom(parseJson<{ nftables?: NftItem[] }>(result.stdout, 'nft list chains').nftables ?? []);
+}
+
+/**
+ * Both listings in one `nft` process, as lines of its interactive mode: each line runs as a
+ * command of its own and prints its own `{"nftables": […]}` document, or an error on stderr
+ * (the exit code stays 0). Not `list table …; list chains` on the command line: nft 1.0.6 then
+ * fetches only that table, so the chains of other tables would be missing; and not JSON
+ * commands on standard input, which nft reads by opening /dev/stdin (a Node child's is a socket).
+ */
+export const FIREWALL_ARGV = ['nft', '-j', '-i'];
+export const FIREWALL_LISTINGS = `list table ${TABLE_FAMILY} ${TABLE_NAME}\nlist chains\n`;
+
+/**
+ * The app's table and other tables' drop policies: a missing table (or one that cannot be
+ * listed) prints no table document and an error, as a failed `nft -j list table` did; output
+ * that is not the documents expected, or a listing missing without an error (an nft whose
+ * interactive mode differs), has the single listings answer.
+ */
+export async function inspectFirewall(runner: CommandRunner): Promise<{ table: TableState; foreignDrops: ForeignDropPolicy[] }> {
+  const result = await runner.run(FIREWALL_ARGV, { input: FIREWALL_LISTINGS, allowFailure: true });
+  let listings: NftItem[][] | undefined;
+  try {
+    listings = result.code === 0 ? splitJsonDocuments(result.stdout).map((d) => (d as { nftables?: NftItem[] }).nftables ?? []) : undefined;
+  } catch {
+    listings = undefined;
+  }
+  // A table listing holds its table; a chains listing none. At most one of each.
+  const hasTable = (items: NftItem[]): boolean => items.some((item) => 'table' in item);
+  // Each listing that printed nothing must have said why (nft's errors start with `Error: `).
+  const explained = (result.stderr.match(/Error: /g) ?? []).length >= 2 - (listings?.length ?? 2);
+  if (
+    listings &&
+    explained &&
+    listings.length <= 2 &&
+    listings.filter(hasTable).length <= 1 &&
+    listings.filter((l) => !hasTable(l)).length <= 1
+  ) {
+    const tableItems = listings.find(hasTable);
+    const chainItems = listings.find((l) => !hasTable(l));
+    return { table: tableItems ? tableStateFrom(tableItems) : NO_TABLE, foreignDrops: chainItems ? foreignDropsFrom(chainItems) : [] };
+  }
+  const [table, foreignDrops] = await Promise.all([inspectTable(runner), inspectForeignDrops(runner)]);
+  return { table, foreignDrops };
 }
 
 export function readForwarding(): string {
@@ -429,16 +380,10 @@ export interface InspectOptions {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: InspectOptions = {}): Promise<HostState> {
+  // Two processes for the whole inspection (see inspect-ip.ts); nft first, as it takes longer.
   const commands = Promise.all([
-    inspectLinks(runner).then(async (links) => {
-      await inspectAddresses6(runner, links);
-      return links;
-    }),
-    inspectRoutes(runner),
-    inspectTable(runner),
-    inspectForeignDrops(runner),
-    inspectNeighbours(runner),
-    inspectIpv6(runner),
+    inspectFirewall(runner),
+    inspectIp(runner),
     dirs.libvirt === undefined ? undefined : inspectLibvirt(runner, dirs.libvirt),
     inspectResolved(runner),
     readListeners(),
@@ -451,7 +396,9 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
   const dhcpFiles = readDhcpFiles(dirs);
   const dhcpCrashes = readCrashHistory(dirs);
   const bridgeHelper = inspectBridgeHelper(dirs.qemu);
-  const [links, routes, table, foreignDrops, neighbours, ipv6, libvirt, resolved, listeners] = await commands;
+  const ipv6Settings = inspectIpv6Settings();
+  const [{ table, foreignDrops }, { links, routes, neighbours, defaultRoutes6 }, libvirt, resolved, listeners] = await commands;
+  const ipv6: Ipv6HostState | undefined = ipv6Settings && { ...ipv6Settings, defaultRoutes: defaultRoutes6 };
   findSocketOwners(
     listeners,
     [...dhcp.values()].flat().map((p) => p.pid),

@@ -75,6 +75,9 @@ export class ExecRunner implements CommandRunner {
           else resolve(result);
         },
       );
+      // A command that exits without reading its input (a usage error) would make the write fail
+      // with EPIPE, an error event nobody listens to: its exit code says what went wrong instead.
+      child.stdin?.on('error', () => undefined);
       if (opts.input !== undefined) child.stdin?.end(opts.input);
       else child.stdin?.end();
     });

@@ -6,6 +6,8 @@ import path from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { down, RecordingRunner } from '../../../src-main/engine';
 import { writeJournal } from '../../../src-main/engine/journal';
+import { IP_BATCH_ARGV } from '../../../src-main/engine/inspect-ip';
+import { FIREWALL_ARGV } from '../../../src-main/engine/inspect';
 import type { Dirs } from '../../../src-main/paths';
 
 let dirs: Dirs;
@@ -23,24 +25,41 @@ afterEach(() => {
 
 /** A host where the app's bridge vmnet1 exists next to the uplink eth0. */
 function hostRunner(): RecordingRunner {
-  return new RecordingRunner()
-    .respond(['ip', '-j', '-d', 'link', 'show'], {
-      stdout: JSON.stringify([
-        { ifindex: 2, ifname: 'eth0', flags: ['UP', 'LOWER_UP'], operstate: 'UP', linkinfo: { info_kind: 'veth' } },
-        { ifindex: 3, ifname: 'vmnet1', flags: ['UP'], operstate: 'UNKNOWN', linkinfo: { info_kind: 'bridge' } },
-      ]),
-    })
-    .respond(['ip', '-j', '-4', 'addr', 'show'], {
-      stdout: JSON.stringify([
-        { ifname: 'eth0', addr_info: [{ family: 'inet', local: '10.0.0.5', prefixlen: 24 }] },
-        { ifname: 'vmnet1', addr_info: [{ family: 'inet', local: '192.168.56.1', prefixlen: 24 }] },
-      ]),
-    })
-    .respond(['ip', '-j', '-4', 'route'], { stdout: '[]' })
-    .respond(['nft', '-j', 'list', 'table'], { code: 1, stderr: 'No such file or directory' })
-    .respond(['nft', '-j', 'list', 'chains'], { stdout: '{"nftables":[]}' })
-    .respond(['nft', 'list', 'table'], { code: 1, stderr: 'No such file or directory' })
-    .respond(['ip', '-j', '-4', 'addr', 'show', 'dev'], { stdout: '[]' });
+  return (
+    new RecordingRunner()
+      // One `ip -j -d -batch -`: links with their addresses, routes, neighbours, IPv6 default routes.
+      .respond(IP_BATCH_ARGV, {
+        stdout: [
+          [
+            {
+              ifindex: 2,
+              ifname: 'eth0',
+              flags: ['UP', 'LOWER_UP'],
+              operstate: 'UP',
+              linkinfo: { info_kind: 'veth' },
+              addr_info: [{ family: 'inet', local: '10.0.0.5', prefixlen: 24 }],
+            },
+            {
+              ifindex: 3,
+              ifname: 'vmnet1',
+              flags: ['UP'],
+              operstate: 'UNKNOWN',
+              linkinfo: { info_kind: 'bridge' },
+              addr_info: [{ family: 'inet', local: '192.168.56.1', prefixlen: 24 }],
+            },
+          ],
+          [],
+          [],
+          [],
+        ]
+          .map((listing) => JSON.stringify(listing))
+          .join('\n'),
+      })
+      // `nft -j -i`: no table of the app's, no chains of anyone's.
+      .respond(FIREWALL_ARGV, { stdout: '{"nftables":[]}', stderr: 'Error: No such file or directory\n' })
+      .respond(['nft', 'list', 'table'], { code: 1, stderr: 'No such file or directory' })
+      .respond(['ip', '-j', '-4', 'addr', 'show', 'dev'], { stdout: '[]' })
+  );
 }
 
 it('a damaged stored config does not stop down from removing what the journal records, and only that', async () => {
