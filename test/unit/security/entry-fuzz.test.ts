@@ -104,7 +104,7 @@ describe('helper socket fuzz', () => {
     } finally {
       await helper.close();
     }
-  });
+  }, 120_000); // 2,000 frames: the bound only stops a hang on a loaded machine
 });
 
 function post(port: number, token: string, pathName: string, body: string): Promise<{ status: number; body: string }> {
@@ -169,5 +169,7 @@ describe('console API fuzz', () => {
       await server.close();
       door.events.close();
     }
-  });
+    // 300 requests, some of them 100 kB of brackets: seconds on a quiet machine, over 20 s on a
+    // loaded CI machine. The bound only stops a hang.
+  }, 120_000);
 });
