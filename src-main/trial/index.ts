@@ -189,7 +189,10 @@ export function confirmTrial(dirs: Dirs): boolean {
 async function rollBackNetworkManager(dirs: Dirs, record: TrialRecord, runner: CommandRunner): Promise<void> {
   if (!record.checkpoint) return;
   const rolledBack = await rollbackCheckpoint(runner, record.checkpoint);
-  logTrial(dirs, `trial ${record.id}: NetworkManager checkpoint ${rolledBack ? 'rolled back' : 'was already rolled back by NetworkManager'}`);
+  logTrial(
+    dirs,
+    `trial ${record.id}: NetworkManager checkpoint ${rolledBack ? 'rolled back' : 'was already rolled back by NetworkManager'}`,
+  );
 }
 
 /** Switches the adapter of an adapter trial back as it was: NetworkManager's profile, or the link and its routes. */

@@ -38,7 +38,11 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
     return r;
   };
   const trialRecord = () =>
-    JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.json'), 'utf8')) as { watchdogPid: number; deadline: number; checkpoint?: string };
+    JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.json'), 'utf8')) as {
+      watchdogPid: number;
+      deadline: number;
+      checkpoint?: string;
+    };
   const outcome = () => {
     try {
       return (JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.outcome.json'), 'utf8')) as { outcome: string }).outcome;
@@ -85,7 +89,9 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
     // The CLI has exited; the watchdog is the only process of ours left.
     process.kill(record.watchdogPid, 'SIGKILL');
     expect(await waitFor(connected, 40_000, 50), `NetworkManager did not bring eth0 back: ${device()}`).toBe(true);
-    console.log(`NetworkManager checkpoint rollback of an adapter trial: eth0 back with ${lease} ${since(record.deadline)} s after the deadline`);
+    console.log(
+      `NetworkManager checkpoint rollback of an adapter trial: eth0 back with ${lease} ${since(record.deadline)} s after the deadline`,
+    );
     expect(Date.now()).toBeGreaterThanOrEqual(record.deadline);
     expect(checkpoints()).toBe('ao 0');
     expect(lab.host.ping(LAN_ROUTER, 1)).toBe(true);
@@ -99,7 +105,9 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
     expect(await waitFor(connected, 30_000, 50), `eth0 is not back: ${device()}`).toBe(true);
     console.log(`adapter trial reverted by the watchdog: eth0 back with ${lease} ${since(record.deadline)} s after the deadline`);
     expect(checkpoints()).toBe('ao 0');
-    expect(fs.readFileSync(path.join(dirs.state, 'trial.log'), 'utf8')).toMatch(/NetworkManager checkpoint (rolled back|was already rolled back)/);
+    expect(fs.readFileSync(path.join(dirs.state, 'trial.log'), 'utf8')).toMatch(
+      /NetworkManager checkpoint (rolled back|was already rolled back)/,
+    );
     // Nothing saved by the switch-off is left to be put back later.
     expect(fs.existsSync(path.join(dirs.state, 'adapters', 'eth0.json'))).toBe(false);
     expect(vnet(lab.host, dirs, 'confirm').code).toBe(1);

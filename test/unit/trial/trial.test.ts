@@ -19,6 +19,7 @@ import {
 } from '../../../src-main/trial';
 import { readTrial, writeTrial, type TrialRecord } from '../../../src-main/trial/record';
 import { applyAsTrial } from '../../../src-main/trial/apply-trial';
+import { loadSnapshot, saveSnapshot } from '../../../src-main/adapters/switch';
 
 const previous: Config = { version: 1, networks: [{ name: 'vmnet1', type: 'bridged', bridge: { uplink: 'eth1' } }] };
 
@@ -143,10 +144,14 @@ describe('trials', () => {
       JSON.stringify({ version: 1, networks: { vmnet1: { type: 'bridged', data: { bridge: 'vmnet1', created: true } } } }),
     );
     const next: Config = { version: 1, networks: [...previous.networks, { name: 'vmnet0', type: 'bridged', bridge: { uplink: 'auto' } }] };
-    await startTrial(dirs, { kind: 'apply', seconds: 30, previousConfig: previous, nextConfig: next }, {
-      ...process.env,
-      VNET_CLI_PATH: '/bin/true',
-    });
+    await startTrial(
+      dirs,
+      { kind: 'apply', seconds: 30, previousConfig: previous, nextConfig: next },
+      {
+        ...process.env,
+        VNET_CLI_PATH: '/bin/true',
+      },
+    );
     try {
       expect(readTrial(dirs)).toMatchObject({ liveNetworks: ['vmnet1'], newNetworks: ['vmnet0'] });
       expect(hostBefore(readTrial(dirs)!)).toEqual(previous);
@@ -155,24 +160,24 @@ describe('trials', () => {
     }
   });
 
-  it('an adapter trial switches the adapter back on and puts its routes back', async () => {
-    writeTrial(
-      dirs,
-      record({
-        kind: 'adapter',
-        adapter: {
-          name: 'eth0',
-          adminUp: true,
-          targetUp: false,
-          ipv6Addresses: [],
-          routes: [{ dst: 'default', gateway: '192.0.2.1', family: 4, metric: 100 }],
-        },
-      }),
-    );
+  it('an adapter trial switches the adapter back on and puts its routes back, and touches neither networks nor stored config', async () => {
+    const adapter = {
+      name: 'eth0',
+      adminUp: true,
+      ipv6Addresses: [],
+      routes: [{ dst: 'default', gateway: '192.0.2.1', family: 4 as const, metric: 100 }],
+    };
+    writeTrial(dirs, record({ kind: 'adapter', adapter: { ...adapter, targetUp: false } }));
+    // What the switch-off saved for a later `vnet adapter up`; after the revert the host is as before, with nothing left to put back.
+    saveSnapshot(dirs, adapter);
+    const stored = path.join(dirs.config, 'networks.json');
+    fs.writeFileSync(stored, JSON.stringify(previous));
     const runner = new RecordingRunner().respond(['ip', '-j'], { stdout: '[]' });
     const { engine, calls } = fakeEngine();
     expect(await revertNow(dirs, engine, runner)).toBe(true);
     expect(calls).toEqual([]);
+    expect(JSON.parse(fs.readFileSync(stored, 'utf8'))).toEqual(previous);
+    expect(loadSnapshot(dirs, 'eth0')).toBeUndefined();
     expect(runner.lines().filter((l) => !l.startsWith('ip -j'))).toEqual([
       'ip link set dev eth0 up',
       'ip -4 route add default via 192.0.2.1 dev eth0 metric 100',
@@ -197,7 +202,9 @@ describe('trials', () => {
         .respond(['nmcli', '-t', '-f', 'DEVICE,STATE,CON-UUID'], { stdout: `${c.device}\n` });
       expect(await revertNow(dirs, fakeEngine().engine, runner)).toBe(true);
       const lines = runner.lines();
-      expect(lines[0]).toMatch(/^busctl \S+ call org.freedesktop.NetworkManager .* CheckpointRollback o \/org\/freedesktop\/NetworkManager\/Checkpoint\/3$/);
+      expect(lines[0]).toMatch(
+        /^busctl \S+ call org.freedesktop.NetworkManager .* CheckpointRollback o \/org\/freedesktop\/NetworkManager\/Checkpoint\/3$/,
+      );
       expect(lines.filter((l) => l.startsWith('ip ') || l.startsWith('nmcli connection up'))).toEqual(c.byHand);
       expect(lastTrialOutcome(dirs)!.outcome).toBe('reverted');
     }
@@ -206,7 +213,11 @@ describe('trials', () => {
   it('a failed apply abandons its trial (nothing to revert)', async () => {
     process.env.VNET_CLI_PATH = '/bin/true';
     try {
-      const result = await applyAsTrial(dirs, new RecordingRunner(), 30, previous, previous, async () => ({ ok: false, applied: [], error: 'boom' }));
+      const result = await applyAsTrial(dirs, new RecordingRunner(), 30, previous, previous, async () => ({
+        ok: false,
+        applied: [],
+        error: 'boom',
+      }));
       expect(result).toEqual({ ok: false, applied: [], error: 'boom' });
       expect(readTrial(dirs)).toBeUndefined();
       const ok = await applyAsTrial(dirs, new RecordingRunner(), 30, previous, previous, async () => ({ ok: true, applied: [] }));
