@@ -13,6 +13,7 @@ import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { JournalWriter } from './journal';
+import { IpBatch, IpLineError } from './ip-batch';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 import { hypervisorSteps } from './hypervisors/steps';
 
@@ -72,7 +73,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
           target: `${TABLE_FAMILY} ${TABLE_NAME}`,
           description: `Remove the firewall table ${TABLE_FAMILY} ${TABLE_NAME}`,
         },
-        run: (ctx) => loadRuleset(ctx, deleteTableText(), undefined),
+        run: (ctx) => loadRuleset(ctx, deleteTableText(), undefined, true),
       });
     }
   } else {
@@ -88,7 +89,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
           description: `${why[0]!.toUpperCase()}${why.slice(1)} the firewall table ${TABLE_FAMILY} ${TABLE_NAME} (NAT, isolation, port forwards for ${covered.map((n) => n.name).join(', ')})`,
           details: { ruleset: text },
         },
-        run: (ctx) => loadRuleset(ctx, text, digest(text)),
+        run: (ctx) => loadRuleset(ctx, text, digest(text), state.table.exists),
       });
     }
   }
@@ -124,9 +125,13 @@ async function currentTableText(runner: CommandRunner): Promise<string | undefin
   return result.code === 0 ? result.stdout : undefined;
 }
 
-/** Loads a ruleset in one transaction; the undo puts back the table exactly as it was listed before. */
-async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | undefined): Promise<void> {
-  const before = await currentTableText(ctx.runner);
+/**
+ * Loads a ruleset in one transaction; the undo puts back the table exactly as it was listed before.
+ * A table the inspection found missing is not listed again (one `nft` process less on a first
+ * load): the plan holds the apply lock, and its undo deletes the table, as it would after a listing found none.
+ */
+async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | undefined, existed: boolean): Promise<void> {
+  const before = existed ? await currentTableText(ctx.runner) : undefined;
   let previousRecord: Journal['table'];
   ctx.record((j) => {
     previousRecord = j.table;
@@ -289,9 +294,28 @@ export async function runSteps(
     writer.begin();
   };
   if (steps.length > 0) begin();
+  // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
+  const batch = new IpBatch(runner);
+  const inOrder: CommandRunner = {
+    run: async (argv, opts) => {
+      await batch.flush();
+      return runner.run(argv, opts);
+    },
+    signal: async (pid, sig) => {
+      await batch.flush();
+      return runner.signal(pid, sig);
+    },
+    writeSysctl: async (key, value, opts) => {
+      await batch.flush();
+      return runner.writeSysctl(key, value, opts);
+    },
+  };
   const ctx: ExecContext = {
-    runner,
+    runner: inOrder,
     dirs,
+    queueIp(args) {
+      batch.queue(args, current);
+    },
     record(change, opts) {
       begin();
       change(journal);
@@ -329,14 +353,21 @@ export async function runSteps(
     try {
       if (signal?.aborted) throw new Error('cancelled');
       await step.run(ctx);
-      // The last step's background work (servers still exiting) is part of it.
-      if (i === steps.length - 1) await ctx.settle!();
+      if (i === steps.length - 1) {
+        // The last step's queued ip changes and background work (servers still exiting) are part of it.
+        await batch.flush();
+        await ctx.settle!();
+      }
       applied.push(step.operation);
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
+      batch.discard();
+      // A queued ip change fails when its batch runs, during a later step: the failure is the queuing step's.
+      const failed = error instanceof IpLineError ? error.step : i;
+      const failedStep = steps[failed]!;
       const cause = error instanceof Error ? error.message : String(error);
-      onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'failed' });
-      onProgress?.({ step: i + 1, total, description: 'Rolling back', phase: 'rolling-back' });
+      onProgress?.({ step: failed + 1, total, description: failedStep.operation.description, phase: 'failed' });
+      onProgress?.({ step: failed + 1, total, description: 'Rolling back', phase: 'rolling-back' });
       // A server still exiting must be gone before an undo starts it again (its failure was the step's to report).
       await ctx.settle!().catch(() => undefined);
       const rollbackErrors: string[] = [];
@@ -351,12 +382,16 @@ export async function runSteps(
       prune();
       if (begun) writer.commit();
       removeEmptyDhcpDir(dirs, journal);
-      onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
+      onProgress?.({ step: failed + 1, total, description: 'Rolled back', phase: 'rolled-back' });
       const rolled =
         rollbackErrors.length === 0
           ? 'the changes made so far were rolled back'
           : `the rollback was incomplete, so the host may still hold part of this change (${rollbackErrors.join('; ')})`;
-      return { ok: false, applied: [], error: `step ${i + 1}/${total} "${step.operation.description}" failed: ${cause}; ${rolled}` };
+      return {
+        ok: false,
+        applied: [],
+        error: `step ${failed + 1}/${total} "${failedStep.operation.description}" failed: ${cause}; ${rolled}`,
+      };
     }
   }
   prune();

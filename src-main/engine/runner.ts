@@ -133,16 +133,36 @@ export class RecordingRunner implements CommandRunner {
 
   run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
     this.commands.push(opts.input === undefined ? { argv } : { argv, input: opts.input });
-    let result: CommandResult = { code: 0, stdout: '', stderr: '' };
-    for (const responder of this.responders) {
-      const r = responder(argv, opts.input);
-      if (r) {
-        result = r;
-        break;
-      }
-    }
+    const result = argv.join(' ') === 'ip -batch -' ? this.answerBatch(opts.input ?? '') : this.answer(argv, opts.input);
     if (result.code !== 0 && !opts.allowFailure) return Promise.reject(new CommandError(argv, result));
     return Promise.resolve(result);
+  }
+
+  private answer(argv: string[], input?: string): CommandResult {
+    for (const responder of this.responders) {
+      const r = responder(argv, input);
+      if (r) return r;
+    }
+    return { code: 0, stdout: '', stderr: '' };
+  }
+
+  /** As `ip -batch -` does: each line answered as `ip LINE`, stopping at the first failure, which it names. */
+  private answerBatch(input: string): CommandResult {
+    const lines = input.split('\n').filter((l) => l !== '');
+    for (const [i, line] of lines.entries()) {
+      const r = this.answer(['ip', ...line.split(' ')]);
+      if (r.code !== 0) return { ...r, stderr: `${r.stderr.trimEnd()}\nCommand failed -:${i + 1}\n` };
+    }
+    return { code: 0, stdout: '', stderr: '' };
+  }
+
+  /** The recorded commands with each `ip -batch -` spelled out as its lines, each as `ip LINE` (indented). */
+  expandedLines(): string[] {
+    return this.commands.flatMap((c) =>
+      c.argv.join(' ') === 'ip -batch -'
+        ? ['ip -batch -', ...(c.input ?? '').split('\n').filter((l) => l !== '').map((l) => `  ip ${l}`)]
+        : [c.argv.join(' ')],
+    );
   }
 
   // Recorded and answered like commands, so a responder can make them fail.

@@ -158,6 +158,12 @@ export interface ExecContext {
    * for all such work before its next rollback, before it ends, and whenever a step calls settle.
    */
   inBackground?(work: Promise<void>): void;
+  /**
+   * Queues `ip ARGS` (a change that needs no answer) to run with the ip commands queued right
+   * after it in one `ip -batch -` process, before the next command of any other kind and at the
+   * plan's end; a failure is reported as the queuing step's. Without it, run `ip ARGS` at once.
+   */
+  queueIp?(args: string[]): void;
   /** Waits for the work handed to inBackground so far. */
   settle?(): Promise<void>;
   /** Registers how to undo the step just carried out, for rollback. */

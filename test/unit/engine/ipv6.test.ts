@@ -42,22 +42,29 @@ describe('IPv6 apply', () => {
     const state = freshHost();
     const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(true);
-    const lines = runner.lines().filter((l) => !l.startsWith('dnsmasq') && !l.startsWith('nft'));
+    // The bridge exists before its sysctls are written: those writes end the batch holding its creation.
+    const lines = runner.expandedLines().filter((l) => !l.startsWith('nft'));
     expect(lines).toEqual([
-      'ip link add name vmnet1 type bridge',
-      'ip link set dev vmnet1 alias vnet-editor up',
+      'ip -batch -',
+      '  ip link add name vmnet1 type bridge',
+      '  ip link set dev vmnet1 alias vnet-editor up',
       'sysctl net/ipv6/conf/vmnet1/accept_ra=0',
       'sysctl net/ipv6/conf/vmnet1/autoconf=0',
-      'ip addr add 192.168.56.1/24 dev vmnet1',
-      'ip addr add fd15:4ba5:5a2b:1001::1/64 dev vmnet1 nodad',
-      'ip link add name vmnet8 type bridge',
-      'ip link set dev vmnet8 alias vnet-editor up',
+      'ip -batch -',
+      '  ip addr add 192.168.56.1/24 dev vmnet1',
+      '  ip addr add fd15:4ba5:5a2b:1001::1/64 dev vmnet1 nodad',
+      `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', 'vmnet1.conf')}`,
+      'ip -batch -',
+      '  ip link add name vmnet8 type bridge',
+      '  ip link set dev vmnet8 alias vnet-editor up',
       'sysctl net/ipv6/conf/vmnet8/accept_ra=0',
       'sysctl net/ipv6/conf/vmnet8/autoconf=0',
-      'ip addr add 192.168.133.1/24 dev vmnet8',
-      'ip addr add 192.168.133.2/24 dev vmnet8',
-      'ip addr add fd15:4ba5:5a2b:1008::1/64 dev vmnet8 nodad',
-      'ip addr add fd15:4ba5:5a2b:1008::2/64 dev vmnet8 nodad',
+      'ip -batch -',
+      '  ip addr add 192.168.133.1/24 dev vmnet8',
+      '  ip addr add 192.168.133.2/24 dev vmnet8',
+      '  ip addr add fd15:4ba5:5a2b:1008::1/64 dev vmnet8 nodad',
+      '  ip addr add fd15:4ba5:5a2b:1008::2/64 dev vmnet8 nodad',
+      `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', 'vmnet8.conf')}`,
       'sysctl net/ipv4/ip_forward=1',
       'sysctl net/ipv6/conf/default/accept_ra=2',
       'sysctl net/ipv6/conf/eth0/accept_ra=2',

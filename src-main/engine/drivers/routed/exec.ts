@@ -29,9 +29,16 @@ async function undoRun(ctx: ExecContext, argv: string[], alreadyUndone: RegExp):
 const NO_SUCH_LINK = /Cannot find device|does not exist/;
 const NO_SUCH_ADDRESS = /Cannot assign requested address|Address not found/;
 const ALREADY_THERE = /File exists/;
+const NO_ADDRESS_THERE = new RegExp(`${NO_SUCH_ADDRESS.source}|${NO_SUCH_LINK.source}`);
 
 function str(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+/** `ip ARGS`, a change whose output nobody reads: queued into the plan's next `ip -batch` when there is one. */
+async function ipChange(ctx: ExecContext, args: string[]): Promise<void> {
+  if (ctx.queueIp) ctx.queueIp(args);
+  else await ctx.runner.run(['ip', ...args]);
 }
 
 async function sleep(ms: number): Promise<void> {
@@ -131,9 +138,9 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
           recordOf(j, name).bridge = false;
         });
       });
-      await runner.run(['ip', 'link', 'add', 'name', name, 'type', 'bridge']);
+      await ipChange(ctx, ['link', 'add', 'name', name, 'type', 'bridge']);
       // The mark proves the bridge is the app's even if the journal is lost (see checkRouted).
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
+      await ipChange(ctx, ['link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
       return;
     }
     case 'adopt-bridge': {
@@ -156,10 +163,10 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       return;
     }
     case 'set-link-up': {
-      await runner.run(['ip', 'link', 'set', 'dev', name, 'up']);
       ctx.onUndo(async () => {
         await undoRun(ctx, ['ip', 'link', 'set', 'dev', name, 'down'], NO_SUCH_LINK);
       });
+      await ipChange(ctx, ['link', 'set', 'dev', name, 'up']);
       return;
     }
     case 'add-address': {
@@ -169,14 +176,15 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         r.addresses = [...new Set([...(r.addresses ?? []), address])];
       });
       ctx.onUndo(async () => {
-        await undoRun(ctx, ['ip', 'addr', 'del', address, 'dev', name], NO_SUCH_ADDRESS);
+        // No bridge, no address: a batch that failed before the bridge's line never added it either.
+        await undoRun(ctx, ['ip', 'addr', 'del', address, 'dev', name], NO_ADDRESS_THERE);
         ctx.record((j) => {
           const r = recordOf(j, name);
           r.addresses = (r.addresses ?? []).filter((a) => a !== address);
         });
       });
       // The app owns the prefix, so duplicate address detection would only delay the address.
-      await runner.run(['ip', 'addr', 'add', address, 'dev', name, ...(address.includes(':') ? ['nodad'] : [])]);
+      await ipChange(ctx, ['addr', 'add', address, 'dev', name, ...(address.includes(':') ? ['nodad'] : [])]);
       return;
     }
     case 'set-bridge-ipv6': {
