@@ -159,7 +159,7 @@ describe('concurrency and crashes', () => {
       // fault harness kills itself just before the first command matching each), so the
       // same step dies however slow the machine is. Every command is covered in reliability/crash.test.ts.
       const steps = [
-        { step: 'creating the first bridge', match: '^ip link add name vmnet1 type bridge' },
+        { step: 'creating the first bridge', match: '^ip -batch - \\(link add name vmnet1 type bridge;' },
         { step: 'starting the DHCP server of vmnet8', match: '^dnsmasq --conf-file=\\S*/vmnet8\\.conf' },
         { step: 'loading the ruleset', match: '^nft -f -' },
       ];

@@ -43,7 +43,9 @@ class FaultRunner implements CommandRunner {
       // A rule naming a chain that does not exist: nft refuses the whole file, in one transaction.
       input = `${input}add rule inet vnet_editor no_such_chain counter accept\n`;
     }
-    return this.change(argv, () => this.inner.run(argv, { ...opts, ...(input !== undefined ? { input } : {}) }));
+    // A batch is named with its lines, so a kill can be aimed at the batch that holds a given change.
+    const what = argv.join(' ') === 'ip -batch -' ? [...argv, `(${(input ?? '').trim().split('\n').join('; ')})`] : argv;
+    return this.change(what, () => this.inner.run(argv, { ...opts, ...(input !== undefined ? { input } : {}) }));
   }
 
   // A signal and a kernel setting change the host without a process: they count as commands too.
