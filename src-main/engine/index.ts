@@ -137,11 +137,15 @@ function planContext(dirs: Dirs, networks: Network[]): PlanContext {
 
 export async function getStatus(opts: EngineOptions): Promise<NetworkStatus[]> {
   // Status shows the running server of each network, never extra copies: the pid files are enough when they account for all.
-  const state = await inspectHost(runnerOf(opts), opts.dirs, { trustPidFiles: true });
-  const networks = knownNetworks(opts.dirs);
+  const inspecting = inspectHost(runnerOf(opts), opts.dirs, { trustPidFiles: true });
+  // Handled by the await below; this only keeps it from being reported as unhandled if reading the config throws first.
+  inspecting.catch(() => undefined);
+  // The stored config is read and validated while the inspection's commands run.
+  const stored = storedConfig(opts.dirs);
+  const networks = stored?.networks ?? [];
+  const state = await inspecting;
   const ctx = planContext(opts.dirs, networks);
   const out: NetworkStatus[] = [];
-  const stored = storedConfig(opts.dirs);
   for (const network of networks) {
     const driver = driverFor(network.type);
     if (driver) {
