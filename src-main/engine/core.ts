@@ -12,7 +12,7 @@ import { inspectTable } from './inspect';
 import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
-import { journalIsEmpty, journalFile, writeJournal } from './journal';
+import { JournalWriter } from './journal';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 import { hypervisorSteps } from './hypervisors/steps';
 
@@ -20,6 +20,8 @@ import { hypervisorSteps } from './hypervisors/steps';
 export interface Step {
   operation: PlanOperation;
   run(ctx: ExecContext): Promise<void>;
+  /** The network whose record the step may write, named in the journal before the plan starts (see runSteps). */
+  network?: { name: string; type: Network['type'] };
 }
 
 export interface CorePlan {
@@ -41,6 +43,7 @@ function driverSteps(type: Network['type'], ops: PlanOperation[]): Step[] {
   const driver = driverFor(type)!;
   return ops.map((operation) => ({
     operation,
+    ...(operation.network ? { network: { name: operation.network, type } } : {}),
     run: async (ctx) => {
       // Record the network (with its type) before its first change, so a crash leaves a trace.
       if (operation.network) {
@@ -272,16 +275,38 @@ export async function runSteps(
   assertClosedFolder(dirs.config, 'config');
   const undo: { fn: () => Promise<void>; step: number }[] = [];
   let current = 0;
+  // The journal is written durably twice per plan, not twice per record (journal.ts says why
+  // that keeps every crash guarantee): first the intent, every network the steps may record
+  // already named, so that even after a power cut the next apply or down looks at each of them
+  // (their DHCP files are the part a reboot keeps); then, after the last step, the outcome.
+  const background: Promise<void>[] = [];
+  const writer = new JournalWriter(dirs, journal);
+  let begun = false;
+  const begin = (): void => {
+    if (begun) return;
+    begun = true;
+    for (const { network } of steps) if (network) journal.networks[network.name] ??= { type: network.type, data: {} };
+    writer.begin();
+  };
+  if (steps.length > 0) begin();
   const ctx: ExecContext = {
     runner,
     dirs,
-    record(change) {
+    record(change, opts) {
+      begin();
       change(journal);
-      if (journalIsEmpty(journal)) fs.rmSync(journalFile(dirs), { force: true });
-      else writeJournal(dirs, journal);
+      writer.record(opts?.durable);
     },
     onUndo(fn) {
       undo.push({ fn, step: current });
+    },
+    inBackground(work) {
+      // Handled when awaited (settle); until then a failure must not count as an unhandled rejection.
+      work.catch(() => undefined);
+      background.push(work);
+    },
+    async settle() {
+      while (background.length > 0) await background.shift();
     },
     ...(signal ? { signal } : {}),
   };
@@ -304,12 +329,16 @@ export async function runSteps(
     try {
       if (signal?.aborted) throw new Error('cancelled');
       await step.run(ctx);
+      // The last step's background work (servers still exiting) is part of it.
+      if (i === steps.length - 1) await ctx.settle!();
       applied.push(step.operation);
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
       const cause = error instanceof Error ? error.message : String(error);
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'failed' });
       onProgress?.({ step: i + 1, total, description: 'Rolling back', phase: 'rolling-back' });
+      // A server still exiting must be gone before an undo starts it again (its failure was the step's to report).
+      await ctx.settle!().catch(() => undefined);
       const rollbackErrors: string[] = [];
       for (const { fn, step: owner } of undo.reverse()) {
         try {
@@ -320,6 +349,7 @@ export async function runSteps(
         }
       }
       prune();
+      if (begun) writer.commit();
       removeEmptyDhcpDir(dirs, journal);
       onProgress?.({ step: i + 1, total, description: 'Rolled back', phase: 'rolled-back' });
       const rolled =
@@ -330,6 +360,7 @@ export async function runSteps(
     }
   }
   prune();
+  if (begun) writer.commit();
   removeEmptyDhcpDir(dirs, journal);
   return { ok: true, applied };
 }

@@ -147,8 +147,19 @@ export interface Journal {
 export interface ExecContext {
   runner: CommandRunner;
   dirs: Dirs;
-  /** Changes the journal and writes it to disk atomically before returning. */
-  record(change: (journal: Journal) => void): void;
+  /**
+   * Changes the journal and writes it to disk atomically before returning (see journal.ts):
+   * a progress mark that outlives this process; `durable` also survives a power cut, for records
+   * of what a reboot keeps (NetworkManager's profiles).
+   */
+  record(change: (journal: Journal) => void, opts?: { durable?: boolean }): void;
+  /**
+   * Lets the step finish while `work` (waiting for a process to exit) goes on; the plan waits
+   * for all such work before its next rollback, before it ends, and whenever a step calls settle.
+   */
+  inBackground?(work: Promise<void>): void;
+  /** Waits for the work handed to inBackground so far. */
+  settle?(): Promise<void>;
   /** Registers how to undo the step just carried out, for rollback. */
   onUndo(undo: () => Promise<void>): void;
   signal?: AbortSignal;

@@ -5,19 +5,27 @@ import path from 'node:path';
 
 export interface AtomicWriteOptions {
   mode?: number;
+  /**
+   * false: skip both fsyncs. The rename is still atomic for every other process and survives
+   * this process dying (kill -9), since the page cache outlives it; only a power cut or a kernel
+   * crash can lose such a write. For files rebuilt from elsewhere (the engine's DHCP files, the
+   * journal's progress marks) that is enough, and saves two fsyncs per file.
+   */
+  durable?: boolean;
   /** Test hook: called after the temp file is durable and before the rename. */
   beforeRename?: (tempPath: string) => void;
 }
 
 export function writeFileAtomic(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): void {
   const dir = path.dirname(file);
+  const durable = options.durable !== false;
   fs.mkdirSync(dir, { recursive: true });
   const temp = path.join(dir, `.${path.basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number | undefined;
   try {
     fd = fs.openSync(temp, 'wx', options.mode ?? 0o644);
     fs.writeFileSync(fd, data);
-    fs.fsyncSync(fd);
+    if (durable) fs.fsyncSync(fd);
     fs.closeSync(fd);
     fd = undefined;
     options.beforeRename?.(temp);
@@ -27,7 +35,11 @@ export function writeFileAtomic(file: string, data: string | Uint8Array, options
     fs.rmSync(temp, { force: true });
     throw error;
   }
-  // Make the rename itself durable.
+  if (durable) syncFolder(dir);
+}
+
+/** Makes renames and removals in `dir` durable (fsync of the folder). */
+export function syncFolder(dir: string): void {
   try {
     const dirFd = fs.openSync(dir, 'r');
     try {

@@ -38,17 +38,34 @@ async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
 
+/** Waits until `pid` has exited, looking often at first (dnsmasq exits within a millisecond or two of SIGTERM); false at the deadline. */
+async function exited(pid: number, withinMs: number): Promise<boolean> {
+  const deadline = Date.now() + withinMs;
+  for (let pause = 1; processStartTicks(pid) !== undefined; pause = Math.min(pause * 2, 20)) {
+    if (Date.now() > deadline) return false;
+    await sleep(pause);
+  }
+  return true;
+}
+
+/**
+ * Sends SIGTERM to a dnsmasq of ours and returns the wait for it to be gone (SIGKILL if it
+ * lingers a second); undefined, without a signal, for a pid that is no longer dnsmasq.
+ */
+async function signalDnsmasq(ctx: ExecContext, pid: number): Promise<Promise<void> | undefined> {
+  const argv = processCmdline(pid);
+  if (!argv || !argv[0]?.endsWith('dnsmasq') || processStartTicks(pid) === undefined) return undefined;
+  await ctx.runner.signal(pid, 'SIGTERM');
+  return (async () => {
+    if (await exited(pid, 1000)) return;
+    await ctx.runner.signal(pid, 'SIGKILL');
+    await exited(pid, 1000);
+  })();
+}
+
 /** Stops a dnsmasq of ours: SIGTERM, then SIGKILL if it lingers. Skips a pid that is no longer dnsmasq. */
 export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> {
-  const argv = processCmdline(pid);
-  if (!argv || !argv[0]?.endsWith('dnsmasq') || processStartTicks(pid) === undefined) return;
-  await ctx.runner.signal(pid, 'SIGTERM');
-  for (let i = 0; i < 50; i++) {
-    if (processStartTicks(pid) === undefined) return;
-    await sleep(20);
-  }
-  await ctx.runner.signal(pid, 'SIGKILL');
-  for (let i = 0; i < 50 && processStartTicks(pid) !== undefined; i++) await sleep(20);
+  await await signalDnsmasq(ctx, pid);
 }
 
 /**
@@ -74,13 +91,19 @@ function readOr(file: string): string | undefined {
   }
 }
 
-/** Writes through a fresh temp file renamed over the target, so a link planted there is replaced, never followed. */
+/**
+ * Writes through a fresh temp file renamed over the target, so a link planted there is replaced, never followed.
+ * Not fsync'd: every apply compares these files with the config and rewrites them, so one a power cut lost or tore
+ * is only rewritten by the next apply (the rename still keeps dnsmasq from ever reading half a file).
+ */
 function writeOrRemove(file: string, text: string | undefined): void {
   if (text === undefined) fs.rmSync(file, { force: true });
-  else writeFileAtomic(file, text, { mode: 0o644 });
+  else writeFileAtomic(file, text, { mode: 0o644, durable: false });
 }
 
 async function startDnsmasq(ctx: ExecContext, files: DhcpFiles): Promise<void> {
+  // A server this plan stopped must be gone first: it holds the ports, and on exit it removes the pid file.
+  await ctx.settle?.();
   fs.rmSync(files.pid, { force: true });
   // dnsmasq daemonises itself; its parent exits only once the daemon is set up (or failed).
   await ctx.runner.run(['dnsmasq', `--conf-file=${files.conf}`]);
@@ -219,7 +242,15 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     case 'stop-dhcp': {
       const pids = Array.isArray(op.details?.pids) ? (op.details.pids as number[]) : [];
       const conf = readOr(files.conf);
-      for (const pid of pids) await stopDnsmasq(ctx, pid);
+      // Signalled now, waited for in the background: `down` stops every network's server at once.
+      const exits: Promise<void>[] = [];
+      for (const pid of pids) {
+        const exit = await signalDnsmasq(ctx, pid);
+        if (exit) exits.push(exit);
+      }
+      const gone = Promise.all(exits).then(() => undefined);
+      if (ctx.inBackground) ctx.inBackground(gone);
+      else await gone;
       ctx.onUndo(async () => {
         // Bring back the server this step stopped, when its config is still there.
         if (conf !== undefined && fs.existsSync(files.conf)) await startDnsmasq(ctx, files);

@@ -26,13 +26,17 @@ function journalData(ctx: ExecContext, network: string): BridgedData | undefined
   return data;
 }
 
+/** Durable: the profiles are files NetworkManager keeps across a reboot, so their record must survive one too. */
 function writeNm(ctx: ExecContext, network: string, change: (data: BridgedData) => void): void {
-  ctx.record((j) => {
-    const entry = (j.networks[network] ??= { type: 'bridged', data: {} });
-    const data = { bridge: network, ...(entry.data as Partial<BridgedData>) } as BridgedData;
-    change(data);
-    entry.data = data as unknown as Record<string, unknown>;
-  });
+  ctx.record(
+    (j) => {
+      const entry = (j.networks[network] ??= { type: 'bridged', data: {} });
+      const data = { bridge: network, ...(entry.data as Partial<BridgedData>) } as BridgedData;
+      change(data);
+      entry.data = data as unknown as Record<string, unknown>;
+    },
+    { durable: true },
+  );
 }
 
 const uuidOf = (output: string): string | undefined => /\(([0-9a-f-]{36})\)/.exec(output)?.[1];
@@ -157,7 +161,14 @@ async function bridgeThroughNm(op: PlanOperation, ctx: ExecContext): Promise<voi
   if (previous?.via === 'networkmanager') await removeProfiles(ctx, previous);
   const name = String(op.details?.uplinkProfileName ?? uplinkProfile);
   writeNm(ctx, bridge, (d) => {
-    Object.assign(d, { bridge, created: true, via: 'networkmanager', uplink, attached: false, nm: { uplinkProfile, uplinkProfileName: name } });
+    Object.assign(d, {
+      bridge,
+      created: true,
+      via: 'networkmanager',
+      uplink,
+      attached: false,
+      nm: { uplinkProfile, uplinkProfileName: name },
+    });
   });
   ctx.onUndo(async () => {
     const data = journalData(ctx, bridge);
