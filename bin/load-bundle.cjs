@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const vm = require('node:vm');
 const Module = require('node:module');
+const { isAscii } = require('node:buffer');
 
 /**
  * The cache is trusted like the bundle itself: it lives next to it, and is used only when no
@@ -52,6 +53,15 @@ function writeCache(file, key, script) {
   }
 }
 
+/**
+ * The bundle's text. The build writes it in ASCII, which reads as Latin-1 straight into a
+ * one-byte string: ~0.5 ms instead of ~4 ms of UTF-8 decoding into a two-byte string twice the size.
+ */
+function readSource(bundle) {
+  const bytes = fs.readFileSync(bundle);
+  return typeof isAscii === 'function' && isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
+}
+
 /** Runs `bundle` as the CommonJS module a plain require would make of it. */
 function loadBundle(bundle) {
   if (typeof Module.enableCompileCache === 'function') {
@@ -62,7 +72,7 @@ function loadBundle(bundle) {
   const cacheFile = `${bundle}.code-cache`;
   const key = cacheKey(bundleStat);
   const cachedData = readCache(cacheFile, key, bundleStat);
-  const script = new vm.Script(Module.wrap(fs.readFileSync(bundle, 'utf8')), {
+  const script = new vm.Script(Module.wrap(readSource(bundle)), {
     filename: bundle,
     ...(cachedData ? { cachedData } : {}),
     importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,

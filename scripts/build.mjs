@@ -2,7 +2,7 @@
 // Bundles every Node-side entry point with esbuild and the renderer with Vite.
 // `node scripts/build.mjs [cli|node|renderer]...` builds a part; no argument builds all.
 import { build } from 'esbuild';
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -36,6 +36,17 @@ for (const entry of entries) {
     logLevel: 'warning',
     legalComments: 'none',
   });
+  // ASCII throughout (esbuild leaves some comments and regular expressions as they are): bin/load-bundle.cjs then
+  // reads the bundle as Latin-1 into a one-byte string, without decoding UTF-8. A \uXXXX escape means the same
+  // character in a string, a regular expression or an identifier, and nothing in a comment.
+  const output = path.join(root, entry.out);
+  const text = readFileSync(output, 'utf8');
+  if (/[\u0080-\uffff]/.test(text)) {
+    writeFileSync(
+      output,
+      text.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`),
+    );
+  }
   // The code cache bin/load-bundle.cjs keeps next to a bundle was made from the old one (it would be refused anyway).
   rmSync(path.join(root, `${entry.out}.code-cache`), { force: true });
   rmSync(path.join(root, 'dist', '.compile-cache'), { recursive: true, force: true });

@@ -198,21 +198,21 @@ async function rollBackNetworkManager(dirs: Dirs, record: TrialRecord, runner: C
 /** Switches the adapter of an adapter trial back as it was: NetworkManager's profile, or the link and its routes. */
 async function revertAdapter(dirs: Dirs, record: TrialRecord, adapter: AdapterSnapshot, runner: CommandRunner): Promise<void> {
   const { name, adminUp, networkManagerProfile } = adapter;
-  // What `vnet adapter down` saved to put back later: the host is back as it was, so nothing is left to put back.
-  forgetSnapshot(dirs, name);
   if (networkManagerProfile) {
     await rollBackNetworkManager(dirs, record, runner);
     // The rollback brings the profile back (with its addresses and routes); activated by hand only when it did not.
     if (adminUp && !(await networkManagerHasItBack(runner, name, networkManagerProfile))) {
       await connectThroughNetworkManager(runner, networkManagerProfile);
     }
-    return;
+  } else {
+    await runner.run(['ip', 'link', 'set', 'dev', name, adminUp ? 'up' : 'down']);
+    if (adminUp) {
+      const problems = await restoreSnapshot(runner, adapter);
+      for (const p of problems) logTrial(dirs, `trial ${record.id}: ${p}`);
+    }
   }
-  await runner.run(['ip', 'link', 'set', 'dev', name, adminUp ? 'up' : 'down']);
-  if (adminUp) {
-    const problems = await restoreSnapshot(runner, adapter);
-    for (const p of problems) logTrial(dirs, `trial ${record.id}: ${p}`);
-  }
+  // What `vnet adapter down` saved to put back later: the host is back as it was, so nothing is left to put back.
+  forgetSnapshot(dirs, name);
 }
 
 async function revertRecord(dirs: Dirs, record: TrialRecord, engine: TrialEngine, runner: CommandRunner): Promise<void> {
