@@ -160,7 +160,13 @@ export class RecordingRunner implements CommandRunner {
   expandedLines(): string[] {
     return this.commands.flatMap((c) =>
       c.argv.join(' ') === 'ip -batch -'
-        ? ['ip -batch -', ...(c.input ?? '').split('\n').filter((l) => l !== '').map((l) => `  ip ${l}`)]
+        ? [
+            'ip -batch -',
+            ...(c.input ?? '')
+              .split('\n')
+              .filter((l) => l !== '')
+              .map((l) => `  ip ${l}`),
+          ]
         : [c.argv.join(' ')],
     );
   }
