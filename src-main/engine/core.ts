@@ -260,6 +260,17 @@ export function planDown(
   return steps;
 }
 
+/** A command started in the background by a step failed: the failure is that step's. */
+class BackgroundStepError extends Error {
+  constructor(
+    readonly step: number,
+    cause: unknown,
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+    this.name = 'BackgroundStepError';
+  }
+}
+
 export interface RunOutcome {
   ok: boolean;
   applied: PlanOperation[];
@@ -285,6 +296,14 @@ export async function runSteps(
   // already named, so that even after a power cut the next apply or down looks at each of them
   // (their DHCP files are the part a reboot keeps); then, after the last step, the outcome.
   const background: Promise<void>[] = [];
+  // Commands still finishing (DHCP servers starting), each with its step.
+  const starting: { done: Promise<unknown>; step: number }[] = [];
+  /** Waits for every command started so far, then throws the first failure by step order. */
+  const startsDone = async (): Promise<void> => {
+    const outcomes = await Promise.allSettled(starting.splice(0).map((s) => s.done));
+    const failed = outcomes.findIndex((o) => o.status === 'rejected');
+    if (failed >= 0) throw (outcomes[failed] as PromiseRejectedResult).reason;
+  };
   const writer = new JournalWriter(dirs, journal);
   let begun = false;
   const begin = (): void => {
@@ -332,6 +351,16 @@ export async function runSteps(
     async settle() {
       while (background.length > 0) await background.shift();
     },
+    async startInBackground(argv) {
+      await batch.flush();
+      const step = current;
+      const done = runner.run(argv).catch((error: unknown) => {
+        throw new BackgroundStepError(step, error);
+      });
+      // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
+      done.catch(() => undefined);
+      starting.push({ done, step });
+    },
     ...(signal ? { signal } : {}),
   };
   const applied: PlanOperation[] = [];
@@ -357,13 +386,17 @@ export async function runSteps(
         // The last step's queued ip changes and background work (servers still exiting) are part of it.
         await batch.flush();
         await ctx.settle!();
+        await startsDone();
       }
       applied.push(step.operation);
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
       batch.discard();
-      // A queued ip change fails when its batch runs, during a later step: the failure is the queuing step's.
-      const failed = error instanceof IpLineError ? error.step : i;
+      // Every server still starting has started or failed before the rollback looks (its undo stops one that started).
+      await startsDone().catch(() => undefined);
+      // A queued ip change fails when its batch runs, and a background start when it is waited for, during a
+      // later step: the failure is the step's that queued or started it.
+      const failed = error instanceof IpLineError || error instanceof BackgroundStepError ? error.step : i;
       const failedStep = steps[failed]!;
       const cause = error instanceof Error ? error.message : String(error);
       onProgress?.({ step: failed + 1, total, description: failedStep.operation.description, phase: 'failed' });

@@ -166,6 +166,12 @@ export interface ExecContext {
   queueIp?(args: string[]): void;
   /** Waits for the work handed to inBackground so far. */
   settle?(): Promise<void>;
+  /**
+   * Runs `argv` in its turn (after the queued ip changes) and lets the plan go on while it
+   * finishes: the plan waits for every such command at its end and before a rollback, and a
+   * failure is reported as this step's. Without it, run `argv` and wait for it.
+   */
+  startInBackground?(argv: string[]): Promise<void>;
   /** Registers how to undo the step just carried out, for rollback. */
   onUndo(undo: () => Promise<void>): void;
   signal?: AbortSignal;
