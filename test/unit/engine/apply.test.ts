@@ -91,6 +91,25 @@ describe('apply through the runner', () => {
     expect(fs.readdirSync(dirs.state)).toEqual([]);
   });
 
+  it('DHCP servers start together: a failed start is reported as its own step once all have been waited for', async () => {
+    const vmnet1Conf = `--conf-file=${path.join(dirs.state, 'dhcp', 'vmnet1.conf')}`;
+    const runner = new RecordingRunner().respond(['dnsmasq', vmnet1Conf], {
+      code: 2,
+      stderr: 'dnsmasq: failed to create listening socket for 192.168.56.1: Address already in use',
+    });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/^step 3\/9 "Start the DHCP server for vmnet1 .*" failed: `dnsmasq .*` failed: .*Address already in use/);
+    expect(outcome.error).toMatch(/the changes made so far were rolled back$/);
+    const lines = runner.lines();
+    // vmnet1's failure did not hold back the steps after it: vmnet8's server and the ruleset started, then all was undone.
+    expect(lines.filter((l) => l.startsWith('dnsmasq '))).toHaveLength(2);
+    expect(lines.filter((l) => l === 'nft -f -')).toHaveLength(2);
+    expect(lines.slice(-2)).toEqual(['ip addr del 192.168.56.1/24 dev vmnet1', 'ip link del dev vmnet1']);
+    expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
+  });
+
   it('iproute2 keywords as names: every link command names the bridge with `dev` (security item 3)', async () => {
     const runner = new RecordingRunner();
     const state = freshHost();
