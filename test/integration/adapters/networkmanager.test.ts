@@ -53,18 +53,6 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
   const adminUp = () => lab.host.ipJson<{ flags: string[] }[]>('link', 'show', 'dev', 'eth0')[0]!.flags.includes('UP');
   const device = () => /^eth0:(.*)$/m.exec(lab.nmcli('-t', '-f', 'DEVICE,STATE,CONNECTION', 'device', 'status'))?.[1];
   const defaultDev = () => /dev (\S+)/.exec(lab.host.ip('route', 'show', 'default'))?.[1];
-  const checkpoints = () =>
-    lab.host
-      .exec(
-        'busctl',
-        `--address=${lab.bus}`,
-        'get-property',
-        'org.freedesktop.NetworkManager',
-        '/org/freedesktop/NetworkManager',
-        'org.freedesktop.NetworkManager',
-        'Checkpoints',
-      )
-      .stdout.trim();
   /** eth0 as before every test: up, its profile active, its lease and the default route on it. */
   const connected = () =>
     adminUp() && device() === 'connected:Wired connection 1' && lab.ipv4('eth0').includes(lease) && defaultDev() === 'eth0';
@@ -77,7 +65,7 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
     ok('adapter', 'down', 'eth0', '--try', String(seconds));
     const record = trialRecord();
     expect(record.checkpoint).toMatch(/^\/org\/freedesktop\/NetworkManager\/Checkpoint\/\d+$/);
-    expect(checkpoints()).toBe(`ao 1 "${record.checkpoint}"`);
+    expect(lab.checkpoints()).toBe(`ao 1 "${record.checkpoint}"`);
     expect(off()).toBe(true);
     // Off in NetworkManager's own words too, so it does not bring the profile back by itself.
     expect(device()).toMatch(/^(disconnected|unavailable):$/);
@@ -93,7 +81,7 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
       `NetworkManager checkpoint rollback of an adapter trial: eth0 back with ${lease} ${since(record.deadline)} s after the deadline`,
     );
     expect(Date.now()).toBeGreaterThanOrEqual(record.deadline);
-    expect(checkpoints()).toBe('ao 0');
+    expect(lab.checkpoints()).toBe('ao 0');
     expect(lab.host.ping(LAN_ROUTER, 1)).toBe(true);
     // The record of the dead trial is cleared the documented way.
     ok('confirm');
@@ -104,7 +92,7 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
     expect(await waitFor(() => outcome() === 'reverted', 40_000, 50), `outcome: ${outcome()}`).toBe(true);
     expect(await waitFor(connected, 30_000, 50), `eth0 is not back: ${device()}`).toBe(true);
     console.log(`adapter trial reverted by the watchdog: eth0 back with ${lease} ${since(record.deadline)} s after the deadline`);
-    expect(checkpoints()).toBe('ao 0');
+    expect(lab.checkpoints()).toBe('ao 0');
     expect(fs.readFileSync(path.join(dirs.state, 'trial.log'), 'utf8')).toMatch(
       /NetworkManager checkpoint (rolled back|was already rolled back)/,
     );
@@ -116,7 +104,7 @@ describe('adapter trials through NetworkManager (real NetworkManager in namespac
   it('confirm keeps it off (no checkpoint remains); switching it on activates its profile again', async () => {
     const { deadline } = switchOffAsTrial(5);
     ok('confirm');
-    expect(checkpoints()).toBe('ao 0');
+    expect(lab.checkpoints()).toBe('ao 0');
     // Past the deadline (and NetworkManager's), eth0 stays off.
     expect(await waitFor(() => Date.now() > deadline + 2000, 30_000, 200)).toBe(true);
     expect(off()).toBe(true);

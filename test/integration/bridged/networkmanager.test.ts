@@ -161,19 +161,7 @@ describe('bridged networks through NetworkManager (real NetworkManager in namesp
     ok('apply', '--config', config, '--try', '6');
     const { deadline } = JSON.parse(fs.readFileSync(path.join(dirs.state, 'trial.json'), 'utf8')) as { deadline: number };
     ok('confirm');
-    const checkpoints = () =>
-      lab.host
-        .exec(
-          'busctl',
-          `--address=${lab.bus}`,
-          'get-property',
-          'org.freedesktop.NetworkManager',
-          '/org/freedesktop/NetworkManager',
-          'org.freedesktop.NetworkManager',
-          'Checkpoints',
-        )
-        .stdout.trim();
-    expect(checkpoints()).toBe('ao 0');
+    expect(lab.checkpoints()).toBe('ao 0');
     // Past the deadline (and NetworkManager's), the bridge stays.
     expect(await waitFor(() => Date.now() > deadline + 2000, 30_000, 200)).toBe(true);
     expect(master()).toBe('vmnet0');

@@ -23,6 +23,8 @@ export interface NmLab {
   ipv4(dev: string): string[];
   /** Profiles as `NAME:DEVICE`, sorted. */
   profiles(): string[];
+  /** NetworkManager's Checkpoints property as busctl prints it: `ao 0` when there are none. */
+  checkpoints(): string;
   /** Gives eth0 the profile "Wired connection 1" with SETTINGS (IPv6 off) and waits until eth0 has its address. */
   uplinkProfile(...settings: string[]): Promise<void>;
   destroy(): void;
@@ -168,6 +170,18 @@ export async function startNmLab(): Promise<NmLab> {
       nmcli,
       ipv4,
       profiles: () => nmcli('-t', '-f', 'NAME,DEVICE', 'connection', 'show').split('\n').filter(Boolean).sort(),
+      checkpoints: () =>
+        h
+          .exec(
+            'busctl',
+            `--address=${bus}`,
+            'get-property',
+            'org.freedesktop.NetworkManager',
+            '/org/freedesktop/NetworkManager',
+            'org.freedesktop.NetworkManager',
+            'Checkpoints',
+          )
+          .stdout.trim(),
       async uplinkProfile(...settings: string[]) {
         nmcli(
           'connection',

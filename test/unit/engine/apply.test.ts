@@ -1,27 +1,15 @@
 // Carrying out a plan through a recording runner: the exact argv sent to the host, the
 // journal written as steps run, and rollback of every step when one fails.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps, runSteps } from '../../../src-main/engine/core';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import { readJournal } from '../../../src-main/engine/journal';
-import type { Dirs } from '../../../src-main/paths';
-import { appliedHost, freshHost } from './host-state';
+import { appliedHost, freshHost, tempDirs } from './host-state';
 
-let dirs: Dirs;
-
-beforeEach(() => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-unit-'));
-  dirs = { config: path.join(root, 'config'), state: path.join(root, 'state') };
-  fs.mkdirSync(dirs.state, { recursive: true });
-});
-
-afterEach(() => {
-  fs.rmSync(path.dirname(dirs.state), { recursive: true, force: true });
-});
+const dirs = tempDirs();
 
 function config(): Config {
   return { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24'), natNetwork('vmnet8', '192.168.133.0/24')] };

@@ -1,6 +1,10 @@
 // Builds HostState values for planner tests: a fresh host, or the host exactly as a
 // successful apply of a config leaves it.
 import crypto from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import { hasSubnet, type Config } from '../../../src-shared/model';
 import { generateRuleset } from '../../../src-main/engine/nft';
 import { dhcpFiles, generateDnsmasqConf, generateHostsFile, generateNamesFile } from '../../../src-main/engine/dnsmasq';
@@ -10,6 +14,24 @@ import type { Dirs } from '../../../src-main/paths';
 
 export const DIRS: Dirs = { config: '/nonexistent/vnet-config', state: '/nonexistent/vnet-state' };
 export const FINGERPRINT = 'live-table-fingerprint';
+
+/**
+ * Real config and state folders under a fresh temp folder for each test, removed after it.
+ * The object stays the same; its paths change per test, so a file can hold it at the top.
+ */
+export function tempDirs(): Dirs {
+  const dirs: Dirs = { config: '', state: '' };
+  beforeEach(() => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-unit-'));
+    dirs.config = path.join(root, 'config');
+    dirs.state = path.join(root, 'state');
+    fs.mkdirSync(dirs.state, { recursive: true });
+  });
+  afterEach(() => {
+    fs.rmSync(path.dirname(dirs.state), { recursive: true, force: true });
+  });
+  return dirs;
+}
 
 function link(name: string, extra: Partial<LinkState> = {}): LinkState {
   return { name, ifindex: 2, adminUp: true, operState: 'UP', carrier: true, addresses: [], ...extra };

@@ -2,27 +2,15 @@
 // accept_ra=2 before forwarding (so the host keeps its RA-learned route), idempotence,
 // and removal restoring every sysctl it changed.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps, runSteps } from '../../../src-main/engine/core';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import { readJournal } from '../../../src-main/engine/journal';
-import type { Dirs } from '../../../src-main/paths';
-import { appliedHost, freshHost } from './host-state';
+import { appliedHost, freshHost, tempDirs } from './host-state';
 
-let dirs: Dirs;
-
-beforeEach(() => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-unit-'));
-  dirs = { config: path.join(root, 'config'), state: path.join(root, 'state') };
-  fs.mkdirSync(dirs.state, { recursive: true });
-});
-
-afterEach(() => {
-  fs.rmSync(path.dirname(dirs.state), { recursive: true, force: true });
-});
+const dirs = tempDirs();
 
 function config(): Config {
   const hostOnly = hostOnlyNetwork('vmnet1', '192.168.56.0/24');

@@ -2,28 +2,15 @@
 // plan's intent before its first step and its outcome after the last; the progress marks in
 // between are read only while they belong to the plan journal.json names, and never when torn.
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps, runSteps, type Step } from '../../../src-main/engine/core';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import { journalFile, journalProgressFile, JournalWriter, readJournal } from '../../../src-main/engine/journal';
 import { emptyJournal, type Journal } from '../../../src-main/engine/types';
-import type { Dirs } from '../../../src-main/paths';
-import { freshHost } from './host-state';
+import { freshHost, tempDirs } from './host-state';
 
-let dirs: Dirs;
-
-beforeEach(() => {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'vne-unit-'));
-  dirs = { config: path.join(root, 'config'), state: path.join(root, 'state') };
-  fs.mkdirSync(dirs.state, { recursive: true });
-});
-
-afterEach(() => {
-  fs.rmSync(path.dirname(dirs.state), { recursive: true, force: true });
-});
+const dirs = tempDirs();
 
 function config(): Config {
   return { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24'), natNetwork('vmnet8', '192.168.133.0/24')] };
