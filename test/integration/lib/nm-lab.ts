@@ -10,6 +10,14 @@ import path from 'node:path';
 import { must, Netns, waitFor } from '../bridged/netns';
 
 export const LAN_ROUTER = '198.51.100.1';
+/** The LAN's DHCP pool, first and last host number (198.51.100.100–198.51.100.150, both given out). */
+export const LAN_POOL = { first: 100, last: 150 } as const;
+
+/** Whether ADDRESS is one the LAN's DHCP server hands out. */
+export function inLanPool(address: string): boolean {
+  const m = /^198\.51\.100\.(\d+)$/.exec(address);
+  return m !== null && Number(m[1]) >= LAN_POOL.first && Number(m[1]) <= LAN_POOL.last;
+}
 
 export interface NmLab {
   lan: Netns;
@@ -111,7 +119,7 @@ export async function startNmLab(): Promise<NmLab> {
       '--port=0',
       '--no-ping',
       '--dhcp-authoritative',
-      '--dhcp-range=198.51.100.100,198.51.100.150,255.255.255.0,600',
+      `--dhcp-range=198.51.100.${LAN_POOL.first},198.51.100.${LAN_POOL.last},255.255.255.0,600`,
       `--dhcp-option=option:router,${LAN_ROUTER}`,
       `--dhcp-leasefile=${path.join(dir, 'lan.leases')}`,
     );
