@@ -2,8 +2,10 @@
 // `POST /api/<channel>` and one server-sent-events stream at `/api/events`. It uses
 // only fetch and EventSource, passed in, so it runs in any browser and in tests.
 import type { VnetApi } from './api';
-import { CHANNELS, EVENT_NAMES, type ApiError, type Channel, type Envelope, type EventName } from './contract';
-import { isReplayableState } from './names';
+// The names come from names.ts, not the contract: the contract's schemas (zod) stay out of
+// the web editor's first screen.
+import type { ApiError, Channel, Envelope, EventName } from './contract';
+import { CHANNEL_NAMES as CHANNELS, EVENT_NAME_LIST as EVENT_NAMES, isReplayableState } from './names';
 
 /** The parts of fetch's Response this client uses. */
 interface FetchResponseLike {
