@@ -3,7 +3,10 @@
 // only fetch and EventSource, passed in, so it runs in any browser and in tests.
 import type { VnetApi } from './api';
 import { CHANNELS, EVENT_NAMES, type ApiError, type Channel, type Envelope, type EventName } from './contract';
-import { isReplayableState } from './names';
+import { isReplayableState, READ_ONLY_CHANNELS } from './names';
+
+/** How long a dropped read waits before it is asked again: the browser's network change settles first. */
+const RETRY_AFTER_MS = 250;
 
 /** The parts of fetch's Response this client uses. */
 interface FetchResponseLike {
@@ -47,15 +50,24 @@ export function createHttpClient(options: HttpClientOptions): VnetApi {
   const latest = new Map<EventName, unknown>();
   let source: EventSourceLike | undefined;
 
+  const send = (channel: Channel, request: unknown) =>
+    options.fetch(`${base}/api/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request ?? {}),
+      credentials: 'same-origin',
+    });
+
   const call = async (channel: Channel, request: unknown): Promise<unknown> => {
     let response: FetchResponseLike;
     try {
-      response = await options.fetch(`${base}/api/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request ?? {}),
-        credentials: 'same-origin',
-      });
+      try {
+        response = await send(channel, request);
+      } catch (error) {
+        if (!READ_ONLY_CHANNELS.has(channel)) throw error;
+        await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+        response = await send(channel, request);
+      }
     } catch (error) {
       throw new VnetApiError({ code: 'unavailable', message: `the web console cannot be reached (${(error as Error).message})` });
     }
