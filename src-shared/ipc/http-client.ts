@@ -29,6 +29,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   fetch: FetchLike;
   EventSource?: EventSourceConstructor;
+  /** Waits before a dropped read is asked again (the browser's setTimeout); at once without it. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /** An Error carrying the API's failure code and, for invalid requests, each error's path. */
@@ -65,7 +67,7 @@ export function createHttpClient(options: HttpClientOptions): VnetApi {
         response = await send(channel, request);
       } catch (error) {
         if (!READ_ONLY_CHANNELS.has(channel)) throw error;
-        await new Promise((resolve) => setTimeout(resolve, RETRY_AFTER_MS));
+        await options.wait?.(RETRY_AFTER_MS);
         response = await send(channel, request);
       }
     } catch (error) {

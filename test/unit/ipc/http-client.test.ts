@@ -76,8 +76,12 @@ describe('createHttpClient', () => {
   it('asks a read once more when the browser drops it, and never repeats a change', async () => {
     // Chromium drops requests in flight with ERR_NETWORK_CHANGED when the host's addresses change.
     const calls: string[] = [];
+    const waits: number[] = [];
     const flaky = createHttpClient({
       baseUrl: '',
+      wait: async (ms) => {
+        waits.push(ms);
+      },
       fetch: async (url) => {
         // The first request to each channel is dropped.
         const dropped = !calls.includes(url);
@@ -90,6 +94,7 @@ describe('createHttpClient', () => {
     await expect(flaky.apply({ config: { version: 1, networks: [] } })).rejects.toMatchObject({ code: 'unavailable' });
     await expect(flaky.setAdapter({ name: 'vmnet1', up: false })).rejects.toMatchObject({ code: 'unavailable' });
     expect(calls).toEqual(['/api/status', '/api/status', '/api/apply', '/api/setAdapter']);
+    expect(waits).toEqual([250]);
   });
 
   it('delivers server-sent events to the listeners of that event only, and closes the stream when none are left', () => {
