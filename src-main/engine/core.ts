@@ -185,12 +185,21 @@ async function setForwarding(ctx: ExecContext, value: string, rememberPrevious: 
   }
 }
 
-/** Marks the plan's bridge deletions to run as one group delete, when the host allows it (see link-group.ts). */
-function deleteBridgesTogether(steps: Step[], state: HostState): Step[] {
-  const deletions = steps.filter((s) => s.operation.op === 'delete-bridge' && s.operation.network);
+/**
+ * Marks the plan's bridge deletions to run as one group delete, when the host allows it (see
+ * link-group.ts), and moves them first: the deletion starts once the last bridge is handed over,
+ * and the other removal steps (stopping the DHCP servers, their files) run while the kernel
+ * deletes. Only a step that needs its bridge still there (resolved's link settings) goes before.
+ * A DHCP server still running on a bridge that goes is harmless (it binds dynamically), and so is
+ * one a rollback starts again before its bridge is back.
+ */
+function deleteBridgesTogether(removals: Step[], state: HostState): Step[] {
+  const deletions = removals.filter((s) => s.operation.op === 'delete-bridge' && s.operation.network);
   const names = deletions.map((s) => s.operation.network!);
-  if (canDeleteTogether(names, state.links)) deletions.forEach((step, i) => (step.deletesLinkTogether = names[i]));
-  return steps;
+  if (!canDeleteTogether(names, state.links)) return removals;
+  deletions.forEach((step, i) => (step.deletesLinkTogether = names[i]));
+  const before = removals.filter((s) => s.operation.op === 'unregister-names');
+  return [...before, ...deletions, ...removals.filter((s) => !before.includes(s) && !deletions.includes(s))];
 }
 
 /** (desired config, actual host) → ordered steps. Pure apart from the steps' run closures. */
@@ -202,6 +211,7 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
   const wanted = new Map(config.networks.map((n) => [n.name, n]));
 
   // First remove what the journal says we created for networks no longer wanted (or changing driver).
+  const removals: Step[] = [];
   for (const [name, recorded] of Object.entries(state.journal.networks)) {
     const desired = wanted.get(name);
     // Host-only ⇄ NAT is a change within one driver (same executor), not a removal.
@@ -211,9 +221,9 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
       warnings.push(`network ${name} was created as ${recorded.type}, which this version cannot remove; it was left as it is`);
       continue;
     }
-    steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
+    removals.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
   }
-  deleteBridgesTogether(steps, state);
+  steps.push(...deleteBridgesTogether(removals, state));
   config.networks.forEach((network, index) => {
     const driver = driverFor(network.type);
     if (!driver) {
@@ -258,18 +268,19 @@ export function planDown(
   recordedFor: (name: string) => JournalNetwork | undefined,
 ): Step[] {
   const ctx: PlanContext = { dirs, config: { version: 1, networks: remaining } };
-  const steps: Step[] = [];
+  const removals: Step[] = [];
   for (const name of names) {
     const recorded = recordedFor(name);
     if (!recorded) continue;
     const driver = driverFor(recorded.type);
     if (!driver) continue;
-    steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
+    removals.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
   }
+  const steps = deleteBridgesTogether(removals, state);
   steps.push(...sharedSteps(remaining, state));
   // Each network taken down leaves libvirt too; the bridge helper keeps allowing only what stays.
   steps.push(...hypervisorSteps(state, [], (name) => names.includes(name), remaining, dirs.qemu).steps);
-  return deleteBridgesTogether(steps, state);
+  return steps;
 }
 
 /** A command started in the background by a step failed: the failure is that step's. */
@@ -329,9 +340,20 @@ export async function runSteps(
   const batch = new IpBatch(runner);
   // Bridges deleted together (link-group.ts) go once the last is handed over, and the steps after
   // them go on meanwhile (the kernel's part is waiting, not work): every later `ip` command waits.
+  // Their records (each bridge gone, each network forgotten) come at one moment: one journal write.
+  let oneWrite = false;
   const together = new GroupDeletion(
     runner,
     steps.flatMap((s) => (s.deletesLinkTogether ? [s.deletesLinkTogether] : [])),
+    (records) => {
+      oneWrite = true;
+      try {
+        records();
+      } finally {
+        oneWrite = false;
+      }
+      writer.record();
+    },
   );
   /** Starts the deletion of what was handed over (tracked like a server starting) and waits for it. */
   const linksGone = async (): Promise<void> => {
@@ -382,7 +404,7 @@ export async function runSteps(
     record(change, opts) {
       begin();
       change(journal);
-      writer.record(opts?.durable);
+      if (!oneWrite || opts?.durable) writer.record(opts?.durable);
     },
     onUndo(fn) {
       undo.push({ fn, step: current });

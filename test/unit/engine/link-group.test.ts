@@ -87,6 +87,31 @@ describe('bridges deleted together', () => {
     expect(state.journal.networks).toEqual({});
   });
 
+  it('the bridges go first, so the kernel deletes them while the other steps run', () => {
+    const state = runningHost();
+    state.resolved = { running: true, links: new Map() };
+    state.journal.networks.vmnet8!.data.names = true;
+    const steps = planDown(['vmnet1', 'vmnet8'], [], state, dirs, (name) => state.journal.networks[name]);
+    expect(steps.map((s) => `${s.operation.op} ${s.operation.network ?? ''}`.trim())).toEqual([
+      // resolved's settings are taken off the bridge while it is still there.
+      'unregister-names vmnet8',
+      'delete-bridge vmnet1',
+      'delete-bridge vmnet8',
+      'stop-dhcp vmnet1',
+      'remove-dhcp-files vmnet1',
+      'forget-network vmnet1',
+      'stop-dhcp vmnet8',
+      'remove-dhcp-files vmnet8',
+      'forget-network vmnet8',
+      'delete-ruleset',
+      'restore-forwarding',
+    ]);
+    // One by one, each network's steps stay in their order.
+    state.links.get('eth0')!.group = GROUP;
+    const oneByOne = planDown(['vmnet1', 'vmnet8'], [], state, dirs, (name) => state.journal.networks[name]);
+    expect(oneByOne.map((s) => s.operation.op).slice(0, 4)).toEqual(['stop-dhcp', 'remove-dhcp-files', 'delete-bridge', 'forget-network']);
+  });
+
   it('deletes one by one when another link is in the group', async () => {
     const state = runningHost();
     state.links.get('eth0')!.group = GROUP;
