@@ -315,17 +315,34 @@ export async function runSteps(
   if (steps.length > 0) begin();
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
   const batch = new IpBatch(runner);
+  /** Starts `argv` in the background as step `step`'s command (see startsDone). */
+  const launch = (argv: string[], step: number): void => {
+    const done = runner.run(argv).catch((error: unknown) => {
+      throw new BackgroundStepError(step, error);
+    });
+    // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
+    done.catch(() => undefined);
+    starting.push({ done, step });
+  };
+  // Servers waiting for the batch that creates their bridges. They start once it has run, not when their
+  // step ends the batch: the next network's bridge then joins the same batch, so ten networks are one
+  // `ip -batch` instead of ten, and a batch that fails starts none of them (they never ran, nothing to undo).
+  const waiting: { argv: string[]; step: number }[] = [];
+  const flush = async (): Promise<void> => {
+    await batch.flush();
+    for (const { argv, step } of waiting.splice(0)) launch(argv, step);
+  };
   const inOrder: CommandRunner = {
     run: async (argv, opts) => {
-      await batch.flush();
+      await flush();
       return runner.run(argv, opts);
     },
     signal: async (pid, sig) => {
-      await batch.flush();
+      await flush();
       return runner.signal(pid, sig);
     },
     writeSysctl: async (key, value, opts) => {
-      await batch.flush();
+      await flush();
       return runner.writeSysctl(key, value, opts);
     },
   };
@@ -351,15 +368,10 @@ export async function runSteps(
     async settle() {
       while (background.length > 0) await background.shift();
     },
-    async startInBackground(argv) {
-      await batch.flush();
-      const step = current;
-      const done = runner.run(argv).catch((error: unknown) => {
-        throw new BackgroundStepError(step, error);
-      });
-      // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
-      done.catch(() => undefined);
-      starting.push({ done, step });
+    startInBackground(argv) {
+      if (batch.pending) waiting.push({ argv, step: current });
+      else launch(argv, current);
+      return Promise.resolve();
     },
     ...(signal ? { signal } : {}),
   };
@@ -383,8 +395,8 @@ export async function runSteps(
       if (signal?.aborted) throw new Error('cancelled');
       await step.run(ctx);
       if (i === steps.length - 1) {
-        // The last step's queued ip changes and background work (servers still exiting) are part of it.
-        await batch.flush();
+        // The last step's queued ip changes, the servers waiting for them and background work (servers still exiting) are part of it.
+        await flush();
         await ctx.settle!();
         await startsDone();
       }
@@ -392,6 +404,7 @@ export async function runSteps(
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
       batch.discard();
+      waiting.length = 0;
       // Every server still starting has started or failed before the rollback looks (its undo stops one that started).
       await startsDone().catch(() => undefined);
       // A queued ip change fails when its batch runs, and a background start when it is waited for, during a
