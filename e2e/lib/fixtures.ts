@@ -2,7 +2,7 @@
 // browser), torn down afterwards whatever happened. The `frontDoor` option picks the
 // web console in Chromium or the Electron app; the Electron project is skipped, with
 // the reason, where no Electron binary is installed.
-import { test as base, expect } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 import { electronBinary } from './electron';
 import { Lab, type FrontDoor } from './lab';
 import { EditorPage } from '../pages/editor';
@@ -14,7 +14,8 @@ export interface Options {
 interface Fixtures {
   lab: Lab;
   /** Opens the editor on the lab's host (after the test has set up the host). */
-  openEditor: () => Promise<EditorPage>;
+  /** `beforeLoad`: see Lab.openPage. */
+  openEditor: (beforeLoad?: (page: Page) => Promise<void>) => Promise<EditorPage>;
 }
 
 export const test = base.extend<Fixtures & Options>({
@@ -36,8 +37,8 @@ export const test = base.extend<Fixtures & Options>({
 
   openEditor: async ({ lab }, use, testInfo) => {
     const opened: EditorPage[] = [];
-    await use(async () => {
-      const page = await lab.openPage();
+    await use(async (beforeLoad) => {
+      const page = await lab.openPage(beforeLoad);
       const editor = new EditorPage(page, lab.frontDoor, lab.electron);
       opened.push(editor);
       await editor.waitUntilLoaded();

@@ -221,13 +221,15 @@ export class Lab {
    * Opens the editor: Chromium on `vnet serve`'s URL, or the Electron app, both inside
    * the host namespace, at the 1024×700 size the layout must hold.
    */
-  async openPage(): Promise<Page> {
+  /** `beforeLoad`: runs on the browser's page before it navigates (to hold back a request, say); web only. */
+  async openPage(beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
     if (this.frontDoor === 'electron') return this.openElectron();
     const url = await this.startConsole();
     const chromiumPath = this.launchOptions.executablePath ?? '/usr/bin/chromium';
     this.browser = await chromium.launch({ ...this.launchOptions, executablePath: this.wrapper('chromium', [chromiumPath]) });
     this.context = await this.browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme: 'light', acceptDownloads: true });
     const page = await this.context.newPage();
+    await beforeLoad?.(page);
     await page.goto(url);
     return page;
   }

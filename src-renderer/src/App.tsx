@@ -1,28 +1,19 @@
 // The editor's window: VMware's network editor as the first tab, and the views
 // that go past it (leases, adapters, services, topology).
-import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import AppBar from '@mui/material/AppBar';
-import Box from '@mui/material/Box';
-import CssBaseline from '@mui/material/CssBaseline';
-import Tab from '@mui/material/Tab';
-import Tabs from '@mui/material/Tabs';
-import Toolbar from '@mui/material/Toolbar';
-import Typography from '@mui/material/Typography';
-import useMediaQuery from '@mui/material/useMediaQuery';
-import { ThemeProvider } from '@mui/material/styles';
+import { useCallback, useEffect, useReducer, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { VnetApi } from '../../src-shared/ipc/api';
 import type { LoadedConfig } from '../../src-shared/api/types';
 import { HostProvider, useHost, useLive } from './host/context';
 import { hostFromVnet } from './host/vnet-host';
 import type { FirstConfig, Settled } from './host/firstConfig';
 import { HostErrorAlert } from './components/HostErrorAlert';
-import { lazyPart, preloadParts } from './components/lazyPart';
+import { lazyPart, preloadParts, whenIdle } from './components/lazyPart';
 import { EditorView } from './editor/EditorView';
 import { editorReducer, initialEditor, isDirty, type EditorState } from './state/editor';
-import { makeTheme } from './theme';
+import './plain/plain.css';
 
 // The other tabs' views load on demand (see lazyPart).
-const loading = <Typography sx={{ p: 2 }}>Loading…</Typography>;
+const loading = <p className="p-loading">Loading…</p>;
 const AdaptersView = lazyPart(() => import('./views/AdaptersView').then((m) => m.AdaptersView), loading);
 const LeasesView = lazyPart(() => import('./views/LeasesView').then((m) => m.LeasesView), loading);
 const ServicesView = lazyPart(() => import('./views/ServicesView').then((m) => m.ServicesView), loading);
@@ -30,6 +21,41 @@ const TopologyView = lazyPart(() => import('./views/TopologyView').then((m) => m
 
 const TABS = ['Networks', 'Leases', 'Adapters', 'Services', 'Topology'] as const;
 type TabName = (typeof TABS)[number];
+
+/**
+ * The view tabs (WAI-ARIA tabs, as MUI's Tabs were): a click or Enter/Space selects,
+ * the arrow keys, Home and End move between them. Too narrow a window scrolls them.
+ */
+function ViewTabs({ tab, onTab, dirty }: { tab: TabName; onTab: (tab: TabName) => void; dirty: boolean }) {
+  const list = useRef<HTMLDivElement>(null);
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    const tabs = [...(list.current?.querySelectorAll<HTMLButtonElement>('[role="tab"]') ?? [])];
+    const at = tabs.indexOf(document.activeElement as HTMLButtonElement);
+    const to = { ArrowRight: at + 1, ArrowLeft: at - 1, Home: 0, End: tabs.length - 1 }[event.key];
+    if (at < 0 || to === undefined) return;
+    event.preventDefault();
+    tabs[(to + tabs.length) % tabs.length]?.focus();
+  };
+  return (
+    <div className="p-tabs" role="tablist" aria-label="Views" ref={list} onKeyDown={onKeyDown}>
+      {TABS.map((name) => (
+        <button
+          key={name}
+          type="button"
+          role="tab"
+          className="p-tab"
+          id={`tab-${name}`}
+          aria-controls={`panel-${name}`}
+          aria-selected={name === tab}
+          tabIndex={name === tab ? 0 : -1}
+          onClick={() => onTab(name)}
+        >
+          {name === 'Networks' && dirty ? 'Networks •' : name}
+        </button>
+      ))}
+    </div>
+  );
+}
 
 /** The editor's state from an answer that came before the first render. */
 function firstState(settled: Settled | undefined): EditorState {
@@ -69,13 +95,7 @@ function Editor({ first }: { first: FirstConfig | undefined }) {
   // Once the networks are on screen, the dialogs' and other views' code loads while the user reads.
   const shown = state.draft !== undefined;
   useEffect(() => {
-    if (!shown) return;
-    const idle = window.requestIdleCallback?.(() => void preloadParts(), { timeout: 1000 });
-    const timer = idle === undefined ? setTimeout(() => void preloadParts(), 200) : undefined;
-    return () => {
-      if (idle !== undefined) window.cancelIdleCallback(idle);
-      if (timer !== undefined) clearTimeout(timer);
-    };
+    if (shown) return whenIdle(() => void preloadParts());
   }, [shown]);
 
   const dirty = isDirty(state);
@@ -84,25 +104,11 @@ function Editor({ first }: { first: FirstConfig | undefined }) {
   }, [dirty]);
 
   return (
-    <Box sx={{ height: '100vh', display: 'flex', flexDirection: 'column', minWidth: 0 }}>
-      <AppBar position="static" color="default" elevation={0} sx={{ borderBottom: 1, borderColor: 'divider' }}>
-        <Toolbar variant="dense" sx={{ gap: 2 }}>
-          <Typography variant="subtitle1" component="h1" sx={{ fontWeight: 600, whiteSpace: 'nowrap' }}>
-            Virtual Network Editor
-          </Typography>
-          <Tabs value={tab} onChange={(_, value: TabName) => setTab(value)} aria-label="Views" variant="scrollable">
-            {TABS.map((name) => (
-              <Tab
-                key={name}
-                value={name}
-                label={name === 'Networks' && dirty ? 'Networks •' : name}
-                id={`tab-${name}`}
-                aria-controls={`panel-${name}`}
-              />
-            ))}
-          </Tabs>
-        </Toolbar>
-      </AppBar>
+    <div className="p-window">
+      <header className="p-app-bar">
+        <h1 className="p-title">Virtual Network Editor</h1>
+        <ViewTabs tab={tab} onTab={setTab} dirty={dirty} />
+      </header>
       {loadError !== undefined && <HostErrorAlert title="Cannot read the network settings" error={loadError} />}
       {warnings.map((w) => (
         <HostErrorAlert
@@ -112,34 +118,23 @@ function Editor({ first }: { first: FirstConfig | undefined }) {
           onClose={() => setWarnings((all) => all.filter((x) => x !== w))}
         />
       ))}
-      <Box
-        component="main"
-        role="tabpanel"
-        id={`panel-${tab}`}
-        aria-labelledby={`tab-${tab}`}
-        sx={{ flex: 1, minHeight: 0, overflow: 'hidden' }}
-      >
+      <main className="p-main" role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`}>
         {tab === 'Networks' && <EditorView state={state} dispatch={dispatch} adapters={adapters.value ?? []} reload={load} />}
         {tab === 'Leases' && <LeasesView state={state} dispatch={dispatch} />}
         {tab === 'Adapters' && <AdaptersView adapters={adapters} />}
         {tab === 'Services' && <ServicesView />}
         {tab === 'Topology' && <TopologyView config={state.saved} adapters={adapters} />}
-      </Box>
-    </Box>
+      </main>
+    </div>
   );
 }
 
 /** `first`: the settings asked for before the first render (main.tsx); without it the editor asks on its own. */
 export function App({ api, first }: { api: VnetApi; first?: FirstConfig }) {
   const host = useMemo(() => hostFromVnet(api), [api]);
-  const dark = useMediaQuery('(prefers-color-scheme: dark)');
-  const theme = useMemo(() => makeTheme(dark ? 'dark' : 'light'), [dark]);
   return (
-    <ThemeProvider theme={theme}>
-      <CssBaseline />
-      <HostProvider value={host}>
-        <Editor first={first} />
-      </HostProvider>
-    </ThemeProvider>
+    <HostProvider value={host}>
+      <Editor first={first} />
+    </HostProvider>
   );
 }

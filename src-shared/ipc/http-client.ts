@@ -2,8 +2,13 @@
 // `POST /api/<channel>` and one server-sent-events stream at `/api/events`. It uses
 // only fetch and EventSource, passed in, so it runs in any browser and in tests.
 import type { VnetApi } from './api';
-import { CHANNELS, EVENT_NAMES, type ApiError, type Channel, type Envelope, type EventName } from './contract';
-import { isReplayableState } from './names';
+// The names come from names.ts, not the contract: the contract's schemas (zod) stay out of
+// the web editor's first screen.
+import type { ApiError, Channel, Envelope, EventName } from './contract';
+import { CHANNEL_NAMES as CHANNELS, EVENT_NAME_LIST as EVENT_NAMES, isReplayableState, READ_ONLY_CHANNELS } from './names';
+
+/** How long a dropped read waits before it is asked again: the browser's network change settles first. */
+const RETRY_AFTER_MS = 250;
 
 /** The parts of fetch's Response this client uses. */
 interface FetchResponseLike {
@@ -26,6 +31,8 @@ export interface HttpClientOptions {
   baseUrl: string;
   fetch: FetchLike;
   EventSource?: EventSourceConstructor;
+  /** Waits before a dropped read is asked again (the browser's setTimeout); at once without it. */
+  wait?: (ms: number) => Promise<void>;
 }
 
 /** An Error carrying the API's failure code and, for invalid requests, each error's path. */
@@ -47,15 +54,24 @@ export function createHttpClient(options: HttpClientOptions): VnetApi {
   const latest = new Map<EventName, unknown>();
   let source: EventSourceLike | undefined;
 
+  const send = (channel: Channel, request: unknown) =>
+    options.fetch(`${base}/api/${channel}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request ?? {}),
+      credentials: 'same-origin',
+    });
+
   const call = async (channel: Channel, request: unknown): Promise<unknown> => {
     let response: FetchResponseLike;
     try {
-      response = await options.fetch(`${base}/api/${channel}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request ?? {}),
-        credentials: 'same-origin',
-      });
+      try {
+        response = await send(channel, request);
+      } catch (error) {
+        if (!READ_ONLY_CHANNELS.has(channel)) throw error;
+        await options.wait?.(RETRY_AFTER_MS);
+        response = await send(channel, request);
+      }
     } catch (error) {
       throw new VnetApiError({ code: 'unavailable', message: `the web console cannot be reached (${(error as Error).message})` });
     }

@@ -26,6 +26,29 @@ export const CHANNEL_NAMES = [
 ] as const;
 export type ChannelName = (typeof CHANNEL_NAMES)[number];
 
+/**
+ * Channels that only read or compute and change nothing, on the host or in the app. The web
+ * console's client asks them once more when the browser drops the request: Chromium aborts
+ * requests in flight with ERR_NETWORK_CHANGED whenever the host's addresses change, and an
+ * apply that adds a bridge's addresses does exactly that. A channel that changes something is
+ * never asked twice: the first request may have reached the server.
+ */
+export const READ_ONLY_CHANNELS: ReadonlySet<ChannelName> = new Set<ChannelName>([
+  'getConfig',
+  'validateConfig',
+  'defaultConfig',
+  'plan',
+  'getTrial',
+  'status',
+  'leases',
+  'doctor',
+  'listAdapters',
+  'adapterRates',
+  'listServices',
+  'exportConfig',
+  'appInfo',
+]);
+
 export const EVENT_NAME_LIST = ['status', 'leases', 'adapterRates', 'applyProgress', 'trial', 'menu'] as const;
 export type EventNameOnly = (typeof EVENT_NAME_LIST)[number];
 

@@ -132,11 +132,5 @@ export const KEYS_BY_TYPE: Record<NetworkType, readonly string[]> = {
   nat: ['name', 'label', 'mtu', 'domain', 'type', 'subnet', 'hostAdapter', 'dhcp', 'nat', 'ipv6'],
 };
 
-export function hasSubnet(network: Network): network is RoutedNetwork {
-  return network.type !== 'bridged';
-}
-
-/** The DHCP range, or undefined when only reservations get addresses. */
-export function dhcpRange(dhcp: DhcpSettings): { start: string; end: string } | undefined {
-  return dhcp.rangeStart !== undefined && dhcp.rangeEnd !== undefined ? { start: dhcp.rangeStart, end: dhcp.rangeEnd } : undefined;
-}
+// Kept in kinds.ts (no zod there, so the editor's first screen can use them).
+export { hasSubnet, dhcpRange } from './kinds';

@@ -30,6 +30,7 @@ export function installVnet(win: Window = window): VnetApi {
       baseUrl: '',
       fetch: (url, init) => takeEarly(win, url, init.body) ?? win.fetch(url, init),
       EventSource: (win as Window & typeof globalThis).EventSource ?? globalThis.EventSource,
+      wait: (ms) => new Promise((resolve) => win.setTimeout(resolve, ms)),
     });
   }
   return win.vnet;

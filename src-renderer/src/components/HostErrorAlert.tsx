@@ -1,5 +1,4 @@
-import Alert from '@mui/material/Alert';
-import AlertTitle from '@mui/material/AlertTitle';
+import { Alert } from '../plain/parts';
 import { describeHostError } from '../state/words';
 
 /** A host error in plain words, with what to do about it. */
@@ -7,8 +6,7 @@ export function HostErrorAlert({ error, title, onClose }: { error: unknown; titl
   if (error === undefined || error === null) return null;
   const problem = describeHostError(error);
   return (
-    <Alert severity="error" onClose={onClose} role="alert">
-      {title && <AlertTitle>{title}</AlertTitle>}
+    <Alert title={title} onClose={onClose}>
       {problem.message}
       <br />
       <strong>What to do:</strong> {problem.advice}

@@ -1,13 +1,7 @@
 // A small table whose rows are picked like VMware's lists: click, or arrow keys
-// and Enter/Space when the table has focus.
+// and Enter/Space when the table has focus. Plain elements (plain.css), as it is on
+// the first screen; the dialogs' tables are the same component.
 import type { KeyboardEvent, ReactNode } from 'react';
-import Table from '@mui/material/Table';
-import TableBody from '@mui/material/TableBody';
-import TableCell from '@mui/material/TableCell';
-import TableContainer from '@mui/material/TableContainer';
-import TableHead from '@mui/material/TableHead';
-import TableRow from '@mui/material/TableRow';
-import Paper from '@mui/material/Paper';
 
 export interface Column<T> {
   header: string;
@@ -45,46 +39,42 @@ export function SelectableTable<T>({ label, columns, rows, rowKey, selected, onS
     }
   };
   return (
-    <TableContainer component={Paper} variant="outlined" sx={{ maxHeight }}>
-      <Table size="small" stickyHeader aria-label={label}>
-        <TableHead>
-          <TableRow>
+    <div className="p-table-box" style={{ maxHeight }}>
+      <table className="p-table" aria-label={label}>
+        <thead>
+          <tr>
             {columns.map((column) => (
-              <TableCell key={column.header} sx={{ width: column.width, fontWeight: 600, py: 0.5 }}>
+              <th key={column.header} scope="col" style={{ width: column.width }}>
                 {column.header}
-              </TableCell>
+              </th>
             ))}
-          </TableRow>
-        </TableHead>
-        <TableBody>
+          </tr>
+        </thead>
+        <tbody>
           {rows.length === 0 && (
-            <TableRow>
-              <TableCell colSpan={columns.length} sx={{ color: 'text.secondary' }}>
+            <tr>
+              <td colSpan={columns.length} className="p-empty">
                 {empty ?? 'Nothing here yet.'}
-              </TableCell>
-            </TableRow>
+              </td>
+            </tr>
           )}
           {rows.map((row, index) => (
-            <TableRow
+            <tr
               key={rowKey(row, index)}
-              hover
-              selected={index === selected}
+              className="p-row"
               aria-selected={index === selected}
               tabIndex={index === selected || (selected === undefined && index === 0) ? 0 : -1}
               onClick={() => onSelect(index)}
               onDoubleClick={() => onActivate?.(index)}
               onKeyDown={(event) => onKeyDown(event, index)}
-              sx={{ cursor: 'pointer' }}
             >
               {columns.map((column) => (
-                <TableCell key={column.header} sx={{ py: 0.5 }}>
-                  {column.cell(row)}
-                </TableCell>
+                <td key={column.header}>{column.cell(row)}</td>
               ))}
-            </TableRow>
+            </tr>
           ))}
-        </TableBody>
-      </Table>
-    </TableContainer>
+        </tbody>
+      </table>
+    </div>
   );
 }

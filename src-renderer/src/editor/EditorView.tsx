@@ -1,33 +1,23 @@
 // The Networks tab: VMware's editor window. The table of networks, the VMnet
 // information panel for the selected one, and the staged-changes buttons.
 import { useEffect, useRef, useState, type Dispatch } from 'react';
-import Alert from '@mui/material/Alert';
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
-import Menu from '@mui/material/Menu';
-import MenuItem from '@mui/material/MenuItem';
-import Snackbar from '@mui/material/Snackbar';
-import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
-import { formatPath, type Config, type ValidationError } from '../../../src-shared/model';
+import { formatPath, type ValidationError } from '../../../src-shared/model/errors';
+import type { Config } from '../../../src-shared/model/schema';
 import type { Adapter, ApplyResult, TrialState } from '../../../src-shared/api/types';
 import { useHost, useLive } from '../host/context';
 import { HostErrorAlert } from '../components/HostErrorAlert';
 import { SelectableTable } from '../components/SelectableTable';
+import { Alert, Button } from '../plain/parts';
 import { removeNetwork } from '../state/draft';
 import { isDirty, type EditorAction, type EditorState } from '../state/editor';
-import { validateDraft } from '../state/validation';
+import { useDraftErrors } from '../state/lazyValidation';
 import { TYPE_WORDS, dhcpWord, externalConnection, hostConnection, subnetWord } from '../state/words';
-import { exportConfig, importFile, importFolder, type PickedFile } from './importExport';
+import type { PickedFile } from './importExport';
 import { NetworkInfo } from './NetworkInfo';
+import { dialogs, useOpenDialog } from './lazyDialogs';
 
-// Dialogs are in the main bundle: loaded on demand (lazyPart), a dialog opened while its
-// chunk was still coming did not show in the end-to-end runs on a busy machine.
-import { ApplyDialog } from './ApplyDialog';
-import { AddNetworkDialog, RenameNetworkDialog } from './NetworkNameDialog';
-import { TrialDialog } from './TrialDialog';
-import { ImportErrorsDialog } from './ImportErrorsDialog';
-import { ConnectVmDialog } from './ConnectVmDialog';
+// Reading and writing settings files (with the model's parser) loads when first used.
+const importExport = () => import('./importExport');
 
 interface Props {
   state: EditorState;
@@ -53,19 +43,25 @@ function shownInPanel(index: number): string[] {
 
 export function EditorView({ state, dispatch, adapters, reload }: Props) {
   const host = useHost();
-  const [open, setOpen] = useState<Open>(undefined);
+  const [open, setOpenNow] = useState<Open>(undefined);
   const [error, setError] = useState<unknown>(undefined);
+  // Opening a dialog waits for the dialogs' code (lazyDialogs.ts); closing one does not.
+  const setOpen = useOpenDialog<Open>(setOpenNow, setError);
+  const D = dialogs.current;
   const [notice, setNotice] = useState<string | undefined>(undefined);
   const fileInput = useRef<HTMLInputElement>(null);
   const folderInput = useRef<HTMLInputElement | null>(null);
   const importButton = useRef<HTMLButtonElement>(null);
   // The browser's Import… asks: one file, or a VMware settings folder (whose nat.conf and dhcpd.conf matter).
   const [importMenu, setImportMenu] = useState(false);
+  const showImportMenu = useOpenDialog(setImportMenu, setError);
   // Live state, for what the settings alone cannot tell (a bridged network left unconnected).
   const live = useLive((h) => h.status(), 'status', 10000);
   const liveOf = (name: string) => live.value?.find((s) => s.name === name);
   const { draft, selected } = state;
-  const errors = draft ? validateDraft(draft) : [];
+  // Undefined until the validation code has loaded (lazyValidation.ts): OK and Apply wait for it.
+  const checked = useDraftErrors(draft, setError);
+  const errors = checked ?? [];
   const dirty = isDirty(state);
 
   useEffect(() => {
@@ -90,7 +86,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
   const menu = useRef<(action: 'import' | 'export' | 'restoreDefaults') => void>(() => undefined);
   useEffect(() => host.on('menu', (event) => menu.current(event.action)), [host]);
 
-  if (!draft) return <Typography sx={{ p: 2 }}>Loading the network settings…</Typography>;
+  if (!draft) return <p className="p-loading">Loading the network settings…</p>;
 
   const edit = (next: typeof draft, select?: number) =>
     dispatch({ type: 'edit', draft: next, ...(select === undefined ? {} : { select }) });
@@ -126,6 +122,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
 
   const onImportFile = async (file: File) => {
     try {
+      const { importFile } = await importExport();
       const outcome = await importFile(host, file.name, await file.text());
       if (outcome.ok) staged(outcome.config, file.name, outcome.notes);
       else setOpen({ dialog: 'import-errors', errors: outcome.errors, fileName: file.name });
@@ -136,6 +133,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
 
   const onImportFolder = async (files: readonly PickedFile[]) => {
     try {
+      const { importFolder } = await importExport();
       const outcome = await importFolder(host, files);
       staged(outcome.config, outcome.folder, outcome.notes);
     } catch (e) {
@@ -147,7 +145,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
     try {
       const info = await host.appInfo();
       if (!info.nativeDialogs) {
-        setImportMenu(true);
+        showImportMenu(true);
         return;
       }
       const picked = await host.openImportFile();
@@ -159,6 +157,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
 
   const onExport = async () => {
     try {
+      const { exportConfig } = await importExport();
       const where = await exportConfig(host, draft);
       if (where) setNotice(`Exported the settings to ${where}.`);
     } catch (e) {
@@ -180,8 +179,8 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
   const network = selected === undefined ? undefined : draft.networks[selected];
 
   return (
-    <Box sx={{ display: 'flex', flexDirection: 'column', height: '100%', minHeight: 0 }}>
-      <Box sx={{ flex: 1, overflow: 'auto', p: 1.5, display: 'flex', flexDirection: 'column', gap: 1 }}>
+    <div className="p-editor">
+      <div className="p-editor-body">
         <SelectableTable
           label="Virtual networks"
           columns={[
@@ -201,9 +200,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
                 return note ? (
                   <span title={note}>
                     {words}
-                    <Typography component="span" variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-                      {note}
-                    </Typography>
+                    <span className="p-caption p-secondary">{note}</span>
                   </span>
                 ) : (
                   words
@@ -225,7 +222,7 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           maxHeight={170}
           empty="No virtual networks. Add Network… creates one."
         />
-        <Stack direction="row" spacing={1} sx={{ justifyContent: 'flex-end' }}>
+        <div className="p-row-end">
           <Button size="small" variant="outlined" onClick={() => setOpen({ dialog: 'add' })}>
             Add Network…
           </Button>
@@ -248,12 +245,12 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           >
             Connect a Virtual Machine…
           </Button>
-        </Stack>
+        </div>
         {network && selected !== undefined && (
           <NetworkInfo key={selected} config={draft} index={selected} errors={errors} adapters={adapters} onChange={(next) => edit(next)} />
         )}
         {summary.length > 0 && (
-          <Alert severity="error" aria-label="Problems in the staged settings">
+          <Alert label="Problems in the staged settings">
             <strong>Fix these before applying:</strong>
             {summary.map((e) => {
               const index = e.path[0] === 'networks' && typeof e.path[1] === 'number' ? e.path[1] : undefined;
@@ -273,13 +270,8 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
           </Alert>
         )}
         <HostErrorAlert error={error} onClose={() => setError(undefined)} />
-      </Box>
-      <Stack
-        direction="row"
-        spacing={1}
-        component="footer"
-        sx={{ p: 1.5, borderTop: 1, borderColor: 'divider', alignItems: 'center', bgcolor: 'background.paper' }}
-      >
+      </div>
+      <footer className="p-footer">
         <Button size="small" onClick={() => void onRestoreDefaults()}>
           Restore Defaults
         </Button>
@@ -293,24 +285,22 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
         >
           Import…
         </Button>
-        <Menu id="import-menu" anchorEl={importButton.current} open={importMenu} onClose={() => setImportMenu(false)}>
-          <MenuItem
-            onClick={() => {
-              setImportMenu(false);
-              fileInput.current?.click();
-            }}
-          >
-            Settings file… (VMware networking, libvirt XML, networks.json)
-          </MenuItem>
-          <MenuItem
-            onClick={() => {
-              setImportMenu(false);
-              folderInput.current?.click();
-            }}
-          >
-            VMware settings folder… (/etc/vmware)
-          </MenuItem>
-        </Menu>
+        {importMenu && D && (
+          <D.Themed>
+            <D.ImportMenu
+              anchor={importButton.current}
+              onClose={() => setImportMenu(false)}
+              onFile={() => {
+                setImportMenu(false);
+                fileInput.current?.click();
+              }}
+              onFolder={() => {
+                setImportMenu(false);
+                folderInput.current?.click();
+              }}
+            />
+          </D.Themed>
+        )}
         <Button size="small" onClick={() => void onExport()}>
           Export…
         </Button>
@@ -342,20 +332,18 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
             if (files.length > 0) void onImportFolder(files);
           }}
         />
-        <Box sx={{ flex: 1 }}>
-          <Typography variant="body2" color="text.secondary" role="status">
-            {errors.length > 0
-              ? `${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`
-              : state.unstored
-                ? 'Default settings, not applied yet'
-                : dirty
-                  ? 'Changes not applied yet'
-                  : ''}
-          </Typography>
-        </Box>
+        <p className="p-footer-status p-body2 p-secondary" role="status">
+          {errors.length > 0
+            ? `${errors.length} problem${errors.length === 1 ? '' : 's'} to fix`
+            : state.unstored
+              ? 'Default settings, not applied yet'
+              : dirty
+                ? 'Changes not applied yet'
+                : ''}
+        </p>
         <Button
           variant="contained"
-          disabled={errors.length > 0}
+          disabled={checked === undefined || checked.length > 0}
           onClick={() => (dirty ? setOpen({ dialog: 'apply', thenClose: true }) : finish(true))}
         >
           OK
@@ -363,66 +351,78 @@ export function EditorView({ state, dispatch, adapters, reload }: Props) {
         <Button variant="outlined" disabled={!dirty} onClick={() => dispatch({ type: 'discard' })}>
           Cancel
         </Button>
-        <Button variant="outlined" disabled={!dirty || errors.length > 0} onClick={() => setOpen({ dialog: 'apply', thenClose: false })}>
+        <Button
+          variant="outlined"
+          disabled={!dirty || checked === undefined || checked.length > 0}
+          onClick={() => setOpen({ dialog: 'apply', thenClose: false })}
+        >
           Apply
         </Button>
-      </Stack>
+      </footer>
 
-      {open?.dialog === 'add' && (
-        <AddNetworkDialog
-          config={draft}
-          onCancel={() => setOpen(undefined)}
-          onOk={(next, index) => {
-            edit(next, index);
-            setOpen(undefined);
-          }}
-        />
+      {D && (
+        <D.Themed>
+          {open?.dialog === 'add' && (
+            <D.AddNetworkDialog
+              config={draft}
+              onCancel={() => setOpen(undefined)}
+              onOk={(next, index) => {
+                edit(next, index);
+                setOpen(undefined);
+              }}
+            />
+          )}
+          {open?.dialog === 'rename' && selected !== undefined && (
+            <D.RenameNetworkDialog
+              config={draft}
+              index={selected}
+              onCancel={() => setOpen(undefined)}
+              onOk={(next) => {
+                edit(next);
+                setOpen(undefined);
+              }}
+            />
+          )}
+          {open?.dialog === 'connect-vm' && (
+            <D.ConnectVmDialog
+              name={open.name}
+              status={liveOf(open.name)}
+              onClose={() => setOpen(undefined)}
+              onChanged={() => live.reload()}
+            />
+          )}
+          {open?.dialog === 'apply' && (
+            <D.ApplyDialog config={draft} onClose={() => setOpen(undefined)} onApplied={(result) => onApplied(result, open.thenClose)} />
+          )}
+          {open?.dialog === 'trial' && (
+            <D.TrialDialog
+              trial={open.trial}
+              onDone={(kept) => {
+                if (kept) {
+                  setNotice('Changes kept.');
+                  finish(open.thenClose);
+                  return;
+                }
+                setNotice(
+                  kept === false
+                    ? 'The previous settings were put back.'
+                    : "The trial ended outside this window; showing the host's current settings.",
+                );
+                setOpen(undefined);
+                reload();
+              }}
+            />
+          )}
+          {open?.dialog === 'import-errors' && (
+            <D.ImportErrorsDialog fileName={open.fileName} errors={open.errors} onClose={() => setOpen(undefined)} />
+          )}
+        </D.Themed>
       )}
-      {open?.dialog === 'rename' && selected !== undefined && (
-        <RenameNetworkDialog
-          config={draft}
-          index={selected}
-          onCancel={() => setOpen(undefined)}
-          onOk={(next) => {
-            edit(next);
-            setOpen(undefined);
-          }}
-        />
+      {notice !== undefined && (
+        <div className="p-snackbar" role="alert">
+          <div>{notice}</div>
+        </div>
       )}
-      {open?.dialog === 'connect-vm' && (
-        <ConnectVmDialog name={open.name} status={liveOf(open.name)} onClose={() => setOpen(undefined)} onChanged={() => live.reload()} />
-      )}
-      {open?.dialog === 'apply' && (
-        <ApplyDialog config={draft} onClose={() => setOpen(undefined)} onApplied={(result) => onApplied(result, open.thenClose)} />
-      )}
-      {open?.dialog === 'trial' && (
-        <TrialDialog
-          trial={open.trial}
-          onDone={(kept) => {
-            if (kept) {
-              setNotice('Changes kept.');
-              finish(open.thenClose);
-              return;
-            }
-            setNotice(
-              kept === false
-                ? 'The previous settings were put back.'
-                : "The trial ended outside this window; showing the host's current settings.",
-            );
-            setOpen(undefined);
-            reload();
-          }}
-        />
-      )}
-      {open?.dialog === 'import-errors' && (
-        <ImportErrorsDialog fileName={open.fileName} errors={open.errors} onClose={() => setOpen(undefined)} />
-      )}
-      <Snackbar
-        open={notice !== undefined}
-        message={notice}
-        onClose={() => setNotice(undefined)}
-        anchorOrigin={{ vertical: 'top', horizontal: 'center' }}
-      />
-    </Box>
+    </div>
   );
 }

@@ -1,27 +1,15 @@
 // VMware's "VMnet information" panel for the selected network. Every edit is
 // staged into the draft; errors come from the shared model, next to their field.
 import { useRef, useState } from 'react';
-import Box from '@mui/material/Box';
-import Button from '@mui/material/Button';
-import Checkbox from '@mui/material/Checkbox';
-import FormControlLabel from '@mui/material/FormControlLabel';
-import Paper from '@mui/material/Paper';
-import Radio from '@mui/material/Radio';
-import RadioGroup from '@mui/material/RadioGroup';
-import Stack from '@mui/material/Stack';
-import Typography from '@mui/material/Typography';
 import type { Config, Network, NetworkType } from '../../../src-shared/model';
 import type { Adapter } from '../../../src-shared/api/types';
-import { Field } from '../components/Field';
+import { Button, Choice, TextField } from '../plain/parts';
 import { changeSubnet, changeType, fieldsFromSubnet, replaceNetwork, subnetFromFields, validSubnet } from '../state/draft';
-import { fieldError, numberOrText, type ValidationError } from '../state/validation';
+import { fieldError, numberOrText, type ValidationError } from '../state/findings';
 import { uplinkCandidates } from '../state/uplinks';
 import { Ipv6Fields } from './Ipv6Fields';
-
-// Dialogs are in the main bundle (see EditorView.tsx for why).
-import { AutomaticSettingsDialog } from './AutomaticSettingsDialog';
-import { DhcpSettingsDialog } from './DhcpSettingsDialog';
-import { NatSettingsDialog } from './NatSettingsDialog';
+import { dialogs, useOpenDialog } from './lazyDialogs';
+import { HostErrorAlert } from '../components/HostErrorAlert';
 
 interface Props {
   config: Config;
@@ -55,7 +43,11 @@ function withMtu(network: Network, text: string): Network {
 export function NetworkInfo({ config, index, errors, adapters, onChange }: Props) {
   const network = config.networks[index]!;
   const base = ['networks', index];
-  const [open, setOpen] = useState<OpenDialog>(undefined);
+  const [open, setOpenNow] = useState<OpenDialog>(undefined);
+  // A dialog opens once the dialogs' code is here (lazyDialogs.ts).
+  const [loadError, setLoadError] = useState<unknown>(undefined);
+  const setOpen = useOpenDialog<OpenDialog>(setOpenNow, setLoadError);
+  const D = dialogs.current;
   const subnet = network.type === 'bridged' ? '' : network.subnet;
   // The two fields may hold text that is not a subnet yet; re-derive them when the draft changed elsewhere.
   const [fields, setFields] = useState(() => fieldsFromSubnet(subnet));
@@ -79,29 +71,26 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
   const uplinks = uplinkCandidates(adapters, network.name);
 
   return (
-    <Paper variant="outlined" component="section" aria-labelledby="vmnet-information" sx={{ p: 1.5 }}>
-      <Typography id="vmnet-information" variant="subtitle2" component="h2" sx={{ mb: 0.5 }}>
+    <section className="p-panel" aria-labelledby="vmnet-information">
+      <h2 id="vmnet-information" className="p-panel-title">
         VMnet information
-      </Typography>
-      <Box sx={{ display: 'grid', gridTemplateColumns: { xs: '1fr', md: '1fr 1fr' }, gap: 2 }}>
-        <RadioGroup
-          aria-label="VMnet type"
-          value={network.type}
-          onChange={(event) => onChange(changeType(config, index, event.target.value as NetworkType))}
-        >
+      </h2>
+      <div className="p-panel-columns">
+        <div className="p-radio-group" role="radiogroup" aria-label="VMnet type">
           {TYPE_TEXT.map(({ type, name, detail }) => (
-            <Box key={type}>
-              <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
-                <FormControlLabel
+            <div key={type}>
+              <div className="p-line">
+                <Choice
+                  type="radio"
+                  name={`vmnet-type-${index}`}
                   value={type}
-                  control={<Radio size="small" slotProps={{ input: { 'aria-label': name } }} />}
+                  checked={network.type === type}
+                  onChange={() => onChange(changeType(config, index, type))}
+                  aria-label={name}
                   label={
-                    <span>
-                      {name}{' '}
-                      <Typography component="span" variant="body2" color="text.secondary">
-                        {detail}
-                      </Typography>
-                    </span>
+                    <>
+                      {name} <span className="p-body2 p-secondary">{detail}</span>
+                    </>
                   }
                 />
                 {type === 'nat' && (
@@ -109,152 +98,147 @@ export function NetworkInfo({ config, index, errors, adapters, onChange }: Props
                     NAT Settings…
                   </Button>
                 )}
-              </Stack>
+              </div>
               {type === 'bridged' && (
-                <Stack direction="row" spacing={1} sx={{ pl: 4, pb: 1, alignItems: 'flex-start' }}>
-                  <Field
+                <div className="p-bridged-to">
+                  <TextField
                     label="Bridged to"
-                    select
-                    slotProps={{ select: { native: true } }}
                     disabled={network.type !== 'bridged'}
                     value={bridgedUplink}
                     onValue={(uplink) => network.type === 'bridged' && set({ ...network, bridge: { ...network.bridge, uplink } })}
                     problem={fieldError(errors, [...base, 'bridge', 'uplink'])}
-                    sx={{ minWidth: 200 }}
-                  >
-                    <option value="auto">Automatic</option>
-                    {uplinks.map((a) => (
-                      <option key={a.name} value={a.name}>
-                        {a.name}
-                        {a.kind === 'wireless' ? ' (wireless)' : ''}
-                      </option>
-                    ))}
-                    {bridgedUplink !== 'auto' && !uplinks.some((a) => a.name === bridgedUplink) && (
-                      <option value={bridgedUplink}>{bridgedUplink} (not present)</option>
-                    )}
-                  </Field>
+                    className="p-uplink"
+                    options={
+                      <>
+                        <option value="auto">Automatic</option>
+                        {uplinks.map((a) => (
+                          <option key={a.name} value={a.name}>
+                            {a.name}
+                            {a.kind === 'wireless' ? ' (wireless)' : ''}
+                          </option>
+                        ))}
+                        {bridgedUplink !== 'auto' && !uplinks.some((a) => a.name === bridgedUplink) && (
+                          <option value={bridgedUplink}>{bridgedUplink} (not present)</option>
+                        )}
+                      </>
+                    }
+                  />
                   <Button
                     size="small"
                     variant="outlined"
-                    sx={{ mt: 0.5 }}
                     disabled={network.type !== 'bridged' || bridgedUplink !== 'auto'}
                     onClick={() => setOpen('automatic')}
                   >
                     Automatic Settings…
                   </Button>
-                </Stack>
+                </div>
               )}
-            </Box>
+            </div>
           ))}
-        </RadioGroup>
+        </div>
 
-        <Stack spacing={1}>
-          <FormControlLabel
+        <div className="p-stack">
+          <Choice
+            type="checkbox"
             disabled={!routed}
-            control={
-              <Checkbox
-                size="small"
-                checked={routed && network.hostAdapter.enabled}
-                onChange={(event) => routed && set({ ...network, hostAdapter: { ...network.hostAdapter, enabled: event.target.checked } })}
-              />
-            }
+            checked={routed && network.hostAdapter.enabled}
+            onChange={(event) => routed && set({ ...network, hostAdapter: { ...network.hostAdapter, enabled: event.target.checked } })}
             label="Connect a host virtual adapter to this network"
           />
-          <Field
+          <TextField
             label="Host virtual adapter address"
             disabled={!routed || !network.hostAdapter.enabled}
             value={routed ? network.hostAdapter.address : ''}
             onValue={(address) => routed && set({ ...network, hostAdapter: { ...network.hostAdapter, address: address.trim() } })}
             problem={fieldError(errors, [...base, 'hostAdapter', 'address'])}
-            sx={{ ml: 4, maxWidth: 260 }}
+            className="p-indent p-narrow"
           />
-          <Stack direction="row" sx={{ alignItems: 'center', justifyContent: 'space-between' }}>
-            <FormControlLabel
+          <div className="p-line">
+            <Choice
+              type="checkbox"
               disabled={!routed}
-              control={
-                <Checkbox
-                  size="small"
-                  checked={routed && network.dhcp.enabled}
-                  onChange={(event) => routed && set({ ...network, dhcp: { ...network.dhcp, enabled: event.target.checked } })}
-                />
-              }
+              checked={routed && network.dhcp.enabled}
+              onChange={(event) => routed && set({ ...network, dhcp: { ...network.dhcp, enabled: event.target.checked } })}
               label="Use local DHCP service to distribute IP address to VMs"
             />
             <Button size="small" variant="outlined" disabled={!routed || !network.dhcp.enabled} onClick={() => setOpen('dhcp')}>
               DHCP Settings…
             </Button>
-          </Stack>
-          <Stack direction="row" spacing={2} sx={{ alignItems: 'flex-start' }}>
-            <Field
+          </div>
+          <div className="p-subnet">
+            <TextField
               label="Subnet IP"
               disabled={!routed}
               value={routed ? shownFields.subnetIp : ''}
               onValue={(subnetIp) => setSubnetFields({ ...shownFields, subnetIp })}
               problem={subnetOn === 'ip' ? subnetProblem : undefined}
-              fullWidth
             />
-            <Field
+            <TextField
               label="Subnet mask"
               disabled={!routed}
               value={routed ? shownFields.mask : ''}
               onValue={(mask) => setSubnetFields({ ...shownFields, mask })}
               problem={subnetOn === 'mask' ? subnetProblem : undefined}
-              fullWidth
             />
-          </Stack>
-          <Field
+          </div>
+          <TextField
             label="MTU"
             value={network.mtu === undefined ? '' : String(network.mtu)}
             inputMode="numeric"
             onValue={(text) => set(withMtu(network, text))}
             problem={fieldError(errors, [...base, 'mtu'])}
             hint={routed ? 'Empty: 1500. DHCP offers it to the guests too.' : 'Empty: the uplink’s'}
-            sx={{ maxWidth: 260 }}
+            className="p-narrow"
           />
           {routed && <Ipv6Fields network={network} base={base} errors={errors} onChange={set} />}
-        </Stack>
-      </Box>
+        </div>
+      </div>
+      {loadError !== undefined && <HostErrorAlert error={loadError} onClose={() => setLoadError(undefined)} />}
 
-      {open === 'nat' && network.type === 'nat' && (
-        <NatSettingsDialog
-          config={config}
-          networkIndex={index}
-          adapters={adapters}
-          onCancel={() => setOpen(undefined)}
-          onOk={(nat, gateway6) => {
-            set(
-              network.ipv6 && gateway6 !== undefined
-                ? { ...network, nat, ipv6: { ...network.ipv6, gateway: gateway6 } }
-                : { ...network, nat },
-            );
-            setOpen(undefined);
-          }}
-        />
+      {D && (
+        <D.Themed>
+          {open === 'nat' && network.type === 'nat' && (
+            <D.NatSettingsDialog
+              config={config}
+              networkIndex={index}
+              adapters={adapters}
+              onCancel={() => setOpen(undefined)}
+              onOk={(nat, gateway6) => {
+                set(
+                  network.ipv6 && gateway6 !== undefined
+                    ? { ...network, nat, ipv6: { ...network.ipv6, gateway: gateway6 } }
+                    : { ...network, nat },
+                );
+                setOpen(undefined);
+              }}
+            />
+          )}
+          {open === 'dhcp' && routed && (
+            <D.DhcpSettingsDialog
+              config={config}
+              networkIndex={index}
+              onCancel={() => setOpen(undefined)}
+              onOk={(dhcp, domain) => {
+                const { domain: _old, ...rest } = network;
+                set(domain === undefined ? { ...rest, dhcp } : { ...rest, domain, dhcp });
+                setOpen(undefined);
+              }}
+            />
+          )}
+          {open === 'automatic' && network.type === 'bridged' && (
+            <D.AutomaticSettingsDialog
+              exclude={network.bridge.exclude ?? []}
+              adapters={adapters}
+              onCancel={() => setOpen(undefined)}
+              onOk={(exclude) => {
+                const bridge = exclude.length === 0 ? { uplink: network.bridge.uplink } : { ...network.bridge, exclude };
+                set({ ...network, bridge });
+                setOpen(undefined);
+              }}
+            />
+          )}
+        </D.Themed>
       )}
-      {open === 'dhcp' && routed && (
-        <DhcpSettingsDialog
-          config={config}
-          networkIndex={index}
-          onCancel={() => setOpen(undefined)}
-          onOk={(dhcp, domain) => {
-            const { domain: _old, ...rest } = network;
-            set(domain === undefined ? { ...rest, dhcp } : { ...rest, domain, dhcp });
-            setOpen(undefined);
-          }}
-        />
-      )}
-      {open === 'automatic' && network.type === 'bridged' && (
-        <AutomaticSettingsDialog
-          exclude={network.bridge.exclude ?? []}
-          adapters={adapters}
-          onCancel={() => setOpen(undefined)}
-          onOk={(exclude) => {
-            const bridge = exclude.length === 0 ? { uplink: network.bridge.uplink } : { ...network.bridge, exclude };
-            set({ ...network, bridge });
-            setOpen(undefined);
-          }}
-        />
-      )}
-    </Paper>
+    </section>
   );
 }

@@ -1,21 +1,19 @@
 // Pure edits of the staged config. The editor never changes the host while the
 // user edits: every button here returns a new draft, and only Apply/OK send it.
+// From the model's files, not its index: the index brings in the schema (zod), which the
+// first screen does without (see lazyValidation.ts).
 import {
   bridgedNetwork,
   defaultAddresses,
   freeSubnetFor,
-  hasSubnet,
   hostOnlyNetwork,
-  ip,
-  ip6,
   natNetwork,
   nextNetworkName,
-  type Config,
-  type Ipv6Settings,
-  type Network,
-  type NetworkType,
-  type RoutedNetwork,
-} from '../../../src-shared/model';
+} from '../../../src-shared/model/defaults';
+import { hasSubnet } from '../../../src-shared/model/kinds';
+import * as ip from '../../../src-shared/model/ip';
+import * as ip6 from '../../../src-shared/model/ip6';
+import type { Config, Ipv6Settings, Network, NetworkType, RoutedNetwork } from '../../../src-shared/model/schema';
 
 export function sameConfig(a: Config, b: Config): boolean {
   return JSON.stringify(a) === JSON.stringify(b);

@@ -1,44 +1,17 @@
 // The editor shows the shared model's own findings next to the field they name,
 // so the editor, the CLI and the web console say exactly the same thing.
-import { formatPath, validateConfig, type Config, type Path, type ValidationError } from '../../../src-shared/model';
+// This module brings in the model's zod schema; the first screen uses findings.ts (the
+// messages' placement) and gets validateDraft through lazyValidation.ts.
+import { validateConfig, type Config, type Path, type ValidationError } from '../../../src-shared/model';
+import { startsWith } from './findings';
 
 export type { ValidationError };
+export { errorsUnder, fieldError, numberOrText, otherErrors } from './findings';
 
 /** Every finding for a draft that may hold half-typed values (validated as untrusted input). */
 export function validateDraft(draft: unknown): ValidationError[] {
   const result = validateConfig(draft);
   return result.ok ? [] : result.errors;
-}
-
-function startsWith(path: Path, prefix: Path): boolean {
-  return prefix.length <= path.length && prefix.every((part, i) => path[i] === part);
-}
-
-/** The messages for exactly this field, joined; undefined when it is fine. */
-export function fieldError(errors: readonly ValidationError[], path: Path): string | undefined {
-  const key = formatPath(path);
-  const messages = errors.filter((e) => formatPath(e.path) === key).map((e) => e.message);
-  return messages.length > 0 ? messages.join('; ') : undefined;
-}
-
-/** Findings inside `prefix` (a network, a dialog's section). */
-export function errorsUnder(errors: readonly ValidationError[], prefix: Path): ValidationError[] {
-  return errors.filter((e) => startsWith(e.path, prefix));
-}
-
-/** Findings inside `prefix` that none of the `shown` fields displays, for a summary under a form. */
-export function otherErrors(errors: readonly ValidationError[], prefix: Path, shown: readonly Path[]): ValidationError[] {
-  const shownKeys = new Set(shown.map(formatPath));
-  return errorsUnder(errors, prefix).filter((e) => !shownKeys.has(formatPath(e.path)));
-}
-
-/**
- * A number field's value as the config would hold it: a whole number when the
- * text is one, else the text itself, so the model reports it in its own words.
- */
-export function numberOrText(text: string): number | string {
-  const trimmed = text.trim();
-  return /^-?\d+(\.\d+)?$/.test(trimmed) ? Number(trimmed) : text;
 }
 
 /** Validates `config` with one part replaced by a form's values (as untrusted input). */

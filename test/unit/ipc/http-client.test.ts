@@ -73,6 +73,30 @@ describe('createHttpClient', () => {
     await expect(odd.status()).rejects.toMatchObject({ code: 'failed', message: /502/ });
   });
 
+  it('asks a read once more when the browser drops it, and never repeats a change', async () => {
+    // Chromium drops requests in flight with ERR_NETWORK_CHANGED when the host's addresses change.
+    const calls: string[] = [];
+    const waits: number[] = [];
+    const flaky = createHttpClient({
+      baseUrl: '',
+      wait: async (ms) => {
+        waits.push(ms);
+      },
+      fetch: async (url) => {
+        // The first request to each channel is dropped.
+        const dropped = !calls.includes(url);
+        calls.push(url);
+        if (dropped) throw new TypeError('Failed to fetch');
+        return { status: 200, json: async () => ({ ok: true, result: 'answer' }) };
+      },
+    });
+    await expect(flaky.status()).resolves.toBe('answer');
+    await expect(flaky.apply({ config: { version: 1, networks: [] } })).rejects.toMatchObject({ code: 'unavailable' });
+    await expect(flaky.setAdapter({ name: 'vmnet1', up: false })).rejects.toMatchObject({ code: 'unavailable' });
+    expect(calls).toEqual(['/api/status', '/api/status', '/api/apply', '/api/setAdapter']);
+    expect(waits).toEqual([250]);
+  });
+
   it('delivers server-sent events to the listeners of that event only, and closes the stream when none are left', () => {
     const api = createHttpClient({ baseUrl: '', fetch: fakeFetch(() => ({ status: 200, body: {} })).fetch, EventSource: FakeEventSource });
     const progress: unknown[] = [];
