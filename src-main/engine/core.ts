@@ -14,6 +14,7 @@ import { fixForForeignDrop } from './drivers/routed/health';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { JournalWriter } from './journal';
 import { IpBatch, IpLineError } from './ip-batch';
+import { canDeleteTogether, GroupDeletion } from './link-group';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 import { hypervisorSteps } from './hypervisors/steps';
 
@@ -23,6 +24,8 @@ export interface Step {
   run(ctx: ExecContext): Promise<void>;
   /** The network whose record the step may write, named in the journal before the plan starts (see runSteps). */
   network?: { name: string; type: Network['type'] };
+  /** The link this step deletes together with the plan's other such steps' (one group delete, see link-group.ts). */
+  deletesLinkTogether?: string;
 }
 
 export interface CorePlan {
@@ -182,6 +185,14 @@ async function setForwarding(ctx: ExecContext, value: string, rememberPrevious: 
   }
 }
 
+/** Marks the plan's bridge deletions to run as one group delete, when the host allows it (see link-group.ts). */
+function deleteBridgesTogether(steps: Step[], state: HostState): Step[] {
+  const deletions = steps.filter((s) => s.operation.op === 'delete-bridge' && s.operation.network);
+  const names = deletions.map((s) => s.operation.network!);
+  if (canDeleteTogether(names, state.links)) deletions.forEach((step, i) => (step.deletesLinkTogether = names[i]));
+  return steps;
+}
+
 /** (desired config, actual host) → ordered steps. Pure apart from the steps' run closures. */
 export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePlan {
   const ctx: PlanContext = { dirs, config };
@@ -202,6 +213,7 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
     }
     steps.push(...driverSteps(recorded.type, driver.planRemoval(name, recorded, state, ctx)));
   }
+  deleteBridgesTogether(steps, state);
   config.networks.forEach((network, index) => {
     const driver = driverFor(network.type);
     if (!driver) {
@@ -257,7 +269,7 @@ export function planDown(
   steps.push(...sharedSteps(remaining, state));
   // Each network taken down leaves libvirt too; the bridge helper keeps allowing only what stays.
   steps.push(...hypervisorSteps(state, [], (name) => names.includes(name), remaining, dirs.qemu).steps);
-  return steps;
+  return deleteBridgesTogether(steps, state);
 }
 
 /** A command started in the background by a step failed: the failure is that step's. */
@@ -315,17 +327,56 @@ export async function runSteps(
   if (steps.length > 0) begin();
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
   const batch = new IpBatch(runner);
+  /** Starts `argv` in the background as step `step`'s command (see startsDone). */
+  const launch = (argv: string[], step: number): void => {
+    const done = runner.run(argv).catch((error: unknown) => {
+      throw new BackgroundStepError(step, error);
+    });
+    // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
+    done.catch(() => undefined);
+    starting.push({ done, step });
+  };
+  // Servers waiting for the batch that creates their bridges. They start once it has run, not when their
+  // step ends the batch: the next network's bridge then joins the same batch, so ten networks are one
+  // `ip -batch` instead of ten, and a batch that fails starts none of them (they never ran, nothing to undo).
+  const waiting: { argv: string[]; step: number }[] = [];
+  // Bridges deleted together (link-group.ts) go once the last is handed over, and the steps after
+  // them go on meanwhile (the kernel's part is waiting, not work): every later `ip` command waits.
+  const together = new GroupDeletion(
+    runner,
+    steps.flatMap((s) => (s.deletesLinkTogether ? [s.deletesLinkTogether] : [])),
+  );
+  /** Starts the deletion of what was handed over (tracked like a server starting) and waits for it. */
+  const linksGone = async (): Promise<void> => {
+    const started = together.start();
+    if (started) {
+      started.catch(() => undefined);
+      starting.push({ done: started, step: current });
+    }
+    await together.underway;
+  };
+  /**
+   * Runs the queued ip changes (queued after the links handed over so far, see deleteTogether, they wait
+   * for their deletion), then starts the servers waiting for them (there are none without queued changes).
+   */
+  const flushIp = async (): Promise<void> => {
+    if (!batch.pending) return;
+    await linksGone();
+    await batch.flush();
+    for (const { argv, step } of waiting.splice(0)) launch(argv, step);
+  };
   const inOrder: CommandRunner = {
     run: async (argv, opts) => {
-      await batch.flush();
+      if (argv[0] === 'ip') await linksGone();
+      await flushIp();
       return runner.run(argv, opts);
     },
     signal: async (pid, sig) => {
-      await batch.flush();
+      await flushIp();
       return runner.signal(pid, sig);
     },
     writeSysctl: async (key, value, opts) => {
-      await batch.flush();
+      await flushIp();
       return runner.writeSysctl(key, value, opts);
     },
   };
@@ -334,6 +385,16 @@ export async function runSteps(
     dirs,
     queueIp(args) {
       batch.queue(args, current);
+    },
+    async deleteTogether(name) {
+      // What was queued before this step runs before the deletion.
+      await flushIp();
+      if (!together.handOver(name, current)) return false;
+      if (together.ready) void linksGone().catch(() => undefined);
+      return true;
+    },
+    whenGone(name, then) {
+      together.whenGone(name, then);
     },
     record(change, opts) {
       begin();
@@ -351,15 +412,10 @@ export async function runSteps(
     async settle() {
       while (background.length > 0) await background.shift();
     },
-    async startInBackground(argv) {
-      await batch.flush();
-      const step = current;
-      const done = runner.run(argv).catch((error: unknown) => {
-        throw new BackgroundStepError(step, error);
-      });
-      // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
-      done.catch(() => undefined);
-      starting.push({ done, step });
+    startInBackground(argv) {
+      if (batch.pending) waiting.push({ argv, step: current });
+      else launch(argv, current);
+      return Promise.resolve();
     },
     ...(signal ? { signal } : {}),
   };
@@ -383,8 +439,10 @@ export async function runSteps(
       if (signal?.aborted) throw new Error('cancelled');
       await step.run(ctx);
       if (i === steps.length - 1) {
-        // The last step's queued ip changes and background work (servers still exiting) are part of it.
-        await batch.flush();
+        // The last step's queued ip changes, the servers waiting for them and background work (servers still
+        // exiting, links being deleted) are part of it.
+        await flushIp();
+        await linksGone();
         await ctx.settle!();
         await startsDone();
       }
@@ -392,6 +450,8 @@ export async function runSteps(
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
       batch.discard();
+      waiting.length = 0;
+      together.discard();
       // Every server still starting has started or failed before the rollback looks (its undo stops one that started).
       await startsDone().catch(() => undefined);
       // A queued ip change fails when its batch runs, and a background start when it is waited for, during a

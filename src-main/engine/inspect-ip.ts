@@ -48,6 +48,7 @@ interface IpLink {
   master?: string;
   mtu?: number;
   ifalias?: string;
+  group?: string;
   linkinfo?: { info_kind?: string };
   addr_info?: { family?: string; local?: string; prefixlen?: number; scope?: string }[];
 }
@@ -90,6 +91,7 @@ export function linksFrom(listing: unknown): Map<string, LinkState> {
       addresses,
       ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
       ...(l.ifalias ? { alias: l.ifalias } : {}),
+      ...(l.group ? { group: l.group } : {}),
       ...(addresses6.length > 0 ? { addresses6 } : {}),
     });
   }

@@ -26,6 +26,8 @@ export interface LinkState {
   mtu?: number;
   /** The link's alias (`ip link set dev X alias …`): the app marks the bridges it creates with it. */
   alias?: string;
+  /** The link's group as `ip` prints it: `default` (0), a number, or a name from /etc/iproute2/group. */
+  group?: string;
 }
 
 export interface RouteState {
@@ -164,12 +166,22 @@ export interface ExecContext {
    * plan's end; a failure is reported as the queuing step's. Without it, run `ip ARGS` at once.
    */
   queueIp?(args: string[]): void;
+  /**
+   * Hands link `name` over to be deleted with the plan's other links marked to go together (one
+   * group delete, see link-group.ts); the plan goes on meanwhile, and waits for it before its next
+   * `ip` command, at its end and before a rollback. False (or missing): delete it at once.
+   */
+  deleteTogether?(name: string): Promise<boolean>;
+  /** Runs `then` once link `name` is gone: when its deletion together has run, or at once when none is pending. */
+  whenGone?(name: string, then: () => void): void;
   /** Waits for the work handed to inBackground so far. */
   settle?(): Promise<void>;
   /**
-   * Runs `argv` in its turn (after the queued ip changes) and lets the plan go on while it
-   * finishes: the plan waits for every such command at its end and before a rollback, and a
-   * failure is reported as this step's. Without it, run `argv` and wait for it.
+   * Runs `argv` once the ip changes queued so far have run (with those the next steps queue
+   * into the same batch, when the next command of another kind or the plan's end runs it) and
+   * lets the plan go on while it finishes: the plan waits for every such command at its end and
+   * before a rollback, and a failure is reported as this step's; a batch that fails starts none
+   * of the commands waiting for it. Without it, run `argv` and wait for it.
    */
   startInBackground?(argv: string[]): Promise<void>;
   /** Registers how to undo the step just carried out, for rollback. */

@@ -69,8 +69,8 @@ describe('apply killed with SIGKILL at every host-changing command', () => {
     const reference = await harness(script, host, dirs, ['apply', fileA]);
     expect(reference.json?.result?.ok, reference.stderr).toBe(true);
     const total = reference.commands.length;
-    // Each network's bridge and addresses are one `ip -batch -`, then its dnsmasq; then the ruleset and forwarding.
-    expect(total).toBeGreaterThanOrEqual(6);
+    // Both networks' bridges and addresses are one `ip -batch -`, then each one's dnsmasq; then the ruleset and forwarding.
+    expect(total).toBeGreaterThanOrEqual(5);
     guest = await makeGuest(sandbox, host, 'vmnet8', 'crg8');
     await down();
     expect(await snapshot(host, dirs)).toEqual(clean);
@@ -120,5 +120,55 @@ describe('apply killed with SIGKILL at every host-changing command', () => {
     console.log(`[reliability] running-host crash cases: ${total}`);
     await down();
     expect(await snapshot(host, dirs)).toEqual(clean);
+  }, 900_000);
+});
+
+describe('down killed with SIGKILL at every host-changing command', () => {
+  /** The guest's port on the bridge: the test's, not the app's, so every down leaves it. */
+  const guestPorts = async (): Promise<string[]> =>
+    (await host.ipJson<{ ifname: string }[]>('link', 'show')).map((l) => l.ifname).filter((n) => n.startsWith('vg'));
+
+  it('the next down (or apply, then down) finishes it; the bridges go as one group, never the guest’s port', async () => {
+    const apply = async (): Promise<void> => {
+      const r = await vnet(host, dirs, ['apply', '--config', fileA]);
+      expect(r.code, r.stderr).toBe(0);
+      await guest.attach();
+    };
+    await apply();
+    const ports = await guestPorts();
+    expect(ports).toHaveLength(1);
+    const reference = await harness(script, host, dirs, ['down']);
+    expect(reference.json?.result?.ok, reference.stderr).toBe(true);
+    // Both bridges in one batch: each moved into the app's group, then the group deleted.
+    expect(reference.commands).toContainEqual(
+      expect.stringMatching(/^ip -batch - \(link set dev vmnet1 group \d+; link set dev vmnet8 group \d+; link del group \d+\)$/),
+    );
+    expect(await snapshot(host, dirs)).toEqual(clean);
+    expect(await guestPorts()).toEqual(ports);
+    const total = reference.commands.length;
+
+    const cases = [...Array.from({ length: total }, (_, i) => ({ when: 'BEFORE', n: i + 1 })), { when: 'AFTER', n: total }];
+    for (const [i, c] of cases.entries()) {
+      await apply();
+      const why = `kill -9 of down ${c.when.toLowerCase()} command ${c.n}/${total} (${reference.commands[c.n - 1]})`;
+      const crashed = await harness(script, host, dirs, ['down'], { [`VNE_CRASH_${c.when}`]: String(c.n) });
+      expect(crashed.json, `${why}: the harness should have died`).toBeUndefined();
+      // Alternate: the user runs down again, or brings the networks back first.
+      if (i % 2 === 1) await applyConverges(host, dirs, { file: fileA, dhcpNetworks: ['vmnet1', 'vmnet8'], guests: [guest], why });
+      await down();
+      expect(await snapshot(host, dirs), `${why}: after down`).toEqual(clean);
+      expect(await guestPorts(), why).toEqual(ports);
+      survived += 1;
+    }
+    console.log(`[reliability] down crash cases: ${cases.length}`);
+
+    // An `ip` stopped between moving the bridges into the group and deleting it (Ctrl-C reaches
+    // it too): they are left in the group, and the next down deletes them as its own.
+    await apply();
+    const group = /link del group (\d+)/.exec(reference.commands.join('\n'))![1]!;
+    for (const bridge of ['vmnet1', 'vmnet8']) await host.ip('link', 'set', 'dev', bridge, 'group', group);
+    await down();
+    expect(await snapshot(host, dirs)).toEqual(clean);
+    expect(await guestPorts()).toEqual(ports);
   }, 900_000);
 });

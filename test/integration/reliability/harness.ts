@@ -1,6 +1,7 @@
 // A stand-in for the CLI and the front doors, run inside a test namespace, that drives
 // the real engine through a command runner which can crash or fail on purpose:
 //   node harness.cjs apply FILE            the engine facade's applyConfig
+//   node harness.cjs down                  the engine facade's down (every network)
 //   node harness.cjs service CHANNEL JSON  the service dispatcher the GUI and web console use
 //   node harness.cjs service --batch       many {channel, payload} requests (a JSON array on stdin)
 // Faults, by environment variable (N counts host-changing commands, from 1):
@@ -94,7 +95,7 @@ async function main(): Promise<void> {
   const [command, ...args] = process.argv.slice(2);
   const dirs = dirsFromEnv(process.env);
   const started = Date.now();
-  if (command === 'apply') {
+  if (command === 'apply' || command === 'down') {
     const crashBefore = envNumber('VNE_CRASH_BEFORE');
     const crashAfter = envNumber('VNE_CRASH_AFTER');
     const failAt = envNumber('VNE_FAIL_AT');
@@ -106,9 +107,11 @@ async function main(): Promise<void> {
       ...(failAt !== undefined ? { failAt } : {}),
       nftReject: process.env.VNE_NFT_REJECT === '1',
     });
-    const config = readConfig(args[0]!);
     try {
-      const result = await engine.applyConfig(config, { dirs, runner });
+      const result =
+        command === 'apply'
+          ? await engine.applyConfig(readConfig(args[0]!), { dirs, runner })
+          : { ok: true, applied: await engine.down({ dirs, runner }) };
       process.stdout.write(`${JSON.stringify({ result, started, failedAt: runner.failedAt, finishedAt: Date.now() })}\n`);
     } catch (error) {
       process.stdout.write(`${JSON.stringify({ thrown: (error as Error).message, started, finishedAt: Date.now() })}\n`);

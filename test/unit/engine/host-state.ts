@@ -34,7 +34,7 @@ export function tempDirs(): Dirs {
 }
 
 function link(name: string, extra: Partial<LinkState> = {}): LinkState {
-  return { name, ifindex: 2, adminUp: true, operState: 'UP', carrier: true, addresses: [], ...extra };
+  return { name, ifindex: 2, adminUp: true, operState: 'UP', carrier: true, addresses: [], group: 'default', ...extra };
 }
 
 /** A host with an uplink (eth0, default route) and nothing of the app's. */

@@ -34,6 +34,7 @@ function fromSingleCommands() {
       addresses: [],
       ...(typeof l.mtu === 'number' ? { mtu: l.mtu } : {}),
       ...(l.ifalias ? { alias: l.ifalias } : {}),
+      ...(l.group ? { group: l.group } : {}),
     });
   }
   for (const [file, family, key, max] of [

@@ -115,7 +115,8 @@ async function startDnsmasq(ctx: ExecContext, files: DhcpFiles, opts: { together
   // dnsmasq daemonises itself; its parent exits only once the daemon is set up (or failed).
   const argv = ['dnsmasq', `--conf-file=${files.conf}`];
   // A plan's servers start together (each ~15 ms, ten one after another were a good part of a
-  // bring-up): the plan waits for them all at its end, and before a rollback undoes them.
+  // bring-up), once the batch that creates their bridges has run (the next networks' bridges join it):
+  // the plan waits for them all at its end, and before a rollback undoes them.
   if (opts.together && ctx.startInBackground) await ctx.startInBackground(argv);
   else await ctx.runner.run(argv);
 }
@@ -329,31 +330,49 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       return;
     }
     case 'delete-bridge': {
-      const addresses = await currentAddresses(ctx, name);
-      await runner.run(['ip', 'link', 'del', 'dev', name]);
+      const addresses = Array.isArray(op.details?.addresses) ? (op.details.addresses as string[]) : [];
+      const group = str(op.details?.group);
       let before: RoutedRecord | undefined;
-      ctx.record((j) => {
-        const r = recordOf(j, name);
-        before = { ...r };
-        r.bridge = false;
-        r.addresses = [];
-      });
-      ctx.onUndo(async () => {
+      const deleted = (): void =>
+        ctx.record((j) => {
+          const r = recordOf(j, name);
+          before = { ...r };
+          r.bridge = false;
+          r.addresses = [];
+        });
+      const undo = async (): Promise<void> => {
         ctx.record((j) => {
           Object.assign(recordOf(j, name), before);
         });
         await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
         await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
         for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
-      });
+      };
+      if (await ctx.deleteTogether?.(name)) {
+        // Deleted later with the plan's other bridges; a rollback may come before or after that,
+        // and a bridge still there may already be in the deletion's group: put its own group back.
+        ctx.whenGone!(name, deleted);
+        ctx.onUndo(async () => {
+          await undo();
+          if (group) await runner.run(['ip', 'link', 'set', 'dev', name, 'group', group]);
+        });
+        return;
+      }
+      await runner.run(['ip', 'link', 'del', 'dev', name]);
+      deleted();
+      ctx.onUndo(undo);
       return;
     }
     case 'forget-network': {
       let before: Journal['networks'][string] | undefined;
-      ctx.record((j) => {
-        before = j.networks[name];
-        delete j.networks[name];
-      });
+      // Once the bridge is gone: until then the record is what tells the next run it is ours.
+      const forget = (): void =>
+        ctx.record((j) => {
+          before = j.networks[name];
+          delete j.networks[name];
+        });
+      if (ctx.whenGone) ctx.whenGone(name, forget);
+      else forget();
       resetCrashHistory(ctx.dirs, name);
       ctx.onUndo(async () => {
         ctx.record((j) => {
@@ -364,16 +383,6 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
     }
     default:
       throw new Error(`the host-only/NAT driver has no step "${op.op}"`);
-  }
-}
-
-async function currentAddresses(ctx: ExecContext, name: string): Promise<string[]> {
-  const result = await ctx.runner.run(['ip', '-j', '-4', 'addr', 'show', 'dev', name], { allowFailure: true });
-  try {
-    const parsed = JSON.parse(result.stdout || '[]') as { addr_info?: { local?: string; prefixlen?: number }[] }[];
-    return parsed.flatMap((l) => (l.addr_info ?? []).filter((a) => a.local).map((a) => `${a.local}/${a.prefixlen ?? 32}`));
-  } catch {
-    return [];
   }
 }
 

@@ -291,7 +291,9 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
     ops.push(op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`));
   }
   if (link && record.bridge) {
-    ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`));
+    // Its IPv4 addresses and group, for the undo (a rollback puts the bridge back as it was).
+    const details = { addresses: link.addresses, ...(link.group ? { group: link.group } : {}) };
+    ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`, details));
   } else if (link) {
     for (const address of record.addresses ?? []) {
       if ([...link.addresses, ...(link.addresses6 ?? [])].includes(address))
