@@ -338,6 +338,19 @@ export async function runSteps(
   if (steps.length > 0) begin();
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
   const batch = new IpBatch(runner);
+  /** Starts `argv` in the background as step `step`'s command (see startsDone). */
+  const launch = (argv: string[], step: number): void => {
+    const done = runner.run(argv).catch((error: unknown) => {
+      throw new BackgroundStepError(step, error);
+    });
+    // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
+    done.catch(() => undefined);
+    starting.push({ done, step });
+  };
+  // Servers waiting for the batch that creates their bridges. They start once it has run, not when their
+  // step ends the batch: the next network's bridge then joins the same batch, so ten networks are one
+  // `ip -batch` instead of ten, and a batch that fails starts none of them (they never ran, nothing to undo).
+  const waiting: { argv: string[]; step: number }[] = [];
   // Bridges deleted together (link-group.ts) go once the last is handed over, and the steps after
   // them go on meanwhile (the kernel's part is waiting, not work): every later `ip` command waits.
   // Their records (each bridge gone, each network forgotten) come at one moment: one journal write.
@@ -364,11 +377,15 @@ export async function runSteps(
     }
     await together.underway;
   };
-  /** Runs the queued ip changes: queued after the links handed over so far (see deleteTogether), they wait for their deletion. */
+  /**
+   * Runs the queued ip changes (queued after the links handed over so far, see deleteTogether, they wait
+   * for their deletion), then starts the servers waiting for them (there are none without queued changes).
+   */
   const flushIp = async (): Promise<void> => {
     if (!batch.pending) return;
     await linksGone();
     await batch.flush();
+    for (const { argv, step } of waiting.splice(0)) launch(argv, step);
   };
   const inOrder: CommandRunner = {
     run: async (argv, opts) => {
@@ -417,15 +434,10 @@ export async function runSteps(
     async settle() {
       while (background.length > 0) await background.shift();
     },
-    async startInBackground(argv) {
-      await flushIp();
-      const step = current;
-      const done = runner.run(argv).catch((error: unknown) => {
-        throw new BackgroundStepError(step, error);
-      });
-      // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
-      done.catch(() => undefined);
-      starting.push({ done, step });
+    startInBackground(argv) {
+      if (batch.pending) waiting.push({ argv, step: current });
+      else launch(argv, current);
+      return Promise.resolve();
     },
     ...(signal ? { signal } : {}),
   };
@@ -449,7 +461,8 @@ export async function runSteps(
       if (signal?.aborted) throw new Error('cancelled');
       await step.run(ctx);
       if (i === steps.length - 1) {
-        // The last step's queued ip changes and background work (servers still exiting, links being deleted) are part of it.
+        // The last step's queued ip changes, the servers waiting for them and background work (servers still
+        // exiting, links being deleted) are part of it.
         await flushIp();
         await linksGone();
         await ctx.settle!();
@@ -459,6 +472,7 @@ export async function runSteps(
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
       batch.discard();
+      waiting.length = 0;
       together.discard();
       // Every server still starting has started or failed before the rollback looks (its undo stops one that started).
       await startsDone().catch(() => undefined);

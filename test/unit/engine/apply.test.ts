@@ -7,6 +7,7 @@ import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/mo
 import { planSteps, runSteps } from '../../../src-main/engine/core';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import { readJournal } from '../../../src-main/engine/journal';
+import { deleteTableText } from '../../../src-main/engine/nft';
 import { appliedHost, freshHost, tempDirs } from './host-state';
 
 const dirs = tempDirs();
@@ -22,18 +23,18 @@ describe('apply through the runner', () => {
     const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(true);
     const conf = (name: string): string => `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
-    // Each network's bridge and addresses in one `ip -batch -` process, ended by the next command of another kind.
+    // Every network's bridge and addresses in one `ip -batch -` process, ended by the first command of another
+    // kind (the ruleset load); the DHCP servers the steps between asked for start once it has run, before that command.
     expect(runner.expandedLines()).toEqual([
       'ip -batch -',
       '  ip link add name vmnet1 type bridge',
       '  ip link set dev vmnet1 alias vnet-editor up',
       '  ip addr add 192.168.56.1/24 dev vmnet1',
-      conf('vmnet1'),
-      'ip -batch -',
       '  ip link add name vmnet8 type bridge',
       '  ip link set dev vmnet8 alias vnet-editor up',
       '  ip addr add 192.168.133.1/24 dev vmnet8',
       '  ip addr add 192.168.133.2/24 dev vmnet8',
+      conf('vmnet1'),
       conf('vmnet8'),
       // No listing first: the inspection found no table, and the undo of a first load deletes it.
       'nft -f -',
@@ -96,6 +97,31 @@ describe('apply through the runner', () => {
     expect(lines.filter((l) => l === 'nft -f -')).toHaveLength(2);
     expect(lines.slice(-2)).toEqual(['ip addr del 192.168.56.1/24 dev vmnet1', 'ip link del dev vmnet1']);
     expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
+  });
+
+  it('a batch that fails starts none of the DHCP servers waiting for it, and names the step whose line failed', async () => {
+    const runner = new RecordingRunner().respond(['ip', 'link', 'add', 'name', 'vmnet8'], {
+      code: 2,
+      stderr: 'RTNETLINK answers: File exists',
+    });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(
+      /^step 4\/9 "Create bridge vmnet8 .*" failed: `ip link add name vmnet8 type bridge` failed: RTNETLINK answers: File exists; the changes made so far were rolled back$/,
+    );
+    // vmnet1's bridge was made by the batch's first lines, but no server started, nor the ruleset load whose
+    // command ran the batch: the rollback begins with that step's undo (deleting a table that may not be there).
+    expect(runner.lines().filter((l) => l.startsWith('dnsmasq '))).toEqual([]);
+    expect(runner.commands[1]).toEqual({ argv: ['nft', '-f', '-'], input: deleteTableText() });
+    expect(runner.lines().slice(2)).toEqual([
+      'ip addr del 192.168.133.2/24 dev vmnet8',
+      'ip addr del 192.168.133.1/24 dev vmnet8',
+      'ip link del dev vmnet8',
+      'ip addr del 192.168.56.1/24 dev vmnet1',
+      'ip link del dev vmnet1',
+    ]);
+    expect(fs.readdirSync(dirs.state)).toEqual([]);
   });
 
   it('iproute2 keywords as names: every link command names the bridge with `dev` (security item 3)', async () => {

@@ -31,6 +31,7 @@ describe('IPv6 apply', () => {
     const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(true);
     // The bridge exists before its sysctls are written: those writes end the batch holding its creation.
+    // vmnet1's DHCP server waits for the batch holding its addresses (and vmnet8's bridge), then starts.
     const lines = runner.expandedLines().filter((l) => !l.startsWith('nft'));
     expect(lines).toEqual([
       'ip -batch -',
@@ -41,10 +42,9 @@ describe('IPv6 apply', () => {
       'ip -batch -',
       '  ip addr add 192.168.56.1/24 dev vmnet1',
       '  ip addr add fd15:4ba5:5a2b:1001::1/64 dev vmnet1 nodad',
-      `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', 'vmnet1.conf')}`,
-      'ip -batch -',
       '  ip link add name vmnet8 type bridge',
       '  ip link set dev vmnet8 alias vnet-editor up',
+      `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', 'vmnet1.conf')}`,
       'sysctl net/ipv6/conf/vmnet8/accept_ra=0',
       'sysctl net/ipv6/conf/vmnet8/autoconf=0',
       'ip -batch -',

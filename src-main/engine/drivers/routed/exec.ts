@@ -115,7 +115,8 @@ async function startDnsmasq(ctx: ExecContext, files: DhcpFiles, opts: { together
   // dnsmasq daemonises itself; its parent exits only once the daemon is set up (or failed).
   const argv = ['dnsmasq', `--conf-file=${files.conf}`];
   // A plan's servers start together (each ~15 ms, ten one after another were a good part of a
-  // bring-up): the plan waits for them all at its end, and before a rollback undoes them.
+  // bring-up), once the batch that creates their bridges has run (the next networks' bridges join it):
+  // the plan waits for them all at its end, and before a rollback undoes them.
   if (opts.together && ctx.startInBackground) await ctx.startInBackground(argv);
   else await ctx.runner.run(argv);
 }
