@@ -1,6 +1,6 @@
 // `vnet serve`: the editor and its API for a browser, on 127.0.0.1 only.
 //   GET  /?token=T      → session cookie, redirect to /
-//   GET  /…             → the built editor (dist/renderer)
+//   GET  /…             → the built editor (dist/renderer); its page carries the settings (first-page.ts)
 //   POST /api/<channel> → the same operations as window.vnet, JSON in and out
 //   GET  /api/events    → pushes as server-sent events
 // Every request passes the Guard (Host, Origin, session) first; WebSocket upgrades too.
@@ -13,6 +13,7 @@ import type { EventHub } from '../service/events';
 import { Guard, newSecret } from './auth';
 import { peerOf } from './peer';
 import { NOT_BUILT_PAGE, staticFile } from './static';
+import { sendEditorPage } from './first-page';
 import { editorCsp } from '../../src-shared/ipc/csp';
 
 /** No inline or remote script; MUI's emotion needs inline styles. */
@@ -140,6 +141,8 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
     if (method !== 'GET' && method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const file = staticFile(options.rendererDir, url.pathname);
+    if (file && (url.pathname === '/' || url.pathname === '/index.html'))
+      return sendEditorPage(res, file.body, () => options.dispatcher.call('getConfig', {}), method === 'HEAD');
     if (file) {
       res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
       return res.end(method === 'HEAD' ? undefined : file.body);

@@ -7,8 +7,9 @@ import { connectHost } from './host/connect';
 import { askFirstConfig } from './host/firstConfig';
 
 const api = connectHost();
-// The settings are usually here by now (public/early.js asked for them while the page
-// loaded): rendering after them makes the first render the editor with its networks.
+// The settings are usually here at once (the web console sends them with the page; the
+// desktop app's preload answers quickly): rendering after them makes the first render the
+// editor with its networks.
 // A host slower than this gets the window with "Loading…" instead.
 const PATIENCE_MS = 1000;
 

@@ -11,16 +11,23 @@ export { VnetApiError } from '../../../src-shared/ipc/http-client';
 declare global {
   interface Window {
     vnet?: VnetApi;
-    /** Requests public/early.js sent before the bundle ran, by API path. */
-    vnetEarly?: Map<string, Promise<Response>>;
   }
 }
 
-/** The answer to a request public/early.js already sent for this call (the first getConfig), taken once. */
-function takeEarly(win: Window, url: string, body: string): Promise<Response> | undefined {
-  const early = body === '{}' ? win.vnetEarly?.get(url) : undefined;
-  win.vnetEarly?.delete(url);
-  return early;
+/** The data block in which `vnet serve` sends the first getConfig's answer with the page (src-main/console/first-page.ts). */
+const FIRST_CONFIG_ID = 'vnet-first-config';
+
+/**
+ * The answer the page came with, for the first getConfig (taken once: later calls ask the
+ * host). Absent from a page not served by `vnet serve`.
+ */
+function takeFromPage(win: Window, url: string, body: string): Promise<Response> | undefined {
+  if (url !== '/api/getConfig' || body !== '{}') return undefined;
+  const block = win.document?.getElementById(FIRST_CONFIG_ID);
+  if (!block) return undefined;
+  block.remove();
+  const text = block.textContent ?? '';
+  return Promise.resolve({ status: 200, json: () => Promise.resolve(JSON.parse(text) as unknown) } as Response);
 }
 
 /** The host API: the preload's when present, else the web console's over HTTP (same origin). */
@@ -28,7 +35,7 @@ export function installVnet(win: Window = window): VnetApi {
   if (!win.vnet) {
     win.vnet = createHttpClient({
       baseUrl: '',
-      fetch: (url, init) => takeEarly(win, url, init.body) ?? win.fetch(url, init),
+      fetch: (url, init) => takeFromPage(win, url, init.body) ?? win.fetch(url, init),
       EventSource: (win as Window & typeof globalThis).EventSource ?? globalThis.EventSource,
       wait: (ms) => new Promise((resolve) => win.setTimeout(resolve, ms)),
     });

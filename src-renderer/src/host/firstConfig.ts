@@ -1,6 +1,6 @@
 // The editor's first read of the settings, asked for before React renders anything.
-// In the browser public/early.js sent the request while the page was still loading
-// (src/api takes its answer), so by the time the bundle has run it has usually arrived:
+// In the browser the answer came with the page (`vnet serve` puts it there; src/api takes
+// it), so it is there by the time the bundle runs:
 // the first render then shows the networks at once, instead of a "Loading…" render
 // followed by a second full render of the window when the answer comes.
 import type { LoadedConfig } from '../../../src-shared/api/types';

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsole, type ConsoleServer } from '../../../src-main/console/server';
 import { exampleConfig, fakeFrontDoor } from '../helper/fakes';
+import { inertJson } from '../../../src-main/console/first-page';
 
 interface Reply {
   status: number;
@@ -215,6 +216,22 @@ describe('web console', () => {
     expect(bad.status).toBe(400);
     expect(JSON.parse(bad.body).error.message).toMatch(/^notes\.txt: line 1: not a libvirt network/);
     expect(fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith('vnet-import-'))).toEqual([]);
+  });
+
+  it("sends the editor's page with the stored settings in a data block after its scripts", async () => {
+    const reply = await request(server.port, { path: '/', headers: { cookie } });
+    expect(reply.status).toBe(200);
+    expect(reply.headers['cache-control']).toBe('no-store');
+    const block = /<script type="application\/json" id="vnet-first-config">(.*?)<\/script>/s.exec(reply.body);
+    expect(block, reply.body).not.toBeNull();
+    expect(JSON.parse(block![1]!)).toEqual({ ok: true, result: { config: exampleConfig(), source: 'stored', warnings: [] } });
+    expect(reply.body.indexOf('vnet-first-config')).toBeGreaterThan(reply.body.indexOf('app.js'));
+  });
+
+  it('writes the settings so that no text in them can close the data block', () => {
+    const text = inertJson({ label: '</script><script>alert(1)</script><!--' });
+    expect(text).not.toContain('<');
+    expect(JSON.parse(text)).toEqual({ label: '</script><script>alert(1)</script><!--' });
   });
 
   it('serves the editor files but nothing outside their folder', async () => {

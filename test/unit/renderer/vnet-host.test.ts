@@ -56,21 +56,26 @@ describe('hostFromVnet', () => {
   });
 });
 
-describe('the settings asked for by public/early.js', () => {
+describe('the settings the web console sent with the page', () => {
   const answer = (result: unknown) => ({ status: 200, json: () => Promise.resolve({ ok: true, result }) }) as unknown as Response;
 
-  it('answer the first getConfig without a second request; later calls ask again', async () => {
+  it('answer the first getConfig without a request; later calls ask the host', async () => {
     const calls: string[] = [];
+    let block: { textContent: string; remove: () => void } | null = {
+      textContent: JSON.stringify({ ok: true, result: { source: 'page' } }),
+      remove: () => (block = null),
+    };
     const win = {
-      vnetEarly: new Map([['/api/getConfig', Promise.resolve(answer({ source: 'early' }))]]),
+      document: { getElementById: (id: string) => (id === 'vnet-first-config' ? block : null) },
       fetch: (url: string, init: { body: string }) => {
         calls.push(`${url} ${init.body}`);
         return Promise.resolve(answer({ source: 'fetched' }));
       },
     } as unknown as Window;
     const api = installVnet(win);
-    expect(await api.getConfig()).toEqual({ source: 'early' });
+    expect(await api.getConfig()).toEqual({ source: 'page' });
     expect(calls).toEqual([]);
+    expect(block).toBeNull();
     expect(await api.getConfig()).toEqual({ source: 'fetched' });
     expect(await api.listAdapters()).toEqual({ source: 'fetched' });
     expect(calls).toEqual(['/api/getConfig {}', '/api/listAdapters {}']);
