@@ -11,7 +11,13 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mode = process.argv[2] ?? 'test';
 
 // Debian package -> a file it installs, to tell whether it is present.
-const APP_PACKAGES = { 'dnsmasq-base': '/usr/sbin/dnsmasq', nftables: '/usr/sbin/nft', iproute2: '/usr/sbin/ip' };
+// findutils (xargs, which starts a plan's DHCP servers together) is Essential in Debian: named here all the same.
+const APP_PACKAGES = {
+  'dnsmasq-base': '/usr/sbin/dnsmasq',
+  nftables: '/usr/sbin/nft',
+  iproute2: '/usr/sbin/ip',
+  findutils: '/usr/bin/xargs',
+};
 const TEST_PACKAGES = {
   ...APP_PACKAGES,
   busybox: '/usr/bin/busybox',

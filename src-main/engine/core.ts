@@ -14,6 +14,7 @@ import { fixForForeignDrop } from './drivers/routed/health';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { JournalWriter } from './journal';
 import { IpBatch, IpLineError } from './ip-batch';
+import { startTogether, type Start } from './start-together';
 import { canDeleteTogether, GroupDeletion } from './link-group';
 import type { ExecContext, HostState, Journal, JournalNetwork, PlanContext } from './types';
 import { hypervisorSteps } from './hypervisors/steps';
@@ -338,19 +339,24 @@ export async function runSteps(
   if (steps.length > 0) begin();
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
   const batch = new IpBatch(runner);
-  /** Starts `argv` in the background as step `step`'s command (see startsDone). */
-  const launch = (argv: string[], step: number): void => {
-    const done = runner.run(argv).catch((error: unknown) => {
-      throw new BackgroundStepError(step, error);
+  // Servers to start, waiting for the next command of any kind or the plan's end. They start then, all
+  // together (start-together.ts), once the queued ip changes have run, not when their step ends the batch:
+  // the next network's bridge then joins the same batch, so ten networks are one `ip -batch` and one start
+  // of their ten servers instead of twenty processes, and a batch that fails starts none of them (they never
+  // ran, nothing to undo).
+  const waiting: (Start & { step: number })[] = [];
+  /** Starts the waiting servers in the background, each tracked as its step's (see startsDone). */
+  const startWaiting = (): void => {
+    const starts = waiting.splice(0);
+    startTogether(runner, starts).forEach((started, i) => {
+      const done = started.catch((error: unknown) => {
+        throw new BackgroundStepError(starts[i]!.step, error);
+      });
+      // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
+      done.catch(() => undefined);
+      starting.push({ done, step: starts[i]!.step });
     });
-    // Handled when awaited (startsDone); until then a failure must not count as an unhandled rejection.
-    done.catch(() => undefined);
-    starting.push({ done, step });
   };
-  // Servers waiting for the batch that creates their bridges. They start once it has run, not when their
-  // step ends the batch: the next network's bridge then joins the same batch, so ten networks are one
-  // `ip -batch` instead of ten, and a batch that fails starts none of them (they never ran, nothing to undo).
-  const waiting: { argv: string[]; step: number }[] = [];
   // Bridges deleted together (link-group.ts) go once the last is handed over, and the steps after
   // them go on meanwhile (the kernel's part is waiting, not work): every later `ip` command waits.
   // Their records (each bridge gone, each network forgotten) come at one moment: one journal write.
@@ -379,13 +385,14 @@ export async function runSteps(
   };
   /**
    * Runs the queued ip changes (queued after the links handed over so far, see deleteTogether, they wait
-   * for their deletion), then starts the servers waiting for them (there are none without queued changes).
+   * for their deletion), then starts the waiting servers.
    */
   const flushIp = async (): Promise<void> => {
-    if (!batch.pending) return;
-    await linksGone();
-    await batch.flush();
-    for (const { argv, step } of waiting.splice(0)) launch(argv, step);
+    if (batch.pending) {
+      await linksGone();
+      await batch.flush();
+    }
+    if (waiting.length > 0) startWaiting();
   };
   const inOrder: CommandRunner = {
     run: async (argv, opts) => {
@@ -434,9 +441,8 @@ export async function runSteps(
     async settle() {
       while (background.length > 0) await background.shift();
     },
-    startInBackground(argv) {
-      if (batch.pending) waiting.push({ argv, step: current });
-      else launch(argv, current);
+    startInBackground(argv, opts) {
+      waiting.push({ argv, ...(opts?.running ? { running: opts.running } : {}), step: current });
       return Promise.resolve();
     },
     ...(signal ? { signal } : {}),

@@ -105,6 +105,14 @@ export class ExecRunner implements CommandRunner {
   }
 }
 
+function isXargs(argv: readonly string[]): boolean {
+  return argv.length === 7 && argv.slice(0, 6).join(' ') === 'xargs -0 -n 1 -P 0';
+}
+
+function xargsItems(input: string): string[] {
+  return input.split('\0').filter((a) => a !== '');
+}
+
 export interface RecordedCommand {
   argv: string[];
   input?: string;
@@ -133,7 +141,12 @@ export class RecordingRunner implements CommandRunner {
 
   run(argv: string[], opts: RunOptions = {}): Promise<CommandResult> {
     this.commands.push(opts.input === undefined ? { argv } : { argv, input: opts.input });
-    const result = argv.join(' ') === 'ip -batch -' ? this.answerBatch(opts.input ?? '') : this.answer(argv, opts.input);
+    const result =
+      argv.join(' ') === 'ip -batch -'
+        ? this.answerBatch(opts.input ?? '')
+        : isXargs(argv)
+          ? this.answerXargs(argv.at(-1)!, opts.input ?? '')
+          : this.answer(argv, opts.input);
     if (result.code !== 0 && !opts.allowFailure) return Promise.reject(new CommandError(argv, result));
     return Promise.resolve(result);
   }
@@ -156,19 +169,35 @@ export class RecordingRunner implements CommandRunner {
     return { code: 0, stdout: '', stderr: '' };
   }
 
-  /** The recorded commands with each `ip -batch -` spelled out as its lines, each as `ip LINE` (indented). */
+  /** As `xargs -0 -n 1 -P 0 PROGRAM` does: each argument answered as `PROGRAM ARG`; 123 when any failed, with their stderr. */
+  private answerXargs(program: string, input: string): CommandResult {
+    const failed = xargsItems(input)
+      .map((arg) => this.answer([program, arg]))
+      .filter((r) => r.code !== 0);
+    return failed.length === 0
+      ? { code: 0, stdout: '', stderr: '' }
+      : { code: 123, stdout: '', stderr: failed.map((r) => r.stderr).join('') };
+  }
+
+  /**
+   * The recorded commands with each `ip -batch -` spelled out as its lines, each as `ip LINE`,
+   * and each xargs start as its commands, `PROGRAM ARG` (indented).
+   */
   expandedLines(): string[] {
-    return this.commands.flatMap((c) =>
-      c.argv.join(' ') === 'ip -batch -'
-        ? [
-            'ip -batch -',
-            ...(c.input ?? '')
-              .split('\n')
-              .filter((l) => l !== '')
-              .map((l) => `  ip ${l}`),
-          ]
-        : [c.argv.join(' ')],
-    );
+    return this.commands.flatMap((c) => {
+      const line = c.argv.join(' ');
+      if (line === 'ip -batch -') {
+        return [
+          line,
+          ...(c.input ?? '')
+            .split('\n')
+            .filter((l) => l !== '')
+            .map((l) => `  ip ${l}`),
+        ];
+      }
+      if (isXargs(c.argv)) return [line, ...xargsItems(c.input ?? '').map((arg) => `  ${c.argv.at(-1)!} ${arg}`)];
+      return [line];
+    });
   }
 
   // Recorded and answered like commands, so a responder can make them fail.

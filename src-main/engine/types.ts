@@ -177,13 +177,14 @@ export interface ExecContext {
   /** Waits for the work handed to inBackground so far. */
   settle?(): Promise<void>;
   /**
-   * Runs `argv` once the ip changes queued so far have run (with those the next steps queue
-   * into the same batch, when the next command of another kind or the plan's end runs it) and
-   * lets the plan go on while it finishes: the plan waits for every such command at its end and
-   * before a rollback, and a failure is reported as this step's; a batch that fails starts none
-   * of the commands waiting for it. Without it, run `argv` and wait for it.
+   * Runs `argv` at the next command of any kind or at the plan's end, after the ip changes queued
+   * so far (and those the next steps queue into the same batch), together with the other commands
+   * waiting then (start-together.ts: one xargs when each has a `running` check), and lets the plan
+   * go on while it finishes: the plan waits for every such command at its end and before a
+   * rollback, and a failure is reported as this step's; a batch that fails starts none of the
+   * commands waiting for it. Without it, run `argv` and wait for it.
    */
-  startInBackground?(argv: string[]): Promise<void>;
+  startInBackground?(argv: string[], opts?: { running?: () => boolean }): Promise<void>;
   /** Registers how to undo the step just carried out, for rollback. */
   onUndo(undo: () => Promise<void>): void;
   signal?: AbortSignal;

@@ -44,8 +44,13 @@ class FaultRunner implements CommandRunner {
       // A rule naming a chain that does not exist: nft refuses the whole file, in one transaction.
       input = `${input}add rule inet vnet_editor no_such_chain counter accept\n`;
     }
-    // A batch is named with its lines, so a kill can be aimed at the batch that holds a given change.
-    const what = argv.join(' ') === 'ip -batch -' ? [...argv, `(${(input ?? '').trim().split('\n').join('; ')})`] : argv;
+    // A batch is named with its lines (an xargs start with its arguments), so a kill can be aimed at the batch that holds a given change.
+    const what =
+      argv.join(' ') === 'ip -batch -'
+        ? [...argv, `(${(input ?? '').trim().split('\n').join('; ')})`]
+        : argv[0] === 'xargs'
+          ? [...argv, `(${(input ?? '').split('\0').filter(Boolean).join('; ')})`]
+          : argv;
     return this.change(what, () => this.inner.run(argv, { ...opts, ...(input !== undefined ? { input } : {}) }));
   }
 

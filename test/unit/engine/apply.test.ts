@@ -22,9 +22,10 @@ describe('apply through the runner', () => {
     const state = freshHost();
     const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(true);
-    const conf = (name: string): string => `dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
+    const conf = (name: string): string => `  dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
     // Every network's bridge and addresses in one `ip -batch -` process, ended by the first command of another
-    // kind (the ruleset load); the DHCP servers the steps between asked for start once it has run, before that command.
+    // kind (the ruleset load); the DHCP servers the steps between asked for start once it has run, before that
+    // command, all by one xargs.
     expect(runner.expandedLines()).toEqual([
       'ip -batch -',
       '  ip link add name vmnet1 type bridge',
@@ -34,6 +35,7 @@ describe('apply through the runner', () => {
       '  ip link set dev vmnet8 alias vnet-editor up',
       '  ip addr add 192.168.133.1/24 dev vmnet8',
       '  ip addr add 192.168.133.2/24 dev vmnet8',
+      'xargs -0 -n 1 -P 0 dnsmasq',
       conf('vmnet1'),
       conf('vmnet8'),
       // No listing first: the inspection found no table, and the undo of a first load deletes it.
@@ -93,7 +95,7 @@ describe('apply through the runner', () => {
     expect(outcome.error).toMatch(/the changes made so far were rolled back$/);
     const lines = runner.lines();
     // vmnet1's failure did not hold back the steps after it: vmnet8's server and the ruleset started, then all was undone.
-    expect(lines.filter((l) => l.startsWith('dnsmasq '))).toHaveLength(2);
+    expect(runner.expandedLines().filter((l) => l.startsWith('  dnsmasq '))).toHaveLength(2);
     expect(lines.filter((l) => l === 'nft -f -')).toHaveLength(2);
     expect(lines.slice(-2)).toEqual(['ip addr del 192.168.56.1/24 dev vmnet1', 'ip link del dev vmnet1']);
     expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
@@ -112,7 +114,7 @@ describe('apply through the runner', () => {
     );
     // vmnet1's bridge was made by the batch's first lines, but no server started, nor the ruleset load whose
     // command ran the batch: the rollback begins with that step's undo (deleting a table that may not be there).
-    expect(runner.lines().filter((l) => l.startsWith('dnsmasq '))).toEqual([]);
+    expect(runner.expandedLines().filter((l) => l.includes('dnsmasq'))).toEqual([]);
     expect(runner.commands[1]).toEqual({ argv: ['nft', '-f', '-'], input: deleteTableText() });
     expect(runner.lines().slice(2)).toEqual([
       'ip addr del 192.168.133.2/24 dev vmnet8',

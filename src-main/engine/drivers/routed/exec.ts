@@ -108,16 +108,22 @@ function writeOrRemove(file: string, text: string | undefined): void {
   else writeFileAtomic(file, text, { mode: 0o644, durable: false });
 }
 
+/** A dnsmasq runs under the network's pid file (it writes the file before its first process exits). */
+function dnsmasqRuns(files: DhcpFiles): boolean {
+  const pid = Number((readOr(files.pid) ?? '').trim());
+  return pid > 0 && processStartTicks(pid) !== undefined && processCmdline(pid)?.[0]?.endsWith('dnsmasq') === true;
+}
+
 async function startDnsmasq(ctx: ExecContext, files: DhcpFiles, opts: { together?: boolean } = {}): Promise<void> {
   // A server this plan stopped must be gone first: it holds the ports, and on exit it removes the pid file.
   await ctx.settle?.();
   fs.rmSync(files.pid, { force: true });
   // dnsmasq daemonises itself; its parent exits only once the daemon is set up (or failed).
   const argv = ['dnsmasq', `--conf-file=${files.conf}`];
-  // A plan's servers start together (each ~15 ms, ten one after another were a good part of a
-  // bring-up), once the batch that creates their bridges has run (the next networks' bridges join it):
-  // the plan waits for them all at its end, and before a rollback undoes them.
-  if (opts.together && ctx.startInBackground) await ctx.startInBackground(argv);
+  // A plan's servers start together, by one process (each start ~15 ms, ten one after another were a
+  // good part of a bring-up), once the batch that creates their bridges has run (the next networks'
+  // bridges join it): the plan waits for them all at its end, and before a rollback undoes them.
+  if (opts.together && ctx.startInBackground) await ctx.startInBackground(argv, { running: () => dnsmasqRuns(files) });
   else await ctx.runner.run(argv);
 }
 
