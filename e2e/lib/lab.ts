@@ -225,6 +225,10 @@ export class Lab {
   async openPage(beforeLoad?: (page: Page) => Promise<void>): Promise<Page> {
     if (this.frontDoor === 'electron') return this.openElectron();
     const url = await this.startConsole();
+    // The browser starts once the host's new links are past DAD (the test applied just before):
+    // else the page's first requests can be aborted with ERR_NETWORK_CHANGED, which the
+    // editor retries for its chunks and reads, but not for the page itself.
+    await this.host.addressesSettled();
     const chromiumPath = this.launchOptions.executablePath ?? '/usr/bin/chromium';
     this.browser = await chromium.launch({ ...this.launchOptions, executablePath: this.wrapper('chromium', [chromiumPath]) });
     this.context = await this.browser.newContext({ viewport: { width: 1024, height: 700 }, colorScheme: 'light', acceptDownloads: true });

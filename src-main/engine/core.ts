@@ -329,6 +329,23 @@ export async function runSteps(
     if (failed >= 0) throw (outcomes[failed] as PromiseRejectedResult).reason;
   };
   const writer = new JournalWriter(dirs, journal);
+  // No command reaches the host before the journal on disk covers what the steps recorded so far:
+  // their records go as one progress mark before the next command (journal.ts), whichever part of
+  // the plan runs it (a batch, the servers' start, a group deletion, a step's own command).
+  const host: CommandRunner = {
+    run: (argv, opts) => {
+      writer.flush();
+      return runner.run(argv, opts);
+    },
+    signal: (pid, sig) => {
+      writer.flush();
+      return runner.signal(pid, sig);
+    },
+    writeSysctl: (key, value, opts) => {
+      writer.flush();
+      return runner.writeSysctl(key, value, opts);
+    },
+  };
   let begun = false;
   const begin = (): void => {
     if (begun) return;
@@ -338,7 +355,7 @@ export async function runSteps(
   };
   if (steps.length > 0) begin();
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
-  const batch = new IpBatch(runner);
+  const batch = new IpBatch(host);
   // Servers to start, waiting for the next command of any kind or the plan's end. They start then, all
   // together (start-together.ts), once the queued ip changes have run, not when their step ends the batch:
   // the next network's bridge then joins the same batch, so ten networks are one `ip -batch` and one start
@@ -348,7 +365,7 @@ export async function runSteps(
   /** Starts the waiting servers in the background, each tracked as its step's (see startsDone). */
   const startWaiting = (): void => {
     const starts = waiting.splice(0);
-    startTogether(runner, starts).forEach((started, i) => {
+    startTogether(host, starts).forEach((started, i) => {
       const done = started.catch((error: unknown) => {
         throw new BackgroundStepError(starts[i]!.step, error);
       });
@@ -362,7 +379,7 @@ export async function runSteps(
   // Their records (each bridge gone, each network forgotten) come at one moment: one journal write.
   let oneWrite = false;
   const together = new GroupDeletion(
-    runner,
+    host,
     steps.flatMap((s) => (s.deletesLinkTogether ? [s.deletesLinkTogether] : [])),
     (records) => {
       oneWrite = true;
@@ -398,15 +415,15 @@ export async function runSteps(
     run: async (argv, opts) => {
       if (argv[0] === 'ip') await linksGone();
       await flushIp();
-      return runner.run(argv, opts);
+      return host.run(argv, opts);
     },
     signal: async (pid, sig) => {
       await flushIp();
-      return runner.signal(pid, sig);
+      return host.signal(pid, sig);
     },
     writeSysctl: async (key, value, opts) => {
       await flushIp();
-      return runner.writeSysctl(key, value, opts);
+      return host.writeSysctl(key, value, opts);
     },
   };
   const ctx: ExecContext = {

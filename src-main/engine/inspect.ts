@@ -397,14 +397,17 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
   const dhcpCrashes = readCrashHistory(dirs);
   const bridgeHelper = inspectBridgeHelper(dirs.qemu);
   const ipv6Settings = inspectIpv6Settings();
+  // Only a NetworkManager of this network namespace manages its interfaces. Looked for (every
+  // process's command line) while the commands run, not after them: it was on every apply's path.
+  const nmView = daemonRunsHere(['NetworkManager']) ? readNmView(runner) : undefined;
+  nmView?.catch(() => undefined);
   const [{ table, foreignDrops }, { links, routes, neighbours, defaultRoutes6 }, libvirt, resolved, listeners] = await commands;
   const ipv6: Ipv6HostState | undefined = ipv6Settings && { ...ipv6Settings, defaultRoutes: defaultRoutes6 };
   findSocketOwners(
     listeners,
     [...dhcp.values()].flat().map((p) => p.pid),
   );
-  // Only a NetworkManager of this network namespace manages its interfaces.
-  const networkManager = daemonRunsHere(['NetworkManager']) ? await readNmView(runner) : undefined;
+  const networkManager = await nmView;
   return {
     ...(networkManager ? { networkManager } : {}),
     links,

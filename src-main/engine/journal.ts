@@ -6,10 +6,13 @@
 // Two files keep that rule without two fsyncs per record (see JournalWriter):
 //   journal.json           durable (fsync'd): written before a plan's first step, with every
 //                          network the plan touches already named (its intent), and after its last;
-//   journal.progress.json  every record in between, by temp file and rename but without fsync.
+//   journal.progress.json  the records in between, by temp file and rename but without fsync,
+//                          written before the plan's next command (see JournalWriter.flush).
 // A process that dies (kill -9, a crash) leaves the page cache behind, so the next reader finds
-// the progress file exactly as the last record left it: the same guarantee as before, record by
-// record. Only a power cut or a kernel crash can lose (or tear) the progress file; the reader then
+// the progress file as it was when the last command was started: it covers everything the
+// commands so far did, which is the same guarantee as writing each record at once. (What a step
+// does without a command, writing the DHCP files, happens for networks the intent already names:
+// see below.) Only a power cut or a kernel crash can lose (or tear) the progress file; the reader then
 // falls back to journal.json, the plan's intent. That is still enough, because a power cut also
 // wipes everything the records describe that lives in the kernel (bridges, addresses, the
 // nftables table, sysctls, dnsmasq processes, resolved's link settings): what survives a reboot is
@@ -89,13 +92,16 @@ export function journalIsEmpty(journal: Journal): boolean {
 }
 
 /**
- * Writes one plan's journal: `begin` (durable, the intent), `record` after each change (a
- * progress mark, or durable when the change is to something a reboot keeps), `commit` (durable).
+ * Writes one plan's journal: `begin` (durable, the intent), `record` after each change (durable
+ * at once when the change is to something a reboot keeps), `flush` before each command the plan
+ * runs (the progress mark of the records since the last one), `commit` (durable).
  */
 export class JournalWriter {
   private plan = '';
   /** The text last written, so a record that changed nothing writes nothing. */
   private last = '';
+  /** Records not written yet. */
+  private pending = false;
 
   constructor(
     private readonly dirs: Dirs,
@@ -108,6 +114,7 @@ export class JournalWriter {
    */
   private writeDurable(): void {
     this.plan = crypto.randomBytes(8).toString('hex');
+    this.pending = false;
     this.last = this.text();
     writeFileAtomic(journalFile(this.dirs), this.last);
     fs.rmSync(journalProgressFile(this.dirs), { force: true });
@@ -118,15 +125,25 @@ export class JournalWriter {
     this.writeDurable();
   }
 
-  /** After each change to the in-memory journal: a progress mark, or durable for what a reboot keeps. */
+  /**
+   * After each change to the in-memory journal: durable at once for what a reboot keeps; else a
+   * progress mark that `flush` writes. One per command instead of one per record: ten networks'
+   * steps recorded 45 marks (a temp file and a rename each, 0.5–1 ms here) for 5 commands.
+   */
   record(durable = false): void {
+    if (durable) {
+      if (this.text() !== this.last) this.writeDurable();
+    } else this.pending = true;
+  }
+
+  /** Before a command changes the host: the records since the last mark, as a progress mark. */
+  flush(): void {
+    if (!this.pending) return;
+    this.pending = false;
     const text = this.text();
     if (text === this.last) return;
-    if (durable) this.writeDurable();
-    else {
-      this.last = text;
-      writeFileAtomic(journalProgressFile(this.dirs), text, { durable: false });
-    }
+    this.last = text;
+    writeFileAtomic(journalProgressFile(this.dirs), text, { durable: false });
   }
 
   private text(): string {

@@ -150,9 +150,10 @@ export interface ExecContext {
   runner: CommandRunner;
   dirs: Dirs;
   /**
-   * Changes the journal and writes it to disk atomically before returning (see journal.ts):
-   * a progress mark that outlives this process; `durable` also survives a power cut, for records
-   * of what a reboot keeps (NetworkManager's profiles).
+   * Changes the journal; the change is on disk (atomically, see journal.ts) before the plan's
+   * next command runs: a progress mark that outlives this process. `durable` writes it at once
+   * and so that it also survives a power cut, for records of what a reboot keeps
+   * (NetworkManager's profiles).
    */
   record(change: (journal: Journal) => void, opts?: { durable?: boolean }): void;
   /**

@@ -9,11 +9,30 @@ const preloads: (() => Promise<unknown>)[] = [];
 /** A module loaded on demand: `current` once it has arrived. */
 export interface LazyModule<M> {
   readonly current: M | undefined;
-  /** Loads it (once; a failed load is tried again next time). */
+  /** Loads it (once; tried again twice when it fails, and again at the next call when those fail too). */
   load(): Promise<M>;
 }
 
-export function lazyModule<M>(load: () => Promise<M>): LazyModule<M> {
+/**
+ * Waits between tries of a chunk that did not load. Chromium fails the requests it has in flight
+ * with ERR_NETWORK_CHANGED when the host's addresses change, which an apply does (the new
+ * bridges' IPv6 link-local addresses leave DAD a second or two after it): a chunk asked for in
+ * that moment fails once and loads when asked again (Chromium does not keep a failed import).
+ */
+const RETRY_WAITS_MS = [250, 1000];
+
+async function loadWithRetries<M>(load: () => Promise<M>, waits: readonly number[] = RETRY_WAITS_MS): Promise<M> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await load();
+    } catch (error) {
+      if (attempt >= waits.length) throw error;
+      await new Promise((resolve) => setTimeout(resolve, waits[attempt]));
+    }
+  }
+}
+
+export function lazyModule<M>(load: () => Promise<M>, retryWaitsMs?: readonly number[]): LazyModule<M> {
   let current: M | undefined;
   let pending: Promise<M> | undefined;
   const part: LazyModule<M> = {
@@ -21,7 +40,7 @@ export function lazyModule<M>(load: () => Promise<M>): LazyModule<M> {
       return current;
     },
     load: () =>
-      (pending ??= load().then(
+      (pending ??= loadWithRetries(load, retryWaitsMs).then(
         (module) => (current = module),
         (error: unknown) => {
           pending = undefined;

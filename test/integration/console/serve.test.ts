@@ -75,11 +75,7 @@ beforeAll(async () => {
   // up0's IPv6 link-local address leaves its tentative state (DAD) a second or two after it
   // comes up: under load that landed on the second test's first request. Start the browser
   // once the namespace's addresses are settled.
-  await waitFor(
-    'no tentative IPv6 address in the namespace',
-    async () => (await host.ip('-6', 'addr', 'show', 'tentative')).trim() === '',
-    20_000,
-  );
+  await host.addressesSettled();
 
   // Chromium must run in the namespace to reach the server's 127.0.0.1 there.
   const wrapper = path.join(sandbox.tempDir('chromium'), 'chromium-in-netns');

@@ -71,6 +71,19 @@ export class Netns {
     return JSON.parse((await must(['ip', '-n', this.name, '-j', ...args])) || '[]') as T;
   }
 
+  /**
+   * Waits until no IPv6 address here is tentative (its DAD is over). A browser started here
+   * before then has its requests in flight aborted with ERR_NETWORK_CHANGED when one of them
+   * leaves that state (a link-local address does a second or two after its link came up).
+   */
+  async addressesSettled(timeoutMs = 20_000): Promise<void> {
+    await waitFor(
+      `no tentative IPv6 address in ${this.name}`,
+      async () => (await this.ip('-6', 'addr', 'show', 'tentative')).trim() === '',
+      timeoutMs,
+    );
+  }
+
   /** Starts a long-running process inside the namespace; the sandbox kills it on cleanup. */
   spawn(argv: string[], stdin: 'ignore' | 'pipe' = 'ignore'): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', this.name, ...argv], { stdio: [stdin, 'pipe', 'pipe'], detached: true });

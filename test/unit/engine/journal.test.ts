@@ -2,10 +2,10 @@
 // plan's intent before its first step and its outcome after the last; the progress marks in
 // between are read only while they belong to the plan journal.json names, and never when torn.
 import fs from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps, runSteps, type Step } from '../../../src-main/engine/core';
-import { RecordingRunner } from '../../../src-main/engine/runner';
+import { RecordingRunner, type CommandRunner } from '../../../src-main/engine/runner';
 import { journalFile, journalProgressFile, JournalWriter, readJournal } from '../../../src-main/engine/journal';
 import { emptyJournal, type Journal } from '../../../src-main/engine/types';
 import { freshHost, tempDirs } from './host-state';
@@ -29,6 +29,9 @@ describe('the journal files', () => {
     writer.begin();
     journal.networks.vmnet1.data = { bridge: true };
     writer.record();
+    // Not written until the plan's next command is about to run.
+    expect(readJournal(dirs).networks.vmnet1).toEqual({ type: 'hostonly', data: {} });
+    writer.flush();
     // A process killed here leaves both files: the progress mark is the newer truth.
     expect(readJournal(dirs).networks.vmnet1).toEqual({ type: 'hostonly', data: { bridge: true } });
     expect(readJournal(dirs)).not.toHaveProperty('plan');
@@ -87,20 +90,36 @@ describe('a plan and its journal', () => {
     expect(outcomeOnDisk.table?.loaded).toBe(true);
   });
 
-  it('between the steps every record is a progress mark the next reader sees at once', async () => {
+  it('before each command a reader finds every record made so far: one progress mark per command, not per record', async () => {
     const state = freshHost();
-    const steps = planSteps(config(), state, dirs).steps;
-    const recorded: (string | undefined)[] = [];
-    const watched: Step[] = steps.map((step) => ({
-      ...step,
-      run: async (ctx) => {
-        await step.run(ctx);
-        recorded.push(JSON.stringify(readJournal(dirs)));
-      },
-    }));
-    await runSteps(watched, new RecordingRunner(), dirs, state.journal);
-    // After "Create bridge vmnet1" (the first step) a reader already finds the bridge recorded.
-    expect(JSON.parse(recorded[0]!).networks.vmnet1).toEqual({ type: 'hostonly', data: { bridge: true } });
-    expect(new Set(recorded).size).toBe(recorded.length);
+    const recording = new RecordingRunner();
+    const seen: { disk: string; memory: string }[] = [];
+    const look = (): void => void seen.push({ disk: JSON.stringify(readJournal(dirs)), memory: JSON.stringify(state.journal) });
+    const watching: CommandRunner = {
+      run: (argv, opts) => (look(), recording.run(argv, opts)),
+      signal: (pid, sig) => (look(), recording.signal(pid, sig)),
+      writeSysctl: (key, value, opts) => (look(), recording.writeSysctl(key, value, opts)),
+    };
+    let marks = 0;
+    const rename = fs.renameSync;
+    const counting = vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {
+      if (String(to) === journalProgressFile(dirs)) marks += 1;
+      rename(from, to);
+    });
+    try {
+      await runSteps(planSteps(config(), state, dirs).steps, watching, dirs, state.journal);
+    } finally {
+      counting.mockRestore();
+    }
+    expect(seen).toHaveLength(recording.commands.length);
+    for (const { disk, memory } of seen) expect(disk).toBe(memory);
+    // The first command (both networks' bridges and addresses) finds all that the steps before it recorded.
+    expect(JSON.parse(seen[0]!.disk).networks.vmnet1).toEqual({
+      type: 'hostonly',
+      data: { bridge: true, addresses: ['192.168.56.1/24'], dhcp: true },
+    });
+    // ip batch, DHCP servers, ruleset load, its listing, forwarding: a mark before each that follows new records.
+    expect(marks).toBeLessThanOrEqual(recording.commands.length);
+    expect(marks).toBeGreaterThan(0);
   });
 });
