@@ -376,20 +376,9 @@ export async function runSteps(
   };
   // Bridges deleted together (link-group.ts) go once the last is handed over, and the steps after
   // them go on meanwhile (the kernel's part is waiting, not work): every later `ip` command waits.
-  // Their records (each bridge gone, each network forgotten) come at one moment: one journal write.
-  let oneWrite = false;
   const together = new GroupDeletion(
     host,
     steps.flatMap((s) => (s.deletesLinkTogether ? [s.deletesLinkTogether] : [])),
-    (records) => {
-      oneWrite = true;
-      try {
-        records();
-      } finally {
-        oneWrite = false;
-      }
-      writer.record();
-    },
   );
   /** Starts the deletion of what was handed over (tracked like a server starting) and waits for it. */
   const linksGone = async (): Promise<void> => {
@@ -445,7 +434,7 @@ export async function runSteps(
     record(change, opts) {
       begin();
       change(journal);
-      if (!oneWrite || opts?.durable) writer.record(opts?.durable);
+      writer.record(opts?.durable);
     },
     onUndo(fn) {
       undo.push({ fn, step: current });

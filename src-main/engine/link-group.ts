@@ -46,11 +46,9 @@ export class GroupDeletion {
   private readonly handed = new Map<string, { step: number; then: (() => void)[] }>();
   private running: Promise<void> | undefined;
 
-  /** `together` runs what waited for the links to be gone, all at once (the plan writes their records as one). */
   constructor(
     private readonly runner: CommandRunner,
     planned: readonly string[],
-    private readonly together: (waiting: () => void) => void = (waiting) => waiting(),
   ) {
     this.planned = new Set(planned);
   }
@@ -91,9 +89,7 @@ export class GroupDeletion {
     for (const [name, { step }] of entries) batch.queue(['link', 'set', 'dev', name, 'group', String(DELETE_GROUP)], step);
     batch.queue(['link', 'del', 'group', String(DELETE_GROUP)], entries[0]![1].step);
     this.running = batch.flush().then(() => {
-      this.together(() => {
-        for (const [, { then }] of entries) for (const fn of then) fn();
-      });
+      for (const [, { then }] of entries) for (const fn of then) fn();
       this.handed.clear();
     });
     return this.running;
