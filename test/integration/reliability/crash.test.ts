@@ -2,9 +2,10 @@
 // runner (harness.ts), from a clean host and from a host already running other networks.
 // Every case ends with ONE `vnet apply` that converges (empty plan, clean doctor, exactly
 // one DHCP server per DHCP network by pid file and by /proc, a guest gets a lease).
+import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, type Config } from '../../../src-shared/model';
-import { ensureCliBuilt, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
+import { ensureCliBuilt, run, Sandbox, vnet, vnetDirs, type Netns, type VnetDirs } from '../lib/netns';
 import { twoNetworks } from '../engine/fixtures';
 import {
   applyConverges,
@@ -124,15 +125,41 @@ describe('apply killed with SIGKILL at every host-changing command', () => {
 });
 
 describe('down killed with SIGKILL at every host-changing command', () => {
+  /**
+   * Waits until no `ip` runs in the host namespace. A kill -9 takes the vnet process only: the
+   * `ip -batch -` deleting the bridges, started before it, goes on for a few hundred ms. Ctrl-C or
+   * a service stop would take it too (its bridges then stay in the group: the last case below).
+   * An apply started within that time can find bridges that then vanish; a second apply repairs
+   * that, so the one-apply check starts once the deletion has finished.
+   */
+  const killedDownsIpDone = async (): Promise<void> => {
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const pids = (await run(['ip', 'netns', 'pids', host.name])).stdout.split(/\s+/).filter(Boolean);
+      const comms = pids.map((pid) => {
+        try {
+          return fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim();
+        } catch {
+          return '';
+        }
+      });
+      if (!comms.includes('ip')) return;
+      if (Date.now() > deadline) throw new Error("the killed down's ip is still running after 10 s");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  };
+
   /** The guest's port on the bridge: the test's, not the app's, so every down leaves it. */
   const guestPorts = async (): Promise<string[]> =>
     (await host.ipJson<{ ifname: string }[]>('link', 'show')).map((l) => l.ifname).filter((n) => n.startsWith('vg'));
 
   it('the next down (or apply, then down) finishes it; the bridges go as one group, never the guest’s port', async () => {
+    // The guest of the first case (made here when this case runs alone).
+    const onBridge = (guest as Guest | undefined) ?? (await makeGuest(sandbox, host, 'vmnet8', 'crg8'));
     const apply = async (): Promise<void> => {
       const r = await vnet(host, dirs, ['apply', '--config', fileA]);
       expect(r.code, r.stderr).toBe(0);
-      await guest.attach();
+      await onBridge.attach();
     };
     await apply();
     const ports = await guestPorts();
@@ -153,8 +180,9 @@ describe('down killed with SIGKILL at every host-changing command', () => {
       const why = `kill -9 of down ${c.when.toLowerCase()} command ${c.n}/${total} (${reference.commands[c.n - 1]})`;
       const crashed = await harness(script, host, dirs, ['down'], { [`VNE_CRASH_${c.when}`]: String(c.n) });
       expect(crashed.json, `${why}: the harness should have died`).toBeUndefined();
+      await killedDownsIpDone();
       // Alternate: the user runs down again, or brings the networks back first.
-      if (i % 2 === 1) await applyConverges(host, dirs, { file: fileA, dhcpNetworks: ['vmnet1', 'vmnet8'], guests: [guest], why });
+      if (i % 2 === 1) await applyConverges(host, dirs, { file: fileA, dhcpNetworks: ['vmnet1', 'vmnet8'], guests: [onBridge], why });
       await down();
       expect(await snapshot(host, dirs), `${why}: after down`).toEqual(clean);
       expect(await guestPorts(), why).toEqual(ports);
