@@ -300,7 +300,7 @@ describe('electron-builder.yml', () => {
     expect(list(config.deb!.depends)).toEqual(
       expect.arrayContaining(['dnsmasq-base', 'nftables', 'iproute2', 'pkexec | policykit-1', 'libnss3']),
     );
-    expect(list(config.rpm!.depends)).toEqual(expect.arrayContaining(['dnsmasq', 'nftables', 'iproute', 'polkit', 'nss']));
+    expect(list(config.rpm!.depends)).toEqual(expect.arrayContaining(['dnsmasq', 'nftables', 'iproute', 'polkit', 'findutils', 'nss']));
     for (const target of ['deb', 'rpm']) {
       expect(config[target]).toMatchObject({ afterInstall: 'build/linux/after-install.sh', afterRemove: 'build/linux/after-remove.sh' });
     }
