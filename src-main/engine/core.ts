@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { hasSubnet, type Config, type Network, type RoutedNetwork, type ValidationError } from '../../src-shared/model';
 import type { ApplyProgress, PlanOperation } from '../../src-shared/api/types';
 import type { Dirs } from '../paths';
-import type { CommandRunner } from './runner';
+import { beforeEachCommand, type CommandRunner } from './runner';
 import { driverFor } from './drivers';
 import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { inspectTable } from './inspect';
@@ -332,28 +332,13 @@ export async function runSteps(
   // No command reaches the host before the journal on disk covers what the steps recorded so far:
   // their records go as one progress mark before the next command (journal.ts), whichever part of
   // the plan runs it (a batch, the servers' start, a group deletion, a step's own command).
-  const host: CommandRunner = {
-    run: (argv, opts) => {
-      writer.flush();
-      return runner.run(argv, opts);
-    },
-    signal: (pid, sig) => {
-      writer.flush();
-      return runner.signal(pid, sig);
-    },
-    writeSysctl: (key, value, opts) => {
-      writer.flush();
-      return runner.writeSysctl(key, value, opts);
-    },
-  };
-  let begun = false;
-  const begin = (): void => {
-    if (begun) return;
-    begun = true;
+  const host = beforeEachCommand(runner, () => writer.flush());
+  // Only steps record, so a plan without steps leaves the journal as it is.
+  const begun = steps.length > 0;
+  if (begun) {
     for (const { network } of steps) if (network) journal.networks[network.name] ??= { type: network.type, data: {} };
     writer.begin();
-  };
-  if (steps.length > 0) begin();
+  }
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
   const batch = new IpBatch(host);
   // Servers to start, waiting for the next command of any kind or the plan's end. They start then, all
@@ -400,21 +385,10 @@ export async function runSteps(
     }
     if (waiting.length > 0) startWaiting();
   };
-  const inOrder: CommandRunner = {
-    run: async (argv, opts) => {
-      if (argv[0] === 'ip') await linksGone();
-      await flushIp();
-      return host.run(argv, opts);
-    },
-    signal: async (pid, sig) => {
-      await flushIp();
-      return host.signal(pid, sig);
-    },
-    writeSysctl: async (key, value, opts) => {
-      await flushIp();
-      return host.writeSysctl(key, value, opts);
-    },
-  };
+  const inOrder = beforeEachCommand(host, async (argv) => {
+    if (argv?.[0] === 'ip') await linksGone();
+    await flushIp();
+  });
   const ctx: ExecContext = {
     runner: inOrder,
     dirs,
@@ -432,7 +406,6 @@ export async function runSteps(
       together.whenGone(name, then);
     },
     record(change, opts) {
-      begin();
       change(journal);
       writer.record(opts?.durable);
     },

@@ -29,6 +29,20 @@ export interface CommandRunner {
   writeSysctl(key: string, value: string, opts?: { allowFailure?: boolean }): Promise<boolean>;
 }
 
+/**
+ * `runner` with `before` run ahead of each of its commands (`argv` for a run, none for a signal
+ * or a sysctl write). A `before` that returns nothing runs the command at once, in the same tick,
+ * so commands keep the order their callers started them in.
+ */
+export function beforeEachCommand(runner: CommandRunner, before: (argv?: string[]) => void | Promise<void>): CommandRunner {
+  const then = <T>(ahead: void | Promise<void>, command: () => Promise<T>): Promise<T> => (ahead ? ahead.then(command) : command());
+  return {
+    run: (argv, opts) => then(before(argv), () => runner.run(argv, opts)),
+    signal: (pid, sig) => then(before(), () => runner.signal(pid, sig)),
+    writeSysctl: (key, value, opts) => then(before(), () => runner.writeSysctl(key, value, opts)),
+  };
+}
+
 /** `net/ipv4/conf/vmnet1/promote_secondaries`: slash-separated words (interface names may hold dots), never `..`. */
 export function sysctlPath(key: string): string {
   const parts = key.split('/');
@@ -113,6 +127,11 @@ function xargsItems(input: string): string[] {
   return input.split('\0').filter((a) => a !== '');
 }
 
+/** The lines of an `ip -batch -` input, each without its `ip`. */
+function batchLines(input: string): string[] {
+  return input.split('\n').filter((l) => l !== '');
+}
+
 export interface RecordedCommand {
   argv: string[];
   input?: string;
@@ -161,8 +180,7 @@ export class RecordingRunner implements CommandRunner {
 
   /** As `ip -batch -` does: each line answered as `ip LINE`, stopping at the first failure, which it names. */
   private answerBatch(input: string): CommandResult {
-    const lines = input.split('\n').filter((l) => l !== '');
-    for (const [i, line] of lines.entries()) {
+    for (const [i, line] of batchLines(input).entries()) {
       const r = this.answer(['ip', ...line.split(' ')]);
       if (r.code !== 0) return { ...r, stderr: `${r.stderr.trimEnd()}\nCommand failed -:${i + 1}\n` };
     }
@@ -186,15 +204,7 @@ export class RecordingRunner implements CommandRunner {
   expandedLines(): string[] {
     return this.commands.flatMap((c) => {
       const line = c.argv.join(' ');
-      if (line === 'ip -batch -') {
-        return [
-          line,
-          ...(c.input ?? '')
-            .split('\n')
-            .filter((l) => l !== '')
-            .map((l) => `  ip ${l}`),
-        ];
-      }
+      if (line === 'ip -batch -') return [line, ...batchLines(c.input ?? '').map((l) => `  ip ${l}`)];
       if (isXargs(c.argv)) return [line, ...xargsItems(c.input ?? '').map((arg) => `  ${c.argv.at(-1)!} ${arg}`)];
       return [line];
     });

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps, runSteps, type Step } from '../../../src-main/engine/core';
-import { RecordingRunner, type CommandRunner } from '../../../src-main/engine/runner';
+import { beforeEachCommand, RecordingRunner } from '../../../src-main/engine/runner';
 import { journalFile, journalProgressFile, JournalWriter, readJournal } from '../../../src-main/engine/journal';
 import { emptyJournal, type Journal } from '../../../src-main/engine/types';
 import { freshHost, tempDirs } from './host-state';
@@ -95,11 +95,7 @@ describe('a plan and its journal', () => {
     const recording = new RecordingRunner();
     const seen: { disk: string; memory: string }[] = [];
     const look = (): void => void seen.push({ disk: JSON.stringify(readJournal(dirs)), memory: JSON.stringify(state.journal) });
-    const watching: CommandRunner = {
-      run: (argv, opts) => (look(), recording.run(argv, opts)),
-      signal: (pid, sig) => (look(), recording.signal(pid, sig)),
-      writeSysctl: (key, value, opts) => (look(), recording.writeSysctl(key, value, opts)),
-    };
+    const watching = beforeEachCommand(recording, look);
     let marks = 0;
     const rename = fs.renameSync;
     const counting = vi.spyOn(fs, 'renameSync').mockImplementation((from, to) => {

@@ -72,7 +72,8 @@ async function signalDnsmasq(ctx: ExecContext, pid: number): Promise<Promise<voi
 
 /** Stops a dnsmasq of ours: SIGTERM, then SIGKILL if it lingers. Skips a pid that is no longer dnsmasq. */
 export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> {
-  await await signalDnsmasq(ctx, pid);
+  const gone = await signalDnsmasq(ctx, pid);
+  await gone;
 }
 
 /**
