@@ -30,6 +30,15 @@ export function parseCookies(header: string | undefined): Map<string, string> {
 
 export type Verdict = { ok: true } | { ok: false; status: 401 | 403 | 429; reason: string };
 
+/**
+ * Who is asking (peerOf), or how to find out. Finding out reads /proc/net/tcp, ~5 ms on this
+ * kernel even in an empty namespace, so the Guard asks only when an answer depends on it:
+ * a wrong guess, or a lock held by somebody.
+ */
+export type Client = string | (() => string);
+
+const askWho = (client: Client): string => (typeof client === 'function' ? client() : client);
+
 export interface GuardOptions {
   token: string;
   port: number;
@@ -100,11 +109,13 @@ export class Guard {
    * Checks the URL token; on success returns a new session id to set as the cookie. `client`
    * says who is asking (peerOf): a lock holds only for the client whose guesses earned it.
    */
-  exchangeToken(token: string, client = 'unknown'): Verdict & { session?: string } {
-    const locked = this.locked(client);
+  exchangeToken(token: string, client: Client = 'unknown'): Verdict & { session?: string } {
+    // Without strikes nobody is locked, and the right token has nothing to reset.
+    const who = this.strikes.size > 0 ? askWho(client) : undefined;
+    const locked = who === undefined ? undefined : this.locked(who);
     if (locked) return locked;
-    if (!sameSecret(token, this.options.token)) return this.fail(client, 'wrong token; open the URL `vnet serve` printed');
-    this.strikes.delete(client);
+    if (!sameSecret(token, this.options.token)) return this.fail(who ?? askWho(client), 'wrong token; open the URL `vnet serve` printed');
+    if (who !== undefined) this.strikes.delete(who);
     const session = newSecret();
     this.sessions.add(session);
     return { ok: true, session };
@@ -115,7 +126,7 @@ export class Guard {
    * (scripts). A wrong bearer token counts as a guess; an unknown session cookie does not
    * (sessions are far too long to guess, and a stale one is just a restarted console).
    */
-  checkSession(req: IncomingMessage, client = 'unknown'): Verdict {
+  checkSession(req: IncomingMessage, client: Client = 'unknown'): Verdict {
     const session = parseCookies(req.headers.cookie).get(sessionCookieName(this.options.port));
     const bearer = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '')?.[1];
     if (session === undefined && bearer === undefined) {
@@ -123,10 +134,11 @@ export class Guard {
     }
     if (session !== undefined && [...this.sessions].some((s) => sameSecret(s, session))) return { ok: true };
     if (bearer !== undefined) {
-      const locked = this.locked(client);
+      const who = askWho(client);
+      const locked = this.locked(who);
       if (locked) return locked;
       if (sameSecret(bearer, this.options.token)) return { ok: true };
-      return this.fail(client, 'wrong token');
+      return this.fail(who, 'wrong token');
     }
     return { ok: false, status: 401, reason: 'the session is not valid (the console was restarted?); open the URL `vnet serve` printed' };
   }

@@ -6,6 +6,7 @@
 // Every request passes the Guard (Host, Origin, session) first; WebSocket upgrades too.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ApiError, Envelope } from '../../src-shared/ipc/contract';
 import type { Dispatcher } from '../service/dispatch';
@@ -78,10 +79,20 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
+/** The Guard's way to ask who is on a connection: looked up once per connection, and only if asked. */
+function askPeer(peers: WeakMap<Socket, string>, socket: Socket): () => string {
+  return () => {
+    let peer = peers.get(socket);
+    if (peer === undefined) peers.set(socket, (peer = peerOf(socket)));
+    return peer;
+  };
+}
+
 export async function startConsole(options: ConsoleOptions): Promise<ConsoleServer> {
   const token = options.token ?? newSecret();
   // The Guard needs the port, known only once listening; no request arrives before that.
   const state: { guard?: Guard } = {};
+  const peers = new WeakMap<Socket, string>();
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     securityHeaders(res);
@@ -93,7 +104,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
     const offered = url.searchParams.get('token');
     if (offered !== null && (method === 'GET' || method === 'HEAD')) {
-      const verdict = g.exchangeToken(offered, peerOf(req.socket));
+      const verdict = g.exchangeToken(offered, askPeer(peers, req.socket));
       if (!verdict.ok) return refuse(res, verdict.status, verdict.reason);
       url.searchParams.delete('token');
       // Redirect so the token leaves the address bar and history.
@@ -105,7 +116,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
       return res.end();
     }
 
-    const session = g.checkSession(req, peerOf(req.socket));
+    const session = g.checkSession(req, askPeer(peers, req.socket));
     if (!session.ok) return refuse(res, session.status, session.reason);
 
     if (url.pathname === '/api/events') {
@@ -166,7 +177,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
   server.on('upgrade', (req: IncomingMessage, socket: Duplex) => {
     const g = state.guard!;
     const site = g.checkSite(req);
-    const verdict = site.ok ? g.checkSession(req, peerOf(req.socket)) : site;
+    const verdict = site.ok ? g.checkSession(req, askPeer(peers, req.socket)) : site;
     const status = verdict.ok ? 404 : verdict.status;
     const text = verdict.ok ? 'Not Found' : status === 401 ? 'Unauthorized' : status === 429 ? 'Too Many Requests' : 'Forbidden';
     socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);

@@ -57,3 +57,27 @@ describe('token lockout is per user (security item 7)', () => {
     expect(guard.checkSession(bearer, OWNER)).toEqual({ ok: true });
   });
 });
+
+describe('the Guard asks who is on a connection only when the answer matters', () => {
+  it('the right token and a session need no lookup; a wrong guess, a lock held by somebody and a Bearer token do', () => {
+    const token = newSecret();
+    const guard = new Guard({ token, port: 4321 });
+    const asked: string[] = [];
+    const who = (uid: string) => () => (asked.push(uid), uid);
+
+    const first = guard.exchangeToken(token, who(OWNER));
+    expect(first.ok).toBe(true);
+    const cookie = { headers: { cookie: `vnet_session_4321=${first.session}` } } as unknown as IncomingMessage;
+    expect(guard.checkSession(cookie, who(OWNER))).toEqual({ ok: true });
+    expect(asked).toEqual([]);
+
+    expect(guard.exchangeToken('guess', who(ATTACKER))).toMatchObject({ ok: false, status: 401 });
+    expect(asked).toEqual([ATTACKER]);
+    // Somebody has strikes now: the right token is checked against who sends it.
+    expect(guard.exchangeToken(token, who(OWNER)).ok).toBe(true);
+    expect(asked).toEqual([ATTACKER, OWNER]);
+    const bearer = { headers: { authorization: `Bearer ${token}` } } as unknown as IncomingMessage;
+    expect(guard.checkSession(bearer, who(OWNER))).toEqual({ ok: true });
+    expect(asked).toEqual([ATTACKER, OWNER, OWNER]);
+  });
+});
