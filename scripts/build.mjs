@@ -53,13 +53,16 @@ for (const entry of entries) {
 }
 
 if ((all || want.has('renderer')) && existsSync(path.join(root, 'src-renderer/index.html'))) {
-  const vite = spawnSync(
-    process.execPath,
-    [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'src-renderer/vite.config.ts', '--logLevel', 'warn'],
-    {
-      cwd: root,
-      stdio: 'inherit',
-    },
-  );
-  if (vite.status !== 0) process.exit(vite.status ?? 1);
+  // The editor for the browser and the desktop window, then its first screen's renderer for `vnet serve` (Node).
+  for (const config of ['src-renderer/vite.config.ts', 'src-renderer/vite.server.config.ts']) {
+    const vite = spawnSync(
+      process.execPath,
+      [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', config, '--logLevel', 'warn'],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    );
+    if (vite.status !== 0) process.exit(vite.status ?? 1);
+  }
 }

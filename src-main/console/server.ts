@@ -1,6 +1,7 @@
 // `vnet serve`: the editor and its API for a browser, on 127.0.0.1 only.
 //   GET  /?token=T      → session cookie, redirect to /
-//   GET  /…             → the built editor (dist/renderer); its page carries the settings (first-page.ts)
+//   GET  /…             → the built editor (dist/renderer); its page carries the settings and
+//                          the first screen drawn from them (first-page.ts)
 //   POST /api/<channel> → the same operations as window.vnet, JSON in and out
 //   GET  /api/events    → pushes as server-sent events
 // Every request passes the Guard (Host, Origin, session) first; WebSocket upgrades too.
@@ -14,7 +15,7 @@ import type { EventHub } from '../service/events';
 import { Guard, newSecret } from './auth';
 import { peerOf } from './peer';
 import { NOT_BUILT_PAGE, staticFile } from './static';
-import { sendEditorPage } from './first-page';
+import { sendEditorPage, type FirstScreen } from './first-page';
 import { editorCsp } from '../../src-shared/ipc/csp';
 
 /** No inline or remote script; MUI's emotion needs inline styles. */
@@ -26,6 +27,8 @@ export interface ConsoleOptions {
   dispatcher: Dispatcher;
   events: EventHub;
   rendererDir: string;
+  /** Draws the editor's first screen into its page (first-page.ts); without it the editor draws it in the browser. */
+  firstScreen?: FirstScreen;
   /** 0 picks a free port. */
   port?: number;
   token?: string;
@@ -153,7 +156,7 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
     if (method !== 'GET' && method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const file = staticFile(options.rendererDir, url.pathname);
     if (file && (url.pathname === '/' || url.pathname === '/index.html'))
-      return sendEditorPage(res, file.body, () => options.dispatcher.call('getConfig', {}), method === 'HEAD');
+      return sendEditorPage(res, file.body, () => options.dispatcher.call('getConfig', {}), method === 'HEAD', options.firstScreen);
     if (file) {
       res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
       return res.end(method === 'HEAD' ? undefined : file.body);

@@ -10,7 +10,6 @@ import { HostErrorAlert } from './components/HostErrorAlert';
 import { lazyPart, preloadParts, whenIdle } from './components/lazyPart';
 import { EditorView } from './editor/EditorView';
 import { editorReducer, initialEditor, isDirty, type EditorState } from './state/editor';
-import './plain/plain.css';
 
 // The other tabs' views load on demand (see lazyPart).
 const loading = <p className="p-loading">Loading…</p>;

@@ -42,9 +42,10 @@ Runs until interrupted (Ctrl+C).`,
   async run({ values }, { io, dirs, env }) {
     const port = intOption(values.port, 'port', 0, 65535) ?? 0;
     // Loaded here, not at start-up: the console, the service and the importers are the CLI's largest parts.
-    const [migration, { startConsole }, { createFrontDoor }] = await Promise.all([
+    const [migration, { startConsole }, { loadFirstScreen }, { createFrontDoor }] = await Promise.all([
       import('../../import'),
       import('../../console/server'),
+      import('../../console/first-page'),
       import('../../service/front-door'),
     ]);
     const door = createFrontDoor({
@@ -56,7 +57,16 @@ Runs until interrupted (Ctrl+C).`,
       launch: { execPath: process.execPath, script: path.join(here(), 'helper.cjs'), runAsNode: process.versions.electron !== undefined },
     });
     const renderer = rendererDir(env);
-    const console_ = await startConsole({ dispatcher: door.dispatcher, events: door.events, rendererDir: renderer, port });
+    const firstScreen = loadFirstScreen(path.join(renderer, '..', 'renderer-server', 'first-screen.cjs'), (line) =>
+      io.err(`vnet serve: the editor draws its first screen itself: ${line}\n`),
+    );
+    const console_ = await startConsole({
+      dispatcher: door.dispatcher,
+      events: door.events,
+      rendererDir: renderer,
+      port,
+      ...(firstScreen ? { firstScreen } : {}),
+    });
     io.out(`${console_.url}\n`);
     if (!fs.existsSync(path.join(renderer, 'index.html'))) {
       io.err(

@@ -15,5 +15,10 @@ function subscribe(changed: () => void): () => void {
 }
 
 export function usePrefersDark(): boolean {
-  return useSyncExternalStore(subscribe, () => query()?.matches ?? false);
+  // Drawn on the server (firstScreen.tsx) as light; the browser's own answer follows at once.
+  return useSyncExternalStore(
+    subscribe,
+    () => query()?.matches ?? false,
+    () => false,
+  );
 }

@@ -1,0 +1,46 @@
+// The web console's first screen: `vnet serve` sends the page with the networks already
+// drawn, the browser shows them before the editor's code has arrived, and the code takes
+// over the very elements drawn (hydration) without an error — a click made before that is
+// not lost.
+import { expect, test } from '../lib/fixtures';
+import { AddNetworkDialog } from '../pages/dialogs';
+
+test('the networks show before the editor code arrives, and a click made then opens its dialog once it has', async ({
+  lab,
+  openEditor,
+  frontDoor,
+}) => {
+  test.skip(frontDoor === 'electron', 'the desktop window draws its first screen itself: only `vnet serve` sends it drawn');
+  await lab.bareHost();
+  const errors: string[] = [];
+  // The editor's code proper (boot.tsx: React and the app) is held back until the test lets it through.
+  let release!: () => void;
+  const released = new Promise<void>((resolve) => (release = resolve));
+  let asked!: () => void;
+  const requested = new Promise<void>((resolve) => (asked = resolve));
+  const editor = await openEditor(async (page) => {
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+    await page.route(/\/assets\/boot-[^/]*\.js$/, async (route) => {
+      asked();
+      await released;
+      await route.continue();
+    });
+  });
+  await requested;
+  const page = editor.page;
+  // Without any of the editor's code: the drawn table, and Add Network… taking clicks.
+  await expect(editor.networkRow('vmnet8')).toBeVisible();
+  const drawnTable = await page.getByRole('table', { name: 'Virtual networks' }).elementHandle();
+  await page.getByRole('button', { name: 'Add Network…' }).click();
+  const add = new AddNetworkDialog(page);
+  await expect(add.root).toBeHidden();
+  release();
+  await add.waitOpen();
+  await add.fillNetwork('vmnet5', 'Host-only');
+  await add.ok();
+  await expect(editor.networkRow('vmnet5')).toBeVisible();
+  // Hydrated, not drawn again: the table on screen is the element the server sent.
+  expect(await drawnTable!.evaluate((table) => table.isConnected)).toBe(true);
+  expect(errors).toEqual([]);
+});
