@@ -45,12 +45,20 @@ export interface ConsoleServer {
 
 const STATUS: Record<ApiError['code'], number> = { invalid: 400, denied: 403, failed: 500, unavailable: 503 };
 
+/**
+ * No Cross-Origin-Opener-Policy: it would keep a page of another site that opens the console
+ * from holding a reference to its window, and that page gets nothing from one. The session
+ * cookie is SameSite=Strict, so a window another site opens is not signed in (every answer
+ * is a 401); the console frames nothing and is framed by nothing (X-Frame-Options, CSP
+ * frame-ancestors), listens to no messages, and site isolation keeps other sites in other
+ * processes. What the header costs is measured: Chromium swaps the tab to a new browsing
+ * context group, ~30–45 ms before the page can start (bench/analysis.md).
+ */
 function securityHeaders(res: ServerResponse): void {
   res.setHeader('Content-Security-Policy', CONSOLE_CSP);
   res.setHeader('X-Content-Type-Options', 'nosniff');
   res.setHeader('X-Frame-Options', 'DENY');
   res.setHeader('Referrer-Policy', 'no-referrer');
-  res.setHeader('Cross-Origin-Opener-Policy', 'same-origin');
   res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
 }
 
