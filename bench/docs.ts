@@ -39,6 +39,8 @@ How each entry is measured (all inside network namespaces the bench creates and 
   VMware's three default networks stored) in a fresh browser context; timed from navigation until the "Virtual networks"
   table shows vmnet8 and the "Add Network…" button is enabled (the editor has its data and takes input). Baseline: the same
   browser loading a blank page with one button from a tiny server in the same namespace — the floor of any page load
-  (a new renderer process, one request, one paint). Chromium's own start-up is paid before any timing.
+  (a new renderer process, one request, one paint). Chromium's own start-up is paid before any timing. The console's
+  page comes with the networks drawn (the editor's code takes them over after they show, and holds a click made before
+  that); the run's explanation of one load says when each part arrived, when the page painted and when the code took over.
 ${analysis.trim() ? `\n${analysis.trim()}\n` : ''}`;
 }
