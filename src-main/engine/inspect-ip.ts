@@ -8,6 +8,7 @@ import type { CommandRunner } from './runner';
 import { CommandError } from './runner';
 import { splitJsonDocuments } from './json-documents';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
+import { DELETE_GROUP } from './link-group';
 import type { LinkState, RouteState } from './types';
 
 export interface Neighbour {
@@ -179,4 +180,28 @@ export async function inspectIp(runner: CommandRunner): Promise<IpView> {
     });
   }
   return viewFrom(await oneByOne(runner));
+}
+
+/** True when a link is in the app's delete group (link-group.ts): a `vnet down` is deleting it. */
+export const beingDeleted = (links: ReadonlyMap<string, LinkState>): boolean =>
+  [...links.values()].some((link) => Number(link.group) === DELETE_GROUP);
+
+/**
+ * Waits for the links in the delete group to go. A `vnet down` killed with SIGKILL leaves its
+ * `ip -batch` deleting the bridges for the few hundred ms the kernel takes: a plan made from a
+ * reading in that moment would count on bridges about to vanish. The host is read again every
+ * `everyMs`, for at most `patienceMs`; links still there after that are leftovers nobody is
+ * deleting (an `ip` stopped between moving and deleting them), which the plans take as the
+ * app's bridges (a down deletes them as its own). Returns the last reading.
+ */
+export async function untilDeleted(
+  runner: CommandRunner,
+  { patienceMs = 1000, everyMs = 20 }: { patienceMs?: number; everyMs?: number } = {},
+): Promise<IpView> {
+  const deadline = Date.now() + patienceMs;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
+    const view = await inspectIp(runner);
+    if (!beingDeleted(view.links) || Date.now() >= deadline) return view;
+  }
 }

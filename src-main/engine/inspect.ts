@@ -14,7 +14,7 @@ import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { inspectResolved } from './resolved';
 import { listPids, processCmdline, processNetns, processStartTicks, ticksToEpochMs } from './proc';
 import { forwardingBeforeFromComment, PORT_FORWARD_MAP, TABLE_FAMILY, TABLE_NAME } from './nft';
-import { inspectIp, neighboursFrom, routesFrom, type Neighbour } from './inspect-ip';
+import { beingDeleted, inspectIp, neighboursFrom, routesFrom, untilDeleted, type Neighbour } from './inspect-ip';
 import { splitJsonDocuments } from './json-documents';
 
 export type { Neighbour } from './inspect-ip';
@@ -380,6 +380,11 @@ export interface InspectOptions {
 }
 
 export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: InspectOptions = {}): Promise<HostState> {
+  return readHost(runner, dirs, opts, false);
+}
+
+/** `afterDeletion`: this is the reading taken once the links a killed down was deleting are gone (untilDeleted). */
+async function readHost(runner: CommandRunner, dirs: Dirs, opts: InspectOptions, afterDeletion: boolean): Promise<HostState> {
   // Two processes for the whole inspection (see inspect-ip.ts); nft first, as it takes longer.
   const commands = Promise.all([
     inspectFirewall(runner),
@@ -402,6 +407,12 @@ export async function inspectHost(runner: CommandRunner, dirs: Dirs, opts: Inspe
   const nmView = daemonRunsHere(['NetworkManager']) ? readNmView(runner) : undefined;
   nmView?.catch(() => undefined);
   const [{ table, foreignDrops }, { links, routes, neighbours, defaultRoutes6 }, libvirt, resolved, listeners] = await commands;
+  if (!afterDeletion && beingDeleted(links)) {
+    // A killed down's bridges are still on their way out: everything is read again once they are
+    // gone, so the sockets, processes and links of the reading all describe the same moment.
+    await untilDeleted(runner);
+    return readHost(runner, dirs, opts, true);
+  }
   const ipv6: Ipv6HostState | undefined = ipv6Settings && { ...ipv6Settings, defaultRoutes: defaultRoutes6 };
   findSocketOwners(
     listeners,

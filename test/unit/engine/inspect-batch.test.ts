@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner } from '../../../src-main/engine/runner';
-import { IP_BATCH, IP_BATCH_ARGV, inspectIp } from '../../../src-main/engine/inspect-ip';
+import { IP_BATCH, IP_BATCH_ARGV, inspectIp, untilDeleted } from '../../../src-main/engine/inspect-ip';
+import { DELETE_GROUP } from '../../../src-main/engine/link-group';
 import { FIREWALL_ARGV, FIREWALL_LISTINGS, foreignDropsFrom, inspectFirewall, tableStateFrom } from '../../../src-main/engine/inspect';
 import { splitJsonDocuments } from '../../../src-main/engine/json-documents';
 import { canonicalIpv6 } from '../../../src-shared/model/ip6';
@@ -81,6 +82,34 @@ describe('JSON documents one after the other', () => {
 
   it('give one listing per line of the recorded batch', () => {
     expect(splitJsonDocuments(recorded('ip-batch.out'))).toHaveLength(IP_BATCH.length);
+  });
+});
+
+/** The recorded batch's output with link v1 moved into the app's delete group (a down deleting it), or gone. */
+function withV1(state: 'in the delete group' | 'gone'): string {
+  const [links, ...rest] = splitJsonDocuments(recorded('ip-batch.out')) as [Row[], ...unknown[]];
+  const changed =
+    state === 'gone'
+      ? links.filter((l) => l.ifname !== 'v1')
+      : links.map((l) => (l.ifname === 'v1' ? { ...l, group: String(DELETE_GROUP) } : l));
+  return [changed, ...rest].map((doc) => JSON.stringify(doc)).join('\n');
+}
+
+describe('the inspection and links a killed down is still deleting', () => {
+  it('reads again until they are gone, so no plan counts on them', async () => {
+    const answers = [withV1('in the delete group'), withV1('gone')];
+    const runner = new RecordingRunner().respond(IP_BATCH_ARGV, () => ({ stdout: answers.shift() ?? withV1('gone') }));
+    const view = await untilDeleted(runner, { everyMs: 1 });
+    expect(view.links.has('v1')).toBe(false);
+    expect(view.links.has('v2')).toBe(true);
+    expect(runner.commands).toHaveLength(2);
+  });
+
+  it('takes links that stay in the group as they are once its patience is over (nobody is deleting them)', async () => {
+    const runner = new RecordingRunner().respond(IP_BATCH_ARGV, () => ({ stdout: withV1('in the delete group') }));
+    const view = await untilDeleted(runner, { patienceMs: 500, everyMs: 5 });
+    expect(view.links.get('v1')?.group).toBe(String(DELETE_GROUP));
+    expect(runner.commands.length).toBeGreaterThan(1);
   });
 });
 
