@@ -9,6 +9,7 @@ import { CommandError } from './runner';
 import { splitJsonDocuments } from './json-documents';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
 import { DELETE_GROUP } from './link-group';
+import { listPids, processCmdline, processNetns } from './proc';
 import type { LinkState, RouteState } from './types';
 
 export interface Neighbour {
@@ -186,22 +187,29 @@ export async function inspectIp(runner: CommandRunner): Promise<IpView> {
 export const beingDeleted = (links: ReadonlyMap<string, LinkState>): boolean =>
   [...links.values()].some((link) => Number(link.group) === DELETE_GROUP);
 
+/** Whether an `ip` process runs in this network namespace: one that may be deleting the group. */
+export function ipRunsHere(): boolean {
+  const here = processNetns('self');
+  return listPids().some((pid) => pid !== process.pid && processCmdline(pid)?.[0]?.split('/').pop() === 'ip' && processNetns(pid) === here);
+}
+
 /**
  * Waits for the links in the delete group to go. A `vnet down` killed with SIGKILL leaves its
  * `ip -batch` deleting the bridges for the few hundred ms the kernel takes: a plan made from a
- * reading in that moment would count on bridges about to vanish. The host is read again every
- * `everyMs`, for at most `patienceMs`; links still there after that are leftovers nobody is
- * deleting (an `ip` stopped between moving and deleting them), which the plans take as the
- * app's bridges (a down deletes them as its own). Returns the last reading.
+ * reading in that moment would count on bridges about to vanish. While an `ip` runs here the
+ * host is read again every `everyMs`, for at most `patienceMs`. Links that stay are leftovers
+ * nobody is deleting (an `ip` stopped between moving and deleting them), which the plans take
+ * as the app's bridges (a down deletes them as its own). Returns the last reading.
  */
 export async function untilDeleted(
   runner: CommandRunner,
-  { patienceMs = 1000, everyMs = 20 }: { patienceMs?: number; everyMs?: number } = {},
+  { patienceMs = 1000, everyMs = 20, deleter = ipRunsHere }: { patienceMs?: number; everyMs?: number; deleter?: () => boolean } = {},
 ): Promise<IpView> {
   const deadline = Date.now() + patienceMs;
   for (;;) {
+    const deleting = deleter();
     await new Promise((resolve) => setTimeout(resolve, everyMs));
     const view = await inspectIp(runner);
-    if (!beingDeleted(view.links) || Date.now() >= deadline) return view;
+    if (!deleting || !beingDeleted(view.links) || Date.now() >= deadline) return view;
   }
 }

@@ -176,11 +176,12 @@ describe('down killed with SIGKILL at every host-changing command', () => {
     expect(await guestPorts()).toEqual(ports);
 
     // A killed down's `ip` still deleting the group when the next apply reads the host (made
-    // certain here: that deletion starts 400 ms after the apply does). The apply's inspection
-    // waits for the bridges to go, and brings them back: one apply converges.
+    // certain here: that ip runs from the start and gets its deletion 400 ms after the apply
+    // starts). The apply's inspection waits for the bridges to go, and brings them back: one
+    // apply converges.
     await apply();
     for (const bridge of ['vmnet1', 'vmnet8']) await host.ip('link', 'set', 'dev', bridge, 'group', group);
-    const deleting = run(['ip', 'netns', 'exec', host.name, 'sh', '-c', `sleep 0.4; ip link del group ${group}`]);
+    const deleting = run(['ip', 'netns', 'exec', host.name, 'sh', '-c', `(sleep 0.4; echo 'link del group ${group}') | ip -batch -`]);
     const why = 'apply while a killed down is still deleting the bridges';
     await applyConverges(host, dirs, { file: fileA, dhcpNetworks: ['vmnet1', 'vmnet8'], guests: [], why });
     expect((await deleting).code, why).toBe(0);

@@ -99,17 +99,24 @@ describe('the inspection and links a killed down is still deleting', () => {
   it('reads again until they are gone, so no plan counts on them', async () => {
     const answers = [withV1('in the delete group'), withV1('gone')];
     const runner = new RecordingRunner().respond(IP_BATCH_ARGV, () => ({ stdout: answers.shift() ?? withV1('gone') }));
-    const view = await untilDeleted(runner, { everyMs: 1 });
+    const view = await untilDeleted(runner, { everyMs: 1, deleter: () => true });
     expect(view.links.has('v1')).toBe(false);
     expect(view.links.has('v2')).toBe(true);
     expect(runner.commands).toHaveLength(2);
   });
 
-  it('takes links that stay in the group as they are once its patience is over (nobody is deleting them)', async () => {
+  it('takes links that stay in the group as they are once its patience is over', async () => {
     const runner = new RecordingRunner().respond(IP_BATCH_ARGV, () => ({ stdout: withV1('in the delete group') }));
-    const view = await untilDeleted(runner, { patienceMs: 500, everyMs: 5 });
+    const view = await untilDeleted(runner, { patienceMs: 500, everyMs: 5, deleter: () => true });
     expect(view.links.get('v1')?.group).toBe(String(DELETE_GROUP));
     expect(runner.commands.length).toBeGreaterThan(1);
+  });
+
+  it('does not wait for leftovers when no ip runs to delete them', async () => {
+    const runner = new RecordingRunner().respond(IP_BATCH_ARGV, () => ({ stdout: withV1('in the delete group') }));
+    const view = await untilDeleted(runner, { patienceMs: 60_000, everyMs: 1, deleter: () => false });
+    expect(view.links.get('v1')?.group).toBe(String(DELETE_GROUP));
+    expect(runner.commands).toHaveLength(1);
   });
 });
 
