@@ -3,7 +3,7 @@
 // over the very elements drawn (hydration) without an error — a click made before that is
 // not lost.
 import { expect, test } from '../lib/fixtures';
-import { AddNetworkDialog } from '../pages/dialogs';
+import { addNetworkClickedEarly, holdBack, type HeldBack } from '../lib/held-back';
 
 test('the networks show before the editor code arrives, and a click made then opens its dialog once it has', async ({
   lab,
@@ -14,32 +14,17 @@ test('the networks show before the editor code arrives, and a click made then op
   await lab.bareHost();
   const errors: string[] = [];
   // The editor's code proper (boot.tsx: React and the app) is held back until the test lets it through.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let asked!: () => void;
-  const requested = new Promise<void>((resolve) => (asked = resolve));
+  let code!: HeldBack;
   const editor = await openEditor(async (page) => {
     page.on('pageerror', (error) => errors.push(error.message));
     page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-    await page.route(/\/assets\/boot-[^/]*\.js$/, async (route) => {
-      asked();
-      await released;
-      await route.continue();
-    });
+    code = await holdBack(page, /\/assets\/boot-[^/]*\.js$/);
   });
-  await requested;
-  const page = editor.page;
+  await code.requested;
   // Without any of the editor's code: the drawn table, and Add Network… taking clicks.
   await expect(editor.networkRow('vmnet8')).toBeVisible();
-  const drawnTable = await page.getByRole('table', { name: 'Virtual networks' }).elementHandle();
-  await page.getByRole('button', { name: 'Add Network…' }).click();
-  const add = new AddNetworkDialog(page);
-  await expect(add.root).toBeHidden();
-  release();
-  await add.waitOpen();
-  await add.fillNetwork('vmnet5', 'Host-only');
-  await add.ok();
-  await expect(editor.networkRow('vmnet5')).toBeVisible();
+  const drawnTable = await editor.page.getByRole('table', { name: 'Virtual networks' }).elementHandle();
+  await addNetworkClickedEarly(editor, code);
   // Hydrated, not drawn again: the table on screen is the element the server sent.
   expect(await drawnTable!.evaluate((table) => table.isConnected)).toBe(true);
   expect(errors).toEqual([]);

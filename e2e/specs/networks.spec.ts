@@ -3,7 +3,7 @@
 import { hostOnlyAndNat, inRange } from '../lib/configs';
 import { expect, test } from '../lib/fixtures';
 import { OUTSIDE } from '../lib/lab';
-import { AddNetworkDialog } from '../pages/dialogs';
+import { addNetworkClickedEarly, holdBack, type HeldBack } from '../lib/held-back';
 
 test('the default networks appear when nothing is stored yet', async ({ lab, openEditor }) => {
   await lab.bareHost();
@@ -97,24 +97,8 @@ test('a host virtual adapter switched off: the host cannot reach the guest, the 
 test('Add Network… clicked before the dialogs have loaded opens its dialog when they arrive', async ({ lab, openEditor }) => {
   await lab.bareHost();
   // The dialogs' code (a chunk loaded after the first screen) is held back until the click has happened.
-  let release!: () => void;
-  const released = new Promise<void>((resolve) => (release = resolve));
-  let asked!: () => void;
-  const requested = new Promise<void>((resolve) => (asked = resolve));
-  const editor = await openEditor(async (page) => {
-    await page.route(/\/assets\/dialogs-[^/]*\.js$/, async (route) => {
-      asked();
-      await released;
-      await route.continue();
-    });
-  });
-  await requested;
-  await editor.page.getByRole('button', { name: 'Add Network…' }).click();
-  const add = new AddNetworkDialog(editor.page);
-  await expect(add.root).toBeHidden();
-  release();
-  await add.waitOpen();
-  await add.fillNetwork('vmnet5', 'Host-only');
-  await add.ok();
-  await expect(editor.networkRow('vmnet5')).toBeVisible();
+  let dialogs!: HeldBack;
+  const editor = await openEditor(async (page) => void (dialogs = await holdBack(page, /\/assets\/dialogs-[^/]*\.js$/)));
+  await dialogs.requested;
+  await addNetworkClickedEarly(editor, dialogs);
 });
