@@ -8,7 +8,7 @@
 // connected again; and a checkpoint rollback from there brings the device back up with
 // its profile and lease. Switching on again activates the profile that was active, so
 // NetworkManager, not the app, puts back the addresses and routes it owns.
-import { daemonRunsHere } from '../engine/drivers/bridged/probe';
+import { daemonRunsHere } from '../engine/proc';
 import { readNmView } from '../engine/drivers/bridged/nm/nmcli';
 import type { CommandRunner } from '../engine/runner';
 

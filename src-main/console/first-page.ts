@@ -69,12 +69,11 @@ export async function sendEditorPage(
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Cache-Control': 'no-store' });
   if (head) return void res.end();
   const text = html.toString('utf8');
-  const root = text.indexOf(ROOT);
   const end = text.lastIndexOf('</body>');
   const bodyEnd = end < 0 ? text.length : end;
   // Up to the root when there is one (the first screen goes in it), else up to </body>.
-  const at = root < 0 ? bodyEnd : root;
-  res.write(text.slice(0, at));
+  const root = text.indexOf(ROOT);
+  res.write(text.slice(0, root < 0 ? bodyEnd : root));
   let timer: NodeJS.Timeout | undefined;
   const envelope = await Promise.race([
     firstConfig().catch(() => undefined),
@@ -82,7 +81,8 @@ export async function sendEditorPage(
   ]);
   clearTimeout(timer);
   const screen = root < 0 ? '' : drawn(envelope, firstScreen);
-  const opening = root < 0 ? '' : screen ? DRAWN_ROOT + screen : ROOT;
+  const rootTag = root < 0 ? '' : screen ? DRAWN_ROOT : ROOT;
+  const rest = text.slice(root < 0 ? bodyEnd : root + ROOT.length, bodyEnd);
   const block = envelope === undefined ? '' : `<script type="application/json" id="${FIRST_CONFIG_ID}">${inertJson(envelope)}</script>\n`;
-  res.end(opening + text.slice(root < 0 ? at : at + ROOT.length, bodyEnd) + block + text.slice(bodyEnd));
+  res.end(rootTag + screen + rest + block + text.slice(bodyEnd));
 }

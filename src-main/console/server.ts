@@ -6,8 +6,7 @@
 //   GET  /api/events    → pushes as server-sent events
 // Every request passes the Guard (Host, Origin, session) first; WebSocket upgrades too.
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { Socket } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import type { ApiError, Envelope } from '../../src-shared/ipc/contract';
 import type { Dispatcher } from '../service/dispatch';

@@ -9,7 +9,7 @@ import { CommandError } from './runner';
 import { splitJsonDocuments } from './json-documents';
 import { canonicalIpv6 } from '../../src-shared/model/ip6';
 import { DELETE_GROUP } from './link-group';
-import { listPids, processCmdline, processNetns } from './proc';
+import { daemonRunsHere } from './proc';
 import type { LinkState, RouteState } from './types';
 
 export interface Neighbour {
@@ -187,12 +187,6 @@ export async function inspectIp(runner: CommandRunner): Promise<IpView> {
 export const beingDeleted = (links: ReadonlyMap<string, LinkState>): boolean =>
   [...links.values()].some((link) => Number(link.group) === DELETE_GROUP);
 
-/** Whether an `ip` process runs in this network namespace: one that may be deleting the group. */
-export function ipRunsHere(): boolean {
-  const here = processNetns('self');
-  return listPids().some((pid) => pid !== process.pid && processCmdline(pid)?.[0]?.split('/').pop() === 'ip' && processNetns(pid) === here);
-}
-
 /**
  * Waits for the links in the delete group to go. A `vnet down` killed with SIGKILL leaves its
  * `ip -batch` deleting the bridges for the few hundred ms the kernel takes: a plan made from a
@@ -203,7 +197,11 @@ export function ipRunsHere(): boolean {
  */
 export async function untilDeleted(
   runner: CommandRunner,
-  { patienceMs = 1000, everyMs = 20, deleter = ipRunsHere }: { patienceMs?: number; everyMs?: number; deleter?: () => boolean } = {},
+  {
+    patienceMs = 1000,
+    everyMs = 20,
+    deleter = () => daemonRunsHere(['ip']),
+  }: { patienceMs?: number; everyMs?: number; deleter?: () => boolean } = {},
 ): Promise<IpView> {
   const deadline = Date.now() + patienceMs;
   for (;;) {

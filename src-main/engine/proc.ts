@@ -1,5 +1,6 @@
 // Reading /proc: tells a live daemon of ours from a zombie, a dead pid or a stranger.
 import fs from 'node:fs';
+import path from 'node:path';
 
 /** Process start time in clock ticks since boot, or undefined when there is no live (non-zombie) process. */
 export function processStartTicks(pid: number): number | undefined {
@@ -52,4 +53,13 @@ export function listPids(): number[] {
     .readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number);
+}
+
+/** True when a process named like one of NAMES runs in this network namespace. */
+export function daemonRunsHere(names: string[]): boolean {
+  const ownNetns = processNetns('self');
+  return listPids().some((pid) => {
+    const argv0 = processCmdline(pid)?.[0];
+    return argv0 !== undefined && names.includes(path.basename(argv0)) && processNetns(pid) === ownNetns;
+  });
 }

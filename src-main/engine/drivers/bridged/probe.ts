@@ -6,7 +6,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { listPids, processCmdline, processNetns } from '../../proc';
+import { daemonRunsHere, listPids, processCmdline, processNetns } from '../../proc';
 
 export interface HostProbe {
   isWireless(name: string): boolean;
@@ -36,15 +36,6 @@ export function findDhcpClient(name: string): { program: string; pid: number } |
     return { program, pid };
   }
   return undefined;
-}
-
-/** True when a process named like one of NAMES runs in this network namespace. */
-export function daemonRunsHere(names: string[]): boolean {
-  const ownNetns = processNetns('self');
-  return listPids().some((pid) => {
-    const argv0 = processCmdline(pid)?.[0];
-    return argv0 !== undefined && names.includes(path.basename(argv0)) && processNetns(pid) === ownNetns;
-  });
 }
 
 /** 'managed', 'not managed', or 'no answer' (it runs here, but nmcli cannot reach it on the system bus). */
