@@ -341,6 +341,8 @@ export async function runSteps(
   }
   // Queued ip changes run before any other command, so every command sees the host as the steps before it left it.
   const batch = new IpBatch(host);
+  /** Settings of links the queued ip changes create, written once they have run (queueSysctl). */
+  const settingsAfterBatch: { key: string; value: string }[] = [];
   // Servers to start, waiting for the next command of any kind or the plan's end. They start then, all
   // together (start-together.ts), once the queued ip changes have run, not when their step ends the batch:
   // the next network's bridge then joins the same batch, so ten networks are one `ip -batch` and one start
@@ -376,13 +378,14 @@ export async function runSteps(
   };
   /**
    * Runs the queued ip changes (queued after the links handed over so far, see deleteTogether, they wait
-   * for their deletion), then starts the waiting servers.
+   * for their deletion), writes the settings queued for the links they made, then starts the waiting servers.
    */
   const flushIp = async (): Promise<void> => {
     if (batch.pending) {
       await linksGone();
       await batch.flush();
     }
+    for (const { key, value } of settingsAfterBatch.splice(0)) await host.writeSysctl(key, value, { allowFailure: true });
     if (waiting.length > 0) startWaiting();
   };
   const inOrder = beforeEachCommand(host, async (argv) => {
@@ -394,6 +397,9 @@ export async function runSteps(
     dirs,
     queueIp(args) {
       batch.queue(args, current);
+    },
+    queueSysctl(key, value) {
+      settingsAfterBatch.push({ key, value });
     },
     async deleteTogether(name) {
       // What was queued before this step runs before the deletion.
@@ -457,6 +463,7 @@ export async function runSteps(
       onProgress?.({ step: i + 1, total, description: step.operation.description, phase: 'done' });
     } catch (error) {
       batch.discard();
+      settingsAfterBatch.length = 0;
       waiting.length = 0;
       together.discard();
       // Every server still starting has started or failed before the rollback looks (its undo stops one that started).

@@ -33,11 +33,12 @@ function parseJson<T>(text: string, what: string): T {
 
 export const IPV6_CONF = '/proc/sys/net/ipv6/conf';
 
-/** IPv6 forwarding and every interface's accept_ra, from /proc/sys; undefined without IPv6. */
+/** IPv6 forwarding, every interface's accept_ra and where IPv6 is off, from /proc/sys; undefined without IPv6. */
 export function inspectIpv6Settings(): Omit<Ipv6HostState, 'defaultRoutes'> | undefined {
   const forwarding = readFileOrUndefined(path.join(IPV6_CONF, 'all', 'forwarding'))?.trim();
   if (forwarding === undefined) return undefined;
   const acceptRa: Record<string, string> = {};
+  const switchedOff: string[] = [];
   let names: string[] = [];
   try {
     names = fs.readdirSync(IPV6_CONF);
@@ -48,8 +49,9 @@ export function inspectIpv6Settings(): Omit<Ipv6HostState, 'defaultRoutes'> | un
     if (name === 'all') continue;
     const value = readFileOrUndefined(path.join(IPV6_CONF, name, 'accept_ra'))?.trim();
     if (value !== undefined) acceptRa[name] = value;
+    if (name !== 'default' && readFileOrUndefined(path.join(IPV6_CONF, name, 'disable_ipv6'))?.trim() === '1') switchedOff.push(name);
   }
-  return { forwarding, acceptRa };
+  return { forwarding, acceptRa, switchedOff };
 }
 
 export async function inspectRoutes(runner: CommandRunner): Promise<RouteState[]> {

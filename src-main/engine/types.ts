@@ -89,6 +89,8 @@ export interface Ipv6HostState {
   forwarding: string;
   /** net.ipv6.conf.IF.accept_ra of every interface and of `default`. */
   acceptRa: Record<string, string>;
+  /** The interfaces whose IPv6 is switched off (net.ipv6.conf.IF.disable_ipv6 = 1). */
+  switchedOff?: string[];
   /** IPv6 default routes of the main table (`protocol` is `ra` for router-advertised ones). */
   defaultRoutes: RouteState[];
 }
@@ -167,6 +169,13 @@ export interface ExecContext {
    * plan's end; a failure is reported as the queuing step's. Without it, run `ip ARGS` at once.
    */
   queueIp?(args: string[]): void;
+  /**
+   * Writes kernel setting `key` (see CommandRunner.writeSysctl) right after the ip changes queued
+   * so far have run, in the same flush and before the servers waiting for them start: a setting
+   * of a link those changes create. A failure is ignored (a kernel without IPv6 has no
+   * net/ipv6). Without it, write it at once.
+   */
+  queueSysctl?(key: string, value: string): void;
   /**
    * Hands link `name` over to be deleted with the plan's other links marked to go together (one
    * group delete, see link-group.ts); the plan goes on meanwhile, and waits for it before its next

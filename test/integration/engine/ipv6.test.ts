@@ -245,6 +245,38 @@ describe('apply again', () => {
   });
 });
 
+describe('a network without IPv6', () => {
+  const TWO_PREFIX = 'fd15:4ba5:5a2b:1002:';
+  const withTwo = (ipv6: boolean): Config => {
+    const two = hostOnlyNetwork('vmnet2', '192.168.57.0/24');
+    const cfg = config(false);
+    cfg.networks.push(ipv6 ? { ...two, ipv6: { prefix: `${TWO_PREFIX}:/64`, hostAddress: `${TWO_PREFIX}:1` } } : two);
+    return cfg;
+  };
+  const addresses6 = async (dev: string): Promise<string[]> =>
+    ((await host.ipJson<{ addr_info: { local: string }[] }[]>('-6', 'addr', 'show', 'dev', dev))[0]?.addr_info ?? []).map((a) => a.local);
+
+  it('has IPv6 switched off on its bridge (no link-local address), as libvirt does; the others keep theirs', async () => {
+    await apply(withTwo(false));
+    expect(await host.sysctl('net.ipv6.conf.vmnet2.disable_ipv6')).toBe('1');
+    expect(await addresses6('vmnet2')).toEqual([]);
+    expect(await host.sysctl('net.ipv6.conf.vmnet1.disable_ipv6')).toBe('0');
+    expect((await addresses6('vmnet1')).some((a) => a.startsWith('fe80:'))).toBe(true);
+  });
+
+  it('gets it switched on when it gains a subnet: its guest gets an address and pings the host', { timeout: 60_000 }, async () => {
+    await apply(withTwo(true));
+    expect(await host.sysctl('net.ipv6.conf.vmnet2.disable_ipv6')).toBe('0');
+    expect(await host.sysctl('net.ipv6.conf.vmnet2.accept_ra')).toBe('0');
+    expect(await addresses6('vmnet2')).toContain(`${TWO_PREFIX}:1`);
+    const guest2 = await sandbox.guest('g6two', host, 'vmnet2');
+    await slaacAddress(guest2, TWO_PREFIX);
+    expect(await ping(guest2, `${TWO_PREFIX}:1`)).toBe(true);
+    const r = await vnet(host, dirs, ['plan', '--config', configFile, '--json']);
+    expect(JSON.parse(r.stdout)).toEqual([]);
+  });
+});
+
 describe('down', () => {
   it('leaves nothing and restores every sysctl, and the host keeps its route', async () => {
     const r = await vnet(host, dirs, ['down']);

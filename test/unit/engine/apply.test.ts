@@ -24,8 +24,8 @@ describe('apply through the runner', () => {
     expect(outcome.ok).toBe(true);
     const conf = (name: string): string => `  dnsmasq --conf-file=${path.join(dirs.state, 'dhcp', `${name}.conf`)}`;
     // Every network's bridge and addresses in one `ip -batch -` process, ended by the first command of another
-    // kind (the ruleset load); the DHCP servers the steps between asked for start once it has run, before that
-    // command, all by one xargs.
+    // kind (the ruleset load); the bridges of networks without IPv6 get it switched off right after it, and the
+    // DHCP servers the steps between asked for start once it has run, before that command, all by one xargs.
     expect(runner.expandedLines()).toEqual([
       'ip -batch -',
       '  ip link add name vmnet1 type bridge',
@@ -35,6 +35,8 @@ describe('apply through the runner', () => {
       '  ip link set dev vmnet8 alias vnet-editor up',
       '  ip addr add 192.168.133.1/24 dev vmnet8',
       '  ip addr add 192.168.133.2/24 dev vmnet8',
+      'sysctl net/ipv6/conf/vmnet1/disable_ipv6=1',
+      'sysctl net/ipv6/conf/vmnet8/disable_ipv6=1',
       'xargs -0 -n 1 -P 0 dnsmasq',
       conf('vmnet1'),
       conf('vmnet8'),
@@ -52,6 +54,22 @@ describe('apply through the runner', () => {
     });
     expect(journal.forwarding).toEqual({ previous: '0' });
     expect(journal.table?.loaded).toBe(true);
+  });
+
+  it('switches IPv6 off on a new bridge of a network without it only once the batch creating it has run', async () => {
+    const runner = new RecordingRunner().respond(['ip', 'link', 'add', 'name', 'vmnet8'], {
+      code: 2,
+      stderr: 'RTNETLINK answers: File exists',
+    });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(
+      /^step \d+\/9 "Create bridge vmnet8 and switch it on" failed: `ip link add name vmnet8 type bridge` failed: RTNETLINK answers: File exists/,
+    );
+    // The batch failed: none of the settings waiting for it were written, and its steps were undone.
+    expect(runner.lines().filter((l) => l.startsWith('sysctl'))).toEqual([]);
+    expect(runner.lines()).toContain('ip link del dev vmnet1');
   });
 
   it('a failing step rolls back every earlier step, newest first, and names the step and cause', async () => {
@@ -195,10 +213,11 @@ describe('apply through the runner', () => {
     const outcome = await runSteps(planSteps(c, state, dirs).steps, runner, dirs, state.journal);
     expect(outcome.ok).toBe(false);
     const lines = runner.lines();
-    expect(runner.expandedLines().slice(0, 5)).toEqual([
+    expect(runner.expandedLines().slice(0, 6)).toEqual([
       'ip -batch -',
       '  ip link add name vmnet8 type bridge',
       '  ip link set dev vmnet8 alias vnet-editor up',
+      'sysctl net/ipv6/conf/vmnet8/disable_ipv6=1',
       'ip -j link show dev vmnet8',
       'ip link set dev vmnet8 mtu 1400',
     ]);

@@ -76,6 +76,8 @@ export function appliedHost(config: Config, dirs: Dirs = DIRS): HostState {
       link(n.name, { kind: 'bridge', alias: 'vnet-editor', addresses, mtu: n.mtu ?? 1500, ...(n.ipv6 ? { addresses6 } : {}) }),
     );
     if (n.ipv6 && state.ipv6) state.ipv6.acceptRa[n.name] = '0';
+    // The bridge of a network without IPv6 has it switched off.
+    if (!n.ipv6 && state.ipv6) (state.ipv6.switchedOff ??= []).push(n.name);
     state.routes.push({ dst: n.subnet, dev: n.name, scope: 'link' });
     const runsDhcp = n.dhcp.enabled || n.ipv6 !== undefined;
     state.journal.networks[n.name] = {

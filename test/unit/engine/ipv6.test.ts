@@ -97,6 +97,35 @@ describe('IPv6 apply', () => {
     expect(state.journal).toEqual({ version: 1, networks: {} });
   });
 
+  it('switches IPv6 back on, first, on a bridge made without it when its network gains a subnet, and off again on rollback', async () => {
+    const ipv4Only: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] };
+    const withIpv6: Config = { version: 1, networks: [config().networks[0]!] };
+    const failing = ['ip', 'addr', 'add', 'fd15:4ba5:5a2b:1001::1/64', 'dev', 'vmnet1', 'nodad'];
+    const runner = new RecordingRunner()
+      .respond(failing, { code: 2, stderr: 'Error: ipv6: IPv6 is disabled on this device.' })
+      .respond(['ip', 'addr', 'del', 'fd15:4ba5:5a2b:1001::1/64'], { code: 2, stderr: 'Error: ipv6: address not found.' });
+    const state = appliedHost(ipv4Only, dirs);
+    const steps = planSteps(withIpv6, state, dirs).steps;
+    expect(steps[0]!.operation.description).toBe(
+      'Switch IPv6 on for vmnet1 and make it ignore router advertisements from guests (accept_ra=0, autoconf=0)',
+    );
+    const outcome = await runSteps(steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    // The address never went on, so its undo finding none there is no failure of the rollback.
+    expect(outcome.error).toMatch(/IPv6 is disabled on this device\.; the changes made so far were rolled back$/);
+    expect(runner.lines().slice(0, 4)).toEqual([
+      'sysctl net/ipv6/conf/vmnet1/disable_ipv6=0',
+      'sysctl net/ipv6/conf/vmnet1/accept_ra=0',
+      'sysctl net/ipv6/conf/vmnet1/autoconf=0',
+      failing.join(' '),
+    ]);
+    expect(runner.lines().slice(4)).toEqual([
+      'ip addr del fd15:4ba5:5a2b:1001::1/64 dev vmnet1',
+      'sysctl net/ipv6/conf/vmnet1/accept_ra=1',
+      'sysctl net/ipv6/conf/vmnet1/disable_ipv6=1',
+    ]);
+  });
+
   it('host-only IPv6 alone needs no forwarding', () => {
     const hostOnlyOnly: Config = { version: 1, networks: [config().networks[0]!] };
     const ops = planSteps(hostOnlyOnly, freshHost(), dirs).steps.map((s) => s.operation.op);

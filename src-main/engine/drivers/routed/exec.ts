@@ -27,7 +27,8 @@ async function undoRun(ctx: ExecContext, argv: string[], alreadyUndone: RegExp):
 }
 
 const NO_SUCH_LINK = /Cannot find device|does not exist/;
-const NO_SUCH_ADDRESS = /Cannot assign requested address|Address not found/;
+// IPv4 says `Address not found`, IPv6 `ipv6: address not found`.
+const NO_SUCH_ADDRESS = /Cannot assign requested address|[Aa]ddress not found/;
 const ALREADY_THERE = /File exists/;
 const NO_ADDRESS_THERE = new RegExp(`${NO_SUCH_ADDRESS.source}|${NO_SUCH_LINK.source}`);
 
@@ -134,6 +135,21 @@ function namesText(op: PlanOperation): string | undefined {
   return names === '' ? undefined : names;
 }
 
+/**
+ * Switches IPv6 off on the bridge of a network without an IPv6 subnet, as libvirt does for its
+ * IPv4-only networks: the host gets no link-local address there, and guests no IPv6 path to
+ * it. It also makes the bridge quicker to delete: the kernel's IPv6 teardown of each link is
+ * part of the RCU waits an `ip link del` sits through (ten bridges: 186–192 ms instead of
+ * 244–258 ms, kernel 6.18), while switching it off once the bridge is up costs well under a
+ * millisecond. Written right after the batch that creates the bridge; a kernel without IPv6
+ * has nothing to switch off. A subnet added later switches it on again (set-bridge-ipv6).
+ */
+async function switchOffIpv6(ctx: ExecContext, name: string): Promise<void> {
+  const key = `net/ipv6/conf/${name}/disable_ipv6`;
+  if (ctx.queueSysctl) ctx.queueSysctl(key, '1');
+  else await ctx.runner.writeSysctl(key, '1', { allowFailure: true });
+}
+
 export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
   const name = op.network ?? '';
   const { runner } = ctx;
@@ -153,6 +169,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       await ipChange(ctx, ['link', 'add', 'name', name, 'type', 'bridge']);
       // The mark proves the bridge is the app's even if the journal is lost (see checkRouted).
       await ipChange(ctx, ['link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
+      if (op.details?.ipv6 === false) await switchOffIpv6(ctx, name);
       return;
     }
     case 'adopt-bridge': {
@@ -203,7 +220,10 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       const previous = str(op.details?.previous) || '1';
       ctx.onUndo(async () => {
         await runner.writeSysctl(`net/ipv6/conf/${name}/accept_ra`, previous, { allowFailure: true });
+        if (op.details?.switchOn === true) await runner.writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1', { allowFailure: true });
       });
+      // A bridge made while the network had no IPv6 subnet has IPv6 switched off (switchOffIpv6).
+      if (op.details?.switchOn === true) await runner.writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '0');
       await runner.writeSysctl(`net/ipv6/conf/${name}/accept_ra`, '0');
       await runner.writeSysctl(`net/ipv6/conf/${name}/autoconf`, '0');
       return;

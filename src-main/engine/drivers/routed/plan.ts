@@ -88,7 +88,8 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
   const actual = [...(link?.addresses ?? []), ...(link?.addresses6 ?? [])];
 
   if (!link) {
-    ops.push(op(name, 'create-bridge', name, `Create bridge ${name} and switch it on`));
+    // Without an IPv6 subnet the bridge gets no IPv6 at all (see switchOffIpv6 in exec.ts).
+    ops.push(op(name, 'create-bridge', name, `Create bridge ${name} and switch it on`, network.ipv6 ? undefined : { ipv6: false }));
   } else {
     if (!record.bridge || state.journal.networks[name]?.type !== network.type) {
       // Left by an earlier run whose state folder was lost, or a type change: take it over.
@@ -110,11 +111,15 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
   }
   ops.push(...planMtu('set-mtu', name, network.mtu, link?.mtu, record.mtu));
-  if (network.ipv6 && (!link || state.ipv6?.acceptRa[name] !== '0')) {
+  const ipv6Off = link !== undefined && state.ipv6?.switchedOff?.includes(name) === true;
+  if (network.ipv6 && (!link || ipv6Off || state.ipv6?.acceptRa[name] !== '0')) {
     // Guests must not be able to give the host addresses or routes by sending router advertisements.
+    // A bridge made for the network before it had an IPv6 subnet has IPv6 off: on first.
+    const ignore = `ignore router advertisements from guests (accept_ra=0, autoconf=0)`;
     ops.push(
-      op(name, 'set-bridge-ipv6', name, `Make ${name} ignore router advertisements from guests (accept_ra=0, autoconf=0)`, {
+      op(name, 'set-bridge-ipv6', name, ipv6Off ? `Switch IPv6 on for ${name} and make it ${ignore}` : `Make ${name} ${ignore}`, {
         previous: state.ipv6?.acceptRa[name] ?? '1',
+        ...(ipv6Off ? { switchOn: true } : {}),
       }),
     );
   }
@@ -213,7 +218,9 @@ function planNames(network: RoutedNetwork, state: HostState, record: RoutedRecor
   const name = network.name;
   const wanted = wantedNames(network);
   if (!wanted) {
-    return record.names ? [op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`)] : [];
+    return record.names
+      ? [op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`)]
+      : [];
   }
   const current = resolved.links.get(name);
   if (current && sameList(current.dns, wanted.dns) && sameList(current.domains, wanted.domains)) return [];
@@ -388,8 +395,7 @@ export function checkRouted(network: RoutedNetwork, index: number, state: HostSt
     }
     network.nat.portForwards.forEach((forward, j) => {
       const listener = state.listeners.find(
-        (l) =>
-          l.protocol === forward.protocol && l.port === forward.hostPort && holdsIpv4Port(l.address) && !ownAddresses.has(l.address),
+        (l) => l.protocol === forward.protocol && l.port === forward.hostPort && holdsIpv4Port(l.address) && !ownAddresses.has(l.address),
       );
       if (listener) {
         errors.push({
