@@ -1,11 +1,13 @@
 // Taking several networks down deletes their bridges together: each moved into the app's link
 // group, then the group deleted, in one `ip -batch -` (the kernel shares its waits across the
 // batch). Only when no other link is in that group; otherwise one by one, as before.
+import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planDown, planSteps, runSteps } from '../../../src-main/engine/core';
 import { canDeleteTogether, DELETE_GROUP } from '../../../src-main/engine/link-group';
 import { readJournal } from '../../../src-main/engine/journal';
+import { processStartTicks } from '../../../src-main/engine/proc';
 import { RecordingRunner } from '../../../src-main/engine/runner';
 import type { HostState, LinkState } from '../../../src-main/engine/types';
 import { appliedHost, tempDirs } from './host-state';
@@ -112,6 +114,33 @@ describe('bridges deleted together', () => {
     expect(oneByOne.map((s) => s.operation.op).slice(0, 4)).toEqual(['stop-dhcp', 'remove-dhcp-files', 'delete-bridge', 'forget-network']);
   });
 
+  it('signals every server without waiting for the one before to exit', async () => {
+    const state = runningHost();
+    // Stand-ins for the two servers: real processes that look like dnsmasq and exit a moment after the signal.
+    const servers = ['vmnet1', 'vmnet8'].map((network) => {
+      const child = spawn('sleep', ['30'], { argv0: 'dnsmasq', stdio: 'ignore' });
+      state.dhcp.set(network, [{ ...state.dhcp.get(network)![0]!, pid: child.pid! }]);
+      return child;
+    });
+    try {
+      const aliveAtSignal: number[] = [];
+      const runner = new RecordingRunner().respond(['signal', 'TERM'], (argv) => {
+        aliveAtSignal.push(servers.filter((c) => processStartTicks(c.pid!) !== undefined).length);
+        const server = servers.find((c) => String(c.pid) === argv[2]);
+        setTimeout(() => server?.kill('SIGKILL'), 50);
+        return {};
+      });
+      const outcome = await downAll(state, runner);
+      expect(outcome.ok, outcome.error).toBe(true);
+      expect(runner.lines().filter((l) => l.startsWith('signal'))).toEqual(servers.map((c) => `signal TERM ${c.pid}`));
+      // The second server is signalled while the first is still exiting; `down` still waits for both.
+      expect(aliveAtSignal).toEqual([2, 2]);
+      expect(servers.filter((c) => processStartTicks(c.pid!) !== undefined)).toEqual([]);
+    } finally {
+      for (const c of servers) c.kill('SIGKILL');
+    }
+  });
+
   it('deletes one by one when another link is in the group', async () => {
     const state = runningHost();
     state.links.get('eth0')!.group = GROUP;
@@ -149,16 +178,18 @@ describe('bridges deleted together', () => {
       'nft list table inet vnet_editor',
       'nft -f -',
       'sysctl net/ipv4/ip_forward=0',
-      // …are undone, newest first; then each bridge, still there, is put back as it was.
+      // …are undone, newest first; then each bridge, still there, is put back as it was (IPv6 off, as made).
       'sysctl net/ipv4/ip_forward=1',
       'nft -f -',
       'ip link add name vmnet8 type bridge',
       'ip link set dev vmnet8 alias vnet-editor up',
+      'sysctl net/ipv6/conf/vmnet8/disable_ipv6=1',
       'ip addr add 192.168.133.1/24 dev vmnet8',
       'ip addr add 192.168.133.2/24 dev vmnet8',
       'ip link set dev vmnet8 group default',
       'ip link add name vmnet1 type bridge',
       'ip link set dev vmnet1 alias vnet-editor up',
+      'sysctl net/ipv6/conf/vmnet1/disable_ipv6=1',
       'ip addr add 192.168.56.1/24 dev vmnet1',
       'ip link set dev vmnet1 group default',
     ]);

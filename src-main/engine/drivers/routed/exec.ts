@@ -60,21 +60,25 @@ async function exited(pid: number, withinMs: number): Promise<boolean> {
  * Sends SIGTERM to a dnsmasq of ours and returns the wait for it to be gone (SIGKILL if it
  * lingers a second); undefined, without a signal, for a pid that is no longer dnsmasq.
  */
-async function signalDnsmasq(ctx: ExecContext, pid: number): Promise<Promise<void> | undefined> {
+async function signalDnsmasq(ctx: ExecContext, pid: number): Promise<{ exit: Promise<void> } | undefined> {
   const argv = processCmdline(pid);
   if (!argv || !argv[0]?.endsWith('dnsmasq') || processStartTicks(pid) === undefined) return undefined;
   await ctx.runner.signal(pid, 'SIGTERM');
-  return (async () => {
+  // In an object: an async function handing back a bare promise would wait for it, and every
+  // stop of a `down` would wait for the server before it to exit.
+  const exit = (async () => {
     if (await exited(pid, 1000)) return;
     await ctx.runner.signal(pid, 'SIGKILL');
     await exited(pid, 1000);
   })();
+  return { exit };
 }
 
 /** Stops a dnsmasq of ours: SIGTERM, then SIGKILL if it lingers. Skips a pid that is no longer dnsmasq. */
 export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> {
-  const gone = await signalDnsmasq(ctx, pid);
-  await gone;
+  await (
+    await signalDnsmasq(ctx, pid)
+  )?.exit;
 }
 
 /**
@@ -285,8 +289,8 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       // Signalled now, waited for in the background: `down` stops every network's server at once.
       const exits: Promise<void>[] = [];
       for (const pid of pids) {
-        const exit = await signalDnsmasq(ctx, pid);
-        if (exit) exits.push(exit);
+        const signalled = await signalDnsmasq(ctx, pid);
+        if (signalled) exits.push(signalled.exit);
       }
       const gone = Promise.all(exits).then(() => undefined);
       if (ctx.inBackground) ctx.inBackground(gone);
@@ -373,6 +377,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
         await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
         await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
+        if (op.details?.ipv6 === false) await runner.writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1', { allowFailure: true });
         for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
       };
       if (await ctx.deleteTogether?.(name)) {

@@ -298,8 +298,9 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
     ops.push(op(name, 'unregister-names', name, `Stop asking ${name}'s gateway for names on the host (systemd-resolved)`));
   }
   if (link && record.bridge) {
-    // Its IPv4 addresses and group, for the undo (a rollback puts the bridge back as it was).
-    const details = { addresses: link.addresses, ...(link.group ? { group: link.group } : {}) };
+    // Its IPv4 addresses, group and IPv6 off, for the undo (a rollback puts the bridge back as it was).
+    const ipv6Off = state.ipv6?.switchedOff?.includes(name) === true;
+    const details = { addresses: link.addresses, ...(link.group ? { group: link.group } : {}), ...(ipv6Off ? { ipv6: false } : {}) };
     ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`, details));
   } else if (link) {
     for (const address of record.addresses ?? []) {
