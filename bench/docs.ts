@@ -32,7 +32,10 @@ How each entry is measured (all inside network namespaces the bench creates and 
   port 8080 → guest. Userspace proxy: \`socat -b 131072 TCP-LISTEN,fork\` on the same host relaying to the same guest port
   (128 KiB buffers: socat's default 8 KiB halves its throughput, which would flatter the forward), the way
   VMware's NAT daemon, VirtualBox NAT and docker-proxy forward. 1,000 vs 1: the same forward on the same path
-  while 1,000 exist (\`vnet apply\` switches between the two configs between runs, not timed).
+  while 1,000 exist (\`vnet apply\` switches between the two configs between runs, not timed). Conntrack floor (no
+  target): guest → outside on a second routed path whose host has one nftables rule matching on connection tracking
+  (\`ct state established,related accept\`, everything else accepted too), so the kernel tracks every packet as it must
+  for NAT, NAT66 and forwards: what those can reach at best on this kernel, measured in the same rounds.
 - **dhcp-lease-ms**: a new machine (fresh random MAC) on the first network runs \`busybox udhcpc -q\`; time from its start
   (the DISCOVER) until it exits with a lease. Baseline: the same against libvirt's network.
 - **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` (with

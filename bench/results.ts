@@ -13,6 +13,7 @@ export const ENTRY_ORDER = [
   'nat66-throughput-vs-routed',
   'forward-throughput-vs-routed',
   'forward-throughput-vs-userspace-proxy',
+  'conntrack-floor-vs-routed',
   'noop-apply-vs-node',
   'status-vs-node',
   'dhcp-lease-ms',

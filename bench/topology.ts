@@ -64,8 +64,22 @@ async function attachGuest(t: Topology, bridge: string, ipv6: boolean): Promise<
 }
 
 /** The physical limit: a bridge with the same addresses, IPv4 forwarding, no nftables at all; the outside routes to the guests' subnet. */
-export async function routedTopology(cleanup: Cleanup, ipv6 = false): Promise<Topology> {
-  const t = await links(cleanup, ipv6 ? 'r6' : 'r');
+/**
+ * What NAT and port forwards cannot do without: connection tracking, here switched on by one
+ * rule that matches on it (the kernel then tracks every packet of the namespace, as it does for
+ * the app's NAT), accepting everything. No NAT, no filtering: the routed path plus conntrack.
+ */
+const CONNTRACK_ONLY = `table inet bench_conntrack {
+  chain forward {
+    type filter hook forward priority filter; policy accept;
+    ct state established,related accept
+  }
+}
+`;
+
+/** The routed path; with `conntrack`, the same with connection tracking on (CONNTRACK_ONLY), in namespaces of its own. */
+export async function routedTopology(cleanup: Cleanup, ipv6 = false, conntrack = false): Promise<Topology> {
+  const t = await links(cleanup, ipv6 ? 'r6' : conntrack ? 'c' : 'r');
   if (ipv6) {
     await addIpv6(t);
     await t.host.sysctl('net.ipv6.conf.all.forwarding', '1');
@@ -82,6 +96,8 @@ export async function routedTopology(cleanup: Cleanup, ipv6 = false): Promise<To
   await t.host.sysctl('net.ipv4.ip_forward', '1');
   await attachGuest(t, GUEST.network, ipv6);
   await t.outside.ip(['route', 'add', GUEST.subnet, 'via', UPLINK.host]);
+  // A failing load rejects (CommandFailed names the command and its error).
+  if (conntrack) await t.host.exec('nft', ['-f', '-'], { input: CONNTRACK_ONLY });
   await startIperfServers(cleanup, t);
   return t;
 }

@@ -1,5 +1,6 @@
 // Throughput through the app's NAT and port forwards, against the same path routed
-// without NAT (the physical limit), a userspace TCP proxy, and 1 forward vs 1,000.
+// without NAT (the physical limit), a userspace TCP proxy, and 1 forward vs 1,000; and the floor
+// under NAT: the routed path with connection tracking alone.
 import type { BenchCase, BenchContext, Outcome } from '../context';
 import { FORWARD_PORT, GUEST, IPERF_PORT, PROXY_PORT, natWithForwards } from '../configs';
 import { alternate, type Variant } from '../harness';
@@ -18,12 +19,15 @@ export const throughputCase: BenchCase = {
     'forward-throughput-vs-routed',
     'forward-throughput-vs-userspace-proxy',
     'throughput-1000-vs-1-forwards',
+    'conntrack-floor-vs-routed',
   ],
   async run(ctx: BenchContext): Promise<Outcome> {
     const { cleanup, log, settings } = ctx;
     const seconds = settings.iperfSeconds;
     log("throughput: building the routed path, and the same path through the app's NAT network…");
     const routed = await routedTopology(cleanup);
+    // The floor under NAT and forwards on this kernel: the routed path with connection tracking alone.
+    const tracked = await routedTopology(cleanup, false, true);
     const one = await vnetTopology(cleanup, ctx.repoRoot, 1);
     // 1 vs 1,000 forwards on the very same path: `vnet apply` switches the ruleset between runs (not timed),
     // so only the number of forwards differs, not the namespaces, links or CPU placement.
@@ -54,6 +58,7 @@ export const throughputCase: BenchCase = {
     const variants: Variant[] = [
       { label: 'guest → outside, routed', measure: () => iperf(routed.guest, UPLINK.outside, IPERF_PORT, seconds) },
       { label: 'guest → outside, vnet NAT', measure: () => withForwards(1, () => iperf(one.guest, UPLINK.outside, IPERF_PORT, seconds)) },
+      { label: 'guest → outside, routed with conntrack', measure: () => iperf(tracked.guest, UPLINK.outside, IPERF_PORT, seconds) },
       { label: 'outside → guest, routed', measure: () => iperf(routed.outside, GUEST.address, IPERF_PORT, seconds) },
       {
         label: 'outside → guest, vnet forward (1 exists)',
@@ -66,7 +71,11 @@ export const throughputCase: BenchCase = {
       },
     ];
     log(`throughput: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
-    const [routedOut, natOut, routedIn, forwardIn, proxyIn, forward1000In] = await alternate(variants, settings.throughputRounds, log);
+    const [routedOut, natOut, trackedOut, routedIn, forwardIn, proxyIn, forward1000In] = await alternate(
+      variants,
+      settings.throughputRounds,
+      log,
+    );
 
     return {
       skipped: [],
@@ -111,6 +120,8 @@ export const throughputCase: BenchCase = {
           forward1000In!,
           forwardIn!,
         ),
+        // No target: what NAT, NAT66 and forwards can reach at best here, measured beside them.
+        makeResult({ name: 'conntrack-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedOut!, routedOut!),
       ],
     };
   },

@@ -136,7 +136,7 @@ describe('tables', () => {
 });
 
 describe('entry names', () => {
-  it('are exactly the issues’ entries: issue 16’s eleven and NAT66 (issue 17)', () => {
+  it('are exactly the issues’ entries: issue 16’s eleven, NAT66 (issue 17) and the conntrack floor they sit on', () => {
     expect(ENTRY_ORDER).toEqual([
       'bringup-10-nat-vs-libvirt',
       'teardown-10-nat-vs-libvirt',
@@ -146,6 +146,7 @@ describe('entry names', () => {
       'nat66-throughput-vs-routed',
       'forward-throughput-vs-routed',
       'forward-throughput-vs-userspace-proxy',
+      'conntrack-floor-vs-routed',
       'noop-apply-vs-node',
       'status-vs-node',
       'dhcp-lease-ms',
