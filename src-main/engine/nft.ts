@@ -141,6 +141,17 @@ export function generateRuleset(networks: readonly RoutedNetwork[], options: Rul
   const input: string[] = [];
   const output: string[] = [];
   const perNetwork: string[] = [];
+  // Frames between two guests of one network are bridged, not forwarded, but with br_netfilter
+  // loaded (Docker loads it) the kernel passes them through this hook too, in and out of the
+  // bridge: without this rule the `to_` chains below would cut guests off from each other.
+  for (const n of networks) {
+    forward.push(
+      rule(
+        `iifname "${n.name}" oifname "${n.name}" accept`,
+        `network ${n.name}: its guests reach each other (their frames pass here when br_netfilter is loaded)`,
+      ),
+    );
+  }
   for (const n of networks) {
     const c = networkChains(n.name);
     forward.push(rule(`oifname "${n.name}" jump ${c.to}`, `traffic forwarded into network ${n.name}`));

@@ -27,6 +27,8 @@ let outside: Netns;
 let web: Netns;
 let guest8: Netns;
 let guest1: Netns;
+/** A second host-only guest, for traffic between guests of one network. */
+let guest1b: Netns;
 let dirs: VnetDirs;
 let configFile: string;
 const leases: Record<string, DhcpLease> = {};
@@ -50,13 +52,14 @@ beforeAll(async () => {
   fs.writeFileSync(configFile, JSON.stringify(twoNetworks()));
   const applied = await vnet(host, dirs, ['apply', '--config', configFile]);
   expect(applied.code, applied.stderr).toBe(0);
-  [web, guest8, guest1] = await Promise.all([
+  [web, guest8, guest1, guest1b] = await Promise.all([
     sandbox.guest('web', host, 'vmnet8', WEB_MAC),
     sandbox.guest('guest8', host, 'vmnet8'),
     sandbox.guest('guest1', host, 'vmnet1'),
+    sandbox.guest('guest1b', host, 'vmnet1'),
   ]);
-  const [a, b, c] = await Promise.all([sandbox.dhcp(web), sandbox.dhcp(guest8), sandbox.dhcp(guest1)]);
-  Object.assign(leases, { web: a, guest8: b, guest1: c });
+  const [a, b, c, d] = await Promise.all([sandbox.dhcp(web), sandbox.dhcp(guest8), sandbox.dhcp(guest1), sandbox.dhcp(guest1b)]);
+  Object.assign(leases, { web: a, guest8: b, guest1: c, guest1b: d });
   await Promise.all([
     echoServer(web, 'tcp', 80, 'web'),
     echoServer(web, 'udp', 5353, 'web-udp'),
@@ -112,12 +115,12 @@ describe('DHCP', () => {
       'leases',
       '--json',
     ]);
-    expect(list.map((l) => l.address).sort()).toEqual([leases.guest1!.ip, leases.guest8!.ip, WEB_ADDRESS].sort());
+    expect(list.map((l) => l.address).sort()).toEqual([leases.guest1!.ip, leases.guest1b!.ip, leases.guest8!.ip, WEB_ADDRESS].sort());
     const webLease = list.find((l) => l.mac === WEB_MAC)!;
     expect(webLease).toMatchObject({ network: 'vmnet8', address: WEB_ADDRESS });
     expect(Date.parse(webLease.expires!)).toBeGreaterThan(Date.now());
     const only1 = await json<{ network: string }[]>(['leases', 'vmnet1', '--json']);
-    expect(only1.map((l) => l.network)).toEqual(['vmnet1']);
+    expect(only1.map((l) => l.network)).toEqual(['vmnet1', 'vmnet1']);
   });
 
   it('serves DNS on the gateway address only', async () => {
@@ -137,6 +140,27 @@ describe('guests', () => {
     expect(await ping(guest8, '192.168.133.1')).toBe('answers');
     expect(await ping(guest1, '192.168.56.1')).toBe('answers');
     expect(await probe(guest1, 'tcp', '192.168.56.1', 9000)).toBe('host 192.168.56.' + leases.guest1!.ip.split('.')[3]);
+  });
+
+  it('of one network reach each other, also when br_netfilter passes their frames through the firewall', async () => {
+    // With br_netfilter loaded (Docker loads it), frames bridged between two guests go through the
+    // host's forward hook as well; it is on in this namespace whenever the module is there.
+    const brnf = await host.exec(['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables']);
+    if (brnf.code === 0)
+      await host.must(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1', 'net.bridge.bridge-nf-call-ip6tables=1']);
+    else console.log("br_netfilter is not loaded here: the guests' frames are bridged without passing the firewall");
+    expect(await probe(guest8, 'tcp', WEB_ADDRESS, 80)).toMatch(/^web /);
+    expect((await guest1.exec(['busybox', 'ping', '-c1', '-W2', leases.guest1b!.ip])).code).toBe(0);
+    // IPv6 too, link-local on a network without IPv6 (its bridge has none itself), between two
+    // guests that ran no DHCP client (whose script flushes the interface's addresses).
+    const [a, b] = await Promise.all([sandbox.guest('ll1', host, 'vmnet1'), sandbox.guest('ll2', host, 'vmnet1')]);
+    let linkLocal = '';
+    await waitFor('a guest to have its link-local address (DAD done)', async () => {
+      const [link] = await b.ipJson<{ addr_info?: { local: string; tentative?: boolean }[] }[]>('-6', 'addr', 'show', 'dev', 'eth0');
+      linkLocal = link?.addr_info?.find((x) => x.local.startsWith('fe80:') && !x.tentative)?.local ?? '';
+      return linkLocal !== '';
+    });
+    expect((await a.exec(['busybox', 'ping', '-6', '-c1', '-W2', `${linkLocal}%eth0`])).code).toBe(0);
   });
 
   it('on NAT reach the outside, which sees the host address', async () => {
