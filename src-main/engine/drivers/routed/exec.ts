@@ -76,9 +76,8 @@ async function signalDnsmasq(ctx: ExecContext, pid: number): Promise<{ exit: Pro
 
 /** Stops a dnsmasq of ours: SIGTERM, then SIGKILL if it lingers. Skips a pid that is no longer dnsmasq. */
 export async function stopDnsmasq(ctx: ExecContext, pid: number): Promise<void> {
-  await (
-    await signalDnsmasq(ctx, pid)
-  )?.exit;
+  const signalled = await signalDnsmasq(ctx, pid);
+  await signalled?.exit;
 }
 
 /**
@@ -149,9 +148,14 @@ function namesText(op: PlanOperation): string | undefined {
  * has nothing to switch off. A subnet added later switches it on again (set-bridge-ipv6).
  */
 async function switchOffIpv6(ctx: ExecContext, name: string): Promise<void> {
-  const key = `net/ipv6/conf/${name}/disable_ipv6`;
+  const key = ipv6Switch(name);
   if (ctx.queueSysctl) ctx.queueSysctl(key, '1');
   else await ctx.runner.writeSysctl(key, '1', { allowFailure: true });
+}
+
+/** The kernel setting that switches IPv6 off (1) or on (0) on one link. */
+function ipv6Switch(name: string): string {
+  return `net/ipv6/conf/${name}/disable_ipv6`;
 }
 
 export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promise<void> {
@@ -224,10 +228,10 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
       const previous = str(op.details?.previous) || '1';
       ctx.onUndo(async () => {
         await runner.writeSysctl(`net/ipv6/conf/${name}/accept_ra`, previous, { allowFailure: true });
-        if (op.details?.switchOn === true) await runner.writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1', { allowFailure: true });
+        if (op.details?.switchOn === true) await runner.writeSysctl(ipv6Switch(name), '1', { allowFailure: true });
       });
       // A bridge made while the network had no IPv6 subnet has IPv6 switched off (switchOffIpv6).
-      if (op.details?.switchOn === true) await runner.writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '0');
+      if (op.details?.switchOn === true) await runner.writeSysctl(ipv6Switch(name), '0');
       await runner.writeSysctl(`net/ipv6/conf/${name}/accept_ra`, '0');
       await runner.writeSysctl(`net/ipv6/conf/${name}/autoconf`, '0');
       return;
@@ -377,7 +381,7 @@ export async function executeRouted(op: PlanOperation, ctx: ExecContext): Promis
         });
         await undoRun(ctx, ['ip', 'link', 'add', 'name', name, 'type', 'bridge'], ALREADY_THERE);
         await runner.run(['ip', 'link', 'set', 'dev', name, 'alias', APP_BRIDGE_MARK, 'up']);
-        if (op.details?.ipv6 === false) await runner.writeSysctl(`net/ipv6/conf/${name}/disable_ipv6`, '1', { allowFailure: true });
+        if (op.details?.ipv6 === false) await runner.writeSysctl(ipv6Switch(name), '1', { allowFailure: true });
         for (const a of addresses) await undoRun(ctx, ['ip', 'addr', 'add', a, 'dev', name], ALREADY_THERE);
       };
       if (await ctx.deleteTogether?.(name)) {

@@ -79,6 +79,11 @@ function op(network: string, kind: string, target: string, description: string, 
   return details ? { op: kind, network, target, description, details } : { op: kind, network, target, description };
 }
 
+/** The inspection found IPv6 switched off on link `name` (a bridge made for a network without an IPv6 subnet). */
+function ipv6SwitchedOff(state: HostState, name: string): boolean {
+  return state.ipv6?.switchedOff?.includes(name) === true;
+}
+
 export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanContext): PlanOperation[] {
   const name = network.name;
   const ops: PlanOperation[] = [];
@@ -111,7 +116,7 @@ export function planRouted(network: RoutedNetwork, state: HostState, ctx: PlanCo
     if (!link.adminUp) ops.push(op(name, 'set-link-up', name, `Switch bridge ${name} on`));
   }
   ops.push(...planMtu('set-mtu', name, network.mtu, link?.mtu, record.mtu));
-  const ipv6Off = link !== undefined && state.ipv6?.switchedOff?.includes(name) === true;
+  const ipv6Off = link !== undefined && ipv6SwitchedOff(state, name);
   if (network.ipv6 && (!link || ipv6Off || state.ipv6?.acceptRa[name] !== '0')) {
     // Guests must not be able to give the host addresses or routes by sending router advertisements.
     // A bridge made for the network before it had an IPv6 subnet has IPv6 off: on first.
@@ -299,8 +304,11 @@ export function planRoutedRemoval(name: string, recorded: JournalNetwork, state:
   }
   if (link && record.bridge) {
     // Its IPv4 addresses, group and IPv6 off, for the undo (a rollback puts the bridge back as it was).
-    const ipv6Off = state.ipv6?.switchedOff?.includes(name) === true;
-    const details = { addresses: link.addresses, ...(link.group ? { group: link.group } : {}), ...(ipv6Off ? { ipv6: false } : {}) };
+    const details = {
+      addresses: link.addresses,
+      ...(link.group ? { group: link.group } : {}),
+      ...(ipv6SwitchedOff(state, name) ? { ipv6: false } : {}),
+    };
     ops.push(op(name, 'delete-bridge', name, `Delete bridge ${name}`, details));
   } else if (link) {
     for (const address of record.addresses ?? []) {
