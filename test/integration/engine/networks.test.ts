@@ -154,13 +154,18 @@ describe('guests', () => {
     // IPv6 too, link-local on a network without IPv6 (its bridge has none itself), between two
     // guests that ran no DHCP client (whose script flushes the interface's addresses).
     const [a, b] = await Promise.all([sandbox.guest('ll1', host, 'vmnet1'), sandbox.guest('ll2', host, 'vmnet1')]);
-    let linkLocal = '';
-    await waitFor('a guest to have its link-local address (DAD done)', async () => {
-      const [link] = await b.ipJson<{ addr_info?: { local: string; tentative?: boolean }[] }[]>('-6', 'addr', 'show', 'dev', 'eth0');
-      linkLocal = link?.addr_info?.find((x) => x.local.startsWith('fe80:') && !x.tentative)?.local ?? '';
-      return linkLocal !== '';
-    });
-    expect((await a.exec(['busybox', 'ping', '-6', '-c1', '-W2', `${linkLocal}%eth0`])).code).toBe(0);
+    // Both ends need theirs out of DAD: a tentative address cannot be the ping's source either.
+    const linkLocal = async (guest: Netns): Promise<string> => {
+      let found = '';
+      await waitFor(`${guest.name} to have its link-local address (DAD done)`, async () => {
+        const [link] = await guest.ipJson<{ addr_info?: { local: string; tentative?: boolean }[] }[]>('-6', 'addr', 'show', 'dev', 'eth0');
+        found = link?.addr_info?.find((x) => x.local.startsWith('fe80:') && !x.tentative)?.local ?? '';
+        return found !== '';
+      });
+      return found;
+    };
+    const [, target] = await Promise.all([linkLocal(a), linkLocal(b)]);
+    expect((await a.exec(['busybox', 'ping', '-6', '-c1', '-W2', `${target}%eth0`])).code).toBe(0);
   });
 
   it('on NAT reach the outside, which sees the host address', async () => {
