@@ -29,8 +29,10 @@ export const CHROMIUM_ARGS = [
   // Chromium 156 starts a renderer for its omnibox popup (a WebUI page of lit, mojo and
   // search-box modules) with every new window: ~250 ms of CPU, traced running beside the
   // first 300 ms of each load on this 2-core VM. It is the browser's chrome, not either
-  // page's cost, and a headless run never shows an omnibox.
-  '--disable-features=WebUIOmniboxPopup,PreloadTopChromeWebUI',
+  // page's cost, and a headless run never shows an omnibox. Its "AI mode" popup is a
+  // feature of its own: with WebUIOmniboxPopup alone, the trace of a new window still
+  // loads chrome://omnibox-popup.top-chrome; with both, no WebUI renderer starts.
+  '--disable-features=WebUIOmniboxPopup,WebUIOmniboxAimPopup,PreloadTopChromeWebUI',
 ];
 
 /** The console's URL from the first line `vnet serve` prints. */
