@@ -11,6 +11,7 @@ import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nf
 import { inspectTable } from './inspect';
 import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
+import { bridgedFramesHarm, dropsOfBridgedFrames, fixForBridgedFrames } from './bridge-filtering';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { JournalWriter } from './journal';
 import { IpBatch, IpLineError } from './ip-batch';
@@ -248,16 +249,30 @@ export function planSteps(config: Config, state: HostState, dirs: Dirs): CorePla
   return { steps, warnings, errors };
 }
 
-/** A foreign chain dropping forwarded traffic by default blocks NAT guests; say so before the apply, with doctor's fix. */
+/**
+ * A foreign chain dropping forwarded traffic by default blocks NAT guests; with br_netfilter it
+ * also cuts off the guests of host-only and bridged networks (bridge-filtering.ts). Said before
+ * the apply, with doctor's fix.
+ */
 function foreignDropWarnings(config: Config, state: HostState): string[] {
-  const nat = config.networks.filter((n) => n.type === 'nat' && driverFor(n.type));
-  if (nat.length === 0) return [];
-  return state.foreignDrops
-    .filter((d) => d.hook === 'forward')
-    .map(
-      (d) =>
-        `chain ${d.chain} of table ${d.family} ${d.table} (not ours) has ${d.what} on forwarded traffic: it can block the guests of ${nat.map((n) => n.name).join(', ')}; to fix: ${nat.map((n) => fixForForeignDrop(d, n.name)).join('; ')}`,
-    );
+  const supported = config.networks.filter((n) => driverFor(n.type));
+  const nat = supported.filter((n) => n.type === 'nat');
+  const warnings =
+    nat.length === 0
+      ? []
+      : state.foreignDrops
+          .filter((d) => d.hook === 'forward')
+          .map(
+            (d) =>
+              `chain ${d.chain} of table ${d.family} ${d.table} (not ours) has ${d.what} on forwarded traffic: it can block the guests of ${nat.map((n) => n.name).join(', ')}; to fix: ${nat.map((n) => fixForForeignDrop(d, n.name)).join('; ')}`,
+          );
+  // A NAT network's fix above lets its bridged frames through as well.
+  for (const network of supported.filter((n) => n.type !== 'nat')) {
+    for (const drop of dropsOfBridgedFrames(state)) {
+      warnings.push(`${bridgedFramesHarm(drop, network)}; to fix: ${fixForBridgedFrames(drop, network.name)}`);
+    }
+  }
+  return warnings;
 }
 
 /** Plan for taking networks down: each one's removal, then the shared parts for what stays. */

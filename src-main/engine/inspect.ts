@@ -17,6 +17,7 @@ import { beingDeleted, inspectIp, neighboursFrom, routesFrom, untilDeleted, type
 import { splitJsonDocuments } from './json-documents';
 
 export type { Neighbour } from './inspect-ip';
+import { readBridgeFiltering } from './bridge-filtering';
 import type { DhcpProcess, ForeignDropPolicy, HostState, Ipv6HostState, Journal, Listener, RouteState, TableState } from './types';
 import { inspectLibvirt } from './hypervisors/libvirt';
 import { inspectBridgeHelper } from './hypervisors/bridge-helper';
@@ -428,6 +429,7 @@ async function readHost(runner: CommandRunner, dirs: Dirs, opts: InspectOptions,
     foreignDrops,
     dhcp,
     forwarding: readForwarding(),
+    bridgeFiltering: readBridgeFiltering(),
     ...(ipv6 ? { ipv6 } : {}),
     listeners,
     neighbours,

@@ -105,6 +105,8 @@ export interface HostState {
   /** Value of net.ipv4.ip_forward ('0' or '1'). */
   forwarding: string;
   foreignDrops: ForeignDropPolicy[];
+  /** Whether bridged IPv4 frames pass the firewall's forward hook (br_netfilter; see bridge-filtering.ts). */
+  bridgeFiltering?: boolean;
   listeners: Listener[];
   /** IPv6 sysctls and default routes; missing when the host has no IPv6 (or a test leaves it out). */
   ipv6?: Ipv6HostState;

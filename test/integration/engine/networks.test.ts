@@ -168,6 +168,37 @@ describe('guests', () => {
     expect((await a.exec(['busybox', 'ping', '-6', '-c1', '-W2', `${target}%eth0`])).code).toBe(0);
   });
 
+  it("of a host-only network are cut off from each other by a foreign chain's forward drop under br_netfilter: plan and doctor say so, and their fix lets them through", async () => {
+    const brnf = await host.exec(['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables']);
+    await host.must(['nft', 'add table inet vne_foreign']);
+    await host.must(['nft', 'add chain inet vne_foreign forward_drop { type filter hook forward priority 0; policy drop; }']);
+    try {
+      const plan = await vnet(host, dirs, ['plan', '--config', configFile]);
+      expect(plan.code, plan.stderr).toBe(0);
+      if (brnf.code !== 0) {
+        // Without br_netfilter the guests' frames never meet the chain: nothing to say, nothing cut off.
+        console.log('br_netfilter is not loaded here: the chain cannot cut off the guests of one network');
+        expect(plan.stderr).not.toMatch(/cut off/);
+        expect((await guest1.exec(['busybox', 'ping', '-c1', '-W2', leases.guest1b!.ip])).code).toBe(0);
+        return;
+      }
+      await host.must(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']);
+      expect((await guest1.exec(['busybox', 'ping', '-c1', '-W1', leases.guest1b!.ip])).code).not.toBe(0);
+      const fix = /cut off the guests of vmnet1 from each other; to fix: .*`(nft insert rule inet vne_foreign forward_drop [^`]*)`/.exec(
+        plan.stderr,
+      );
+      expect(fix, plan.stderr).not.toBeNull();
+      const doctor = await vnet(host, dirs, ['doctor']);
+      expect(doctor.stdout).toMatch(/vmnet1: bridge filtering: chain forward_drop of table inet vne_foreign \(not ours\)/);
+      expect(doctor.stdout).toContain(fix![1]);
+      // The suggested rule, exactly as printed (nft parses its words as one command line).
+      await host.must(['nft', fix![1]!.replace(/^nft /, '')]);
+      expect((await guest1.exec(['busybox', 'ping', '-c1', '-W2', leases.guest1b!.ip])).code).toBe(0);
+    } finally {
+      await host.must(['nft', 'delete table inet vne_foreign']);
+    }
+  });
+
   it('on NAT reach the outside, which sees the host address', async () => {
     expect(await probe(guest8, 'tcp', '10.99.0.2', 7000)).toBe('outside 10.99.0.1');
   });

@@ -269,10 +269,20 @@ describe('foreign firewall policies', () => {
       const apply = await vnet(host, dirs, ['apply', '--config', file]);
       expect(apply.code, apply.stderr).toBe(0);
       expect(apply.stderr).toMatch(warning);
-      // Host-only networks never forward, so they get no such warning.
+      // Host-only networks never forward: only where br_netfilter passes their bridged frames
+      // through the chain does it concern them.
       const ho = writeConfig(sandbox, 'ho-only.json', { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] });
+      const brnf = (await host.exec(['cat', '/proc/sys/net/bridge/bridge-nf-call-iptables'])).code === 0;
+      if (brnf) await host.must(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=0']);
       const quiet = await vnet(host, dirs, ['plan', '--config', ho]);
       expect(quiet.stderr).not.toMatch(/warning: chain FORWARD/);
+      if (brnf) {
+        await host.must(['sysctl', '-q', '-w', 'net.bridge.bridge-nf-call-iptables=1']);
+        const told = await vnet(host, dirs, ['plan', '--config', ho]);
+        expect(told.stderr).toMatch(
+          /^warning: chain FORWARD of table ip filter \(not ours\) .*cut off the guests of vmnet1 from each other; to fix: .*iptables -I DOCKER-USER -i vmnet1 -o vmnet1 -j ACCEPT/m,
+        );
+      }
     } finally {
       await host.must(['nft', 'delete', 'table', 'ip', 'filter']);
     }

@@ -1,7 +1,7 @@
 // Plan-time checks on what already runs on the host: DHCP/DNS ports held by another
 // program, a foreign DROP forward policy, and the back-off for a DHCP server that keeps crashing.
 import { describe, expect, it } from 'vitest';
-import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
+import { bridgedNetwork, hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps } from '../../../src-main/engine/core';
 import { procNetAddress } from '../../../src-main/engine/inspect';
 import { CRASH_WINDOW_MS, dhcpRestartPolicy } from '../../../src-main/engine/dhcp-crashes';
@@ -75,8 +75,55 @@ describe('a foreign DROP forward policy', () => {
         /chain FORWARD of table ip filter \(not ours\) has policy drop .*vmnet8.*iptables -I DOCKER-USER -i vmnet8 -j ACCEPT/,
       ),
     ]);
+    // Without br_netfilter a host-only network's frames never meet the forward hook.
     const hostOnly: Config = { version: 1, networks: [hostOnlyNetwork('vmnet1', '192.168.56.0/24')] };
     expect(planSteps(hostOnly, state, DIRS).warnings).toEqual([]);
+  });
+
+  it('with br_netfilter, also warns that host-only and bridged guests can be cut off, with a fix for their bridged frames', () => {
+    const state = freshHost();
+    state.bridgeFiltering = true;
+    state.foreignDrops.push(
+      { family: 'ip', table: 'filter', chain: 'FORWARD', hook: 'forward', what: 'policy drop' },
+      { family: 'inet', table: 'firewalld', chain: 'filter_FORWARD', hook: 'forward', what: 'policy drop' },
+      // Not met by bridged IPv4 frames: another family, another hook.
+      { family: 'ip6', table: 'filter', chain: 'FORWARD', hook: 'forward', what: 'policy drop' },
+      { family: 'ip', table: 'filter', chain: 'INPUT', hook: 'input', what: 'policy drop' },
+    );
+    const withBridged: Config = { version: 1, networks: [...config().networks, bridgedNetwork('vmnet0')] };
+    const warnings = planSteps(withBridged, state, DIRS).warnings.filter((w) => /cut off/.test(w));
+    expect(warnings).toEqual([
+      'chain FORWARD of table ip filter (not ours) has policy drop on forwarded traffic, and frames bridged between guests pass through it (bridge-nf-call-iptables = 1): it can cut off the guests of vmnet1 from each other; to fix: allow the bridge in iptables, e.g. `iptables -I DOCKER-USER -i vmnet1 -o vmnet1 -j ACCEPT` (or `iptables -I FORWARD …` without Docker)',
+      'chain filter_FORWARD of table inet firewalld (not ours) has policy drop on forwarded traffic, and frames bridged between guests pass through it (bridge-nf-call-iptables = 1): it can cut off the guests of vmnet1 from each other; to fix: add an accept rule for the bridge to that chain, e.g. `nft insert rule inet firewalld filter_FORWARD iifname "vmnet1" oifname "vmnet1" accept`',
+      expect.stringMatching(
+        /^chain FORWARD of table ip filter .* cut off the guests of vmnet0 from each other and from the LAN; to fix: .*-i vmnet0 -o vmnet0 -j ACCEPT/,
+      ),
+      expect.stringMatching(
+        /^chain filter_FORWARD of table inet firewalld .* cut off the guests of vmnet0 from each other and from the LAN;/,
+      ),
+    ]);
+    // vmnet8's NAT warning already says to accept what comes from its bridge, bridged frames included.
+    expect(planSteps(withBridged, state, DIRS).warnings.filter((w) => /vmnet8/.test(w))).toHaveLength(3);
+  });
+
+  it('with br_netfilter, doctor warns on a host-only network with the same fix; without it, no such check', () => {
+    const network = hostOnlyNetwork('vmnet1', '192.168.56.0/24');
+    const applied = appliedHost({ version: 1, networks: [network] });
+    applied.foreignDrops.push({ family: 'inet', table: 'vne_foreign', chain: 'forward_drop', hook: 'forward', what: 'policy drop' });
+    const ctx = { dirs: DIRS, config: { version: 1 as const, networks: [network] } };
+    expect(doctorRouted(network, applied, ctx).filter((c) => c.check === 'bridge filtering')).toEqual([]);
+    applied.bridgeFiltering = true;
+    expect(doctorRouted(network, applied, ctx).filter((c) => c.check === 'bridge filtering')).toEqual([
+      {
+        network: 'vmnet1',
+        check: 'bridge filtering',
+        status: 'warning',
+        detail: expect.stringMatching(
+          /^chain forward_drop of table inet vne_foreign \(not ours\) .* cut off the guests of vmnet1 from each other$/,
+        ),
+        fix: 'add an accept rule for the bridge to that chain, e.g. `nft insert rule inet vne_foreign forward_drop iifname "vmnet1" oifname "vmnet1" accept`',
+      },
+    ]);
   });
 });
 

@@ -1,16 +1,14 @@
 // Status and doctor for bridged networks: the bridge, its uplink port, the host's
 // addresses and default route on the bridge, and the uplink's link (carrier).
-import fs from 'node:fs';
 import type { BridgedNetwork } from '../../../../src-shared/model';
 import type { DoctorCheck, NetworkStatus } from '../../../../src-shared/api/types';
 import type { HostState, PlanContext } from '../../types';
 import { bridgedData, type BridgedData } from './data';
 import { portProfileName } from './nm/exec';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
+import { bridgedFramesHarm, dropsOfBridgedFrames, fixForBridgedFrames } from '../../bridge-filtering';
 import type { HostProbe } from './probe';
 import { unconnectedReason } from './uplink';
-
-const BRIDGE_NF = '/proc/sys/net/bridge/bridge-nf-call-iptables';
 
 /** The uplink as recorded (what was moved), or as configured when nothing was moved yet. */
 function uplinkName(network: BridgedNetwork, state: HostState): string | undefined {
@@ -19,13 +17,7 @@ function uplinkName(network: BridgedNetwork, state: HostState): string | undefin
   return network.bridge.uplink === 'auto' ? undefined : network.bridge.uplink;
 }
 
-export function doctorBridged(
-  network: BridgedNetwork,
-  state: HostState,
-  ctx: PlanContext,
-  probe: HostProbe,
-  bridgeNf = BRIDGE_NF,
-): DoctorCheck[] {
+export function doctorBridged(network: BridgedNetwork, state: HostState, ctx: PlanContext, probe: HostProbe): DoctorCheck[] {
   const name = network.name;
   const list = checkList(name);
   const { checks, add } = list;
@@ -67,7 +59,7 @@ export function doctorBridged(
   }
   // Through NetworkManager, the lease check above says where the address is.
   if (data?.via !== 'networkmanager') addAddressChecks(list, name, data, state, uplink);
-  addBridgeFilteringCheck(list, name, state, bridgeNf);
+  addBridgeFilteringCheck(list, network, state);
   return checks;
 }
 
@@ -112,21 +104,9 @@ function addAddressChecks(
   }
 }
 
-function addBridgeFilteringCheck({ add }: ReturnType<typeof checkList>, name: string, state: HostState, bridgeNf: string): void {
-  let nf = '0';
-  try {
-    nf = fs.readFileSync(bridgeNf, 'utf8').trim();
-  } catch {
-    // br_netfilter not loaded: bridged frames do not go through iptables.
-  }
-  const foreignForwardDrop = state.foreignDrops.some((d) => d.hook === 'forward');
-  if (nf === '1' && foreignForwardDrop) {
-    add(
-      'bridge filtering',
-      'warning',
-      `bridged traffic passes through iptables (bridge-nf-call-iptables = 1) and a firewall drops forwarded packets, so guests may be cut off`,
-      `allow the bridge, e.g. \`iptables -I FORWARD -i ${name} -o ${name} -j ACCEPT\`, or set net.bridge.bridge-nf-call-iptables = 0`,
-    );
+function addBridgeFilteringCheck({ add }: ReturnType<typeof checkList>, network: BridgedNetwork, state: HostState): void {
+  for (const drop of dropsOfBridgedFrames(state)) {
+    add('bridge filtering', 'warning', bridgedFramesHarm(drop, network), fixForBridgedFrames(drop, network.name));
   }
 }
 
@@ -162,7 +142,9 @@ function addNetworkManagerChecks(list: ReturnType<typeof checkList>, data: Bridg
   list.add(
     'lease',
     lease.length > 0,
-    lease.length > 0 ? `NetworkManager keeps ${lease.join(', ')} on ${data.bridge}` : `${data.bridge} has no IPv4 address from NetworkManager`,
+    lease.length > 0
+      ? `NetworkManager keeps ${lease.join(', ')} on ${data.bridge}`
+      : `${data.bridge} has no IPv4 address from NetworkManager`,
     `check \`nmcli device show ${data.bridge}\` and the LAN's DHCP server, then run \`vnet apply\``,
   );
 }

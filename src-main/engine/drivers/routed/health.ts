@@ -11,6 +11,7 @@ import { bridgeAddresses, dhcpCrashDecision, holdsIpv4Port, wantedNames } from '
 import { namesWithoutResolved } from '../../resolved';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
 import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
+import { bridgedFramesHarm, dropsOfBridgedFrames, fixForBridgedFrames } from '../../bridge-filtering';
 import { addIpv6Checks } from './health-ipv6';
 
 /** The subnet a network has in the config being checked (leases outside it are stale). */
@@ -239,6 +240,12 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
   if (names) {
     add('names from the host', names.registered || (state.resolved?.running ? false : 'warning'), names.detail, names.fix);
   }
+  // A NAT network's foreign-firewall fix above lets its bridged frames through as well.
+  if (network.type !== 'nat') {
+    for (const drop of dropsOfBridgedFrames(state)) {
+      add('bridge filtering', 'warning', bridgedFramesHarm(drop, network), fixForBridgedFrames(drop, name));
+    }
+  }
   for (const drop of state.foreignDrops.filter((d) => d.hook === 'input')) {
     add(
       'foreign firewall',
@@ -265,8 +272,7 @@ export function namesState(
     return { domain, server, registered: false, detail, fix: namesWithoutResolved(server, domain) };
   }
   const current = state.resolved.links.get(network.name);
-  const registered =
-    !!current && current.dns.join(' ') === wanted.dns.join(' ') && current.domains.join(' ') === wanted.domains.join(' ');
+  const registered = !!current && current.dns.join(' ') === wanted.dns.join(' ') && current.domains.join(' ') === wanted.domains.join(' ');
   return {
     domain,
     server,
