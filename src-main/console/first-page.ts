@@ -16,8 +16,8 @@ export const FIRST_CONFIG_ID = 'vnet-first-config';
 /** The editor's root element in index.html: the first screen goes inside it. */
 const ROOT = '<div id="root">';
 /**
- * The root with a first screen in it: inert until the editor's entry script holds clicks
- * (src-renderer/src/earlyClicks.ts), so a click on the drawn buttons is never lost.
+ * The root with a first screen in it: inert until the page's script holds clicks
+ * (src-renderer/src/early.ts), so a click on the drawn buttons is never lost.
  */
 const DRAWN_ROOT = '<div id="root" inert>';
 

@@ -16,6 +16,7 @@ import { peerOf } from './peer';
 import { NOT_BUILT_PAGE, staticFile } from './static';
 import { sendEditorPage, type FirstScreen } from './first-page';
 import { editorCsp } from '../../src-shared/ipc/csp';
+import { inlineScriptHashes } from '../inline-scripts';
 
 /** No inline or remote script; MUI's emotion needs inline styles. */
 export const CONSOLE_CSP = editorCsp("'self'");
@@ -162,8 +163,11 @@ export async function startConsole(options: ConsoleOptions): Promise<ConsoleServ
 
     if (method !== 'GET' && method !== 'HEAD') return refuse(res, 405, 'method not allowed');
     const file = staticFile(options.rendererDir, url.pathname);
-    if (file && (url.pathname === '/' || url.pathname === '/index.html'))
+    if (file && (url.pathname === '/' || url.pathname === '/index.html')) {
+      // The page's own inline script (early.ts) is allowed by its hash, taken from the file.
+      res.setHeader('Content-Security-Policy', editorCsp("'self'", inlineScriptHashes(file.body.toString('utf8'))));
       return sendEditorPage(res, file.body, () => options.dispatcher.call('getConfig', {}), method === 'HEAD', options.firstScreen);
+    }
     if (file) {
       res.writeHead(200, { 'Content-Type': file.type, 'Cache-Control': 'no-cache' });
       return res.end(method === 'HEAD' ? undefined : file.body);

@@ -15,7 +15,7 @@ import type { Importer } from '../service/local';
 import { registerIpc, type IpcMainLike } from './ipc';
 import { buildMenu, type MenuActions } from './menu';
 import {
-  APP_CSP,
+  appCsp,
   APP_HOST,
   APP_SCHEME,
   APP_URL,
@@ -147,12 +147,16 @@ export function createMainApp(electron: ElectronLike, options: MainAppOptions) {
       }),
   };
 
+  const rendererDir = path.join(options.distDir, 'renderer');
+  // Read once: the page's own inline script is allowed by its hash (security.ts).
+  let csp: string | undefined;
+  const pageCsp = () => (csp ??= appCsp(rendererDir));
+
   /** Serves dist/renderer under app://vnet/, with the CSP header. */
   const serveApp = (request: Request): Response => {
     const url = new URL(request.url);
-    const headers = { 'Content-Security-Policy': APP_CSP, 'X-Content-Type-Options': 'nosniff' };
+    const headers = { 'Content-Security-Policy': pageCsp(), 'X-Content-Type-Options': 'nosniff' };
     if (url.host !== APP_HOST) return new Response('not found', { status: 404, headers });
-    const rendererDir = path.join(options.distDir, 'renderer');
     const file = staticFile(rendererDir, url.pathname);
     if (file) return new Response(new Uint8Array(file.body), { status: 200, headers: { ...headers, 'Content-Type': file.type } });
     if (url.pathname === '/index.html' || url.pathname === '/') {
@@ -203,7 +207,7 @@ export function createMainApp(electron: ElectronLike, options: MainAppOptions) {
       app.on('window-all-closed', () => app.quit());
       app.on('before-quit', () => door?.close());
       void app.whenReady().then(async () => {
-        hardenSession(electron.session.defaultSession);
+        hardenSession(electron.session.defaultSession, pageCsp());
         electron.protocol.handle(APP_SCHEME, serveApp);
         door = options.createFrontDoor({ openImportFile, saveExportFile });
         registerIpc(electron, {

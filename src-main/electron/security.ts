@@ -1,8 +1,10 @@
 // The window's security settings in one place, so they can be asserted by tests:
-// an isolated, sandboxed renderer without Node, a CSP without inline or remote
-// script, no navigation away from the app, no new windows, no permissions.
+// an isolated, sandboxed renderer without Node, a CSP without remote script or any
+// inline script but the page's own (by hash), no navigation away from the app, no new windows, no permissions.
 import type { WebPreferences } from 'electron';
 import { editorCsp } from '../../src-shared/ipc/csp';
+import { staticFile } from '../console/static';
+import { inlineScriptHashes } from '../inline-scripts';
 
 /** The app's own origin: files of dist/renderer served by the `app:` protocol. */
 export const APP_SCHEME = 'app';
@@ -11,6 +13,12 @@ export const APP_ORIGIN = `${APP_SCHEME}://${APP_HOST}`;
 export const APP_URL = `${APP_ORIGIN}/index.html`;
 
 export const APP_CSP = editorCsp("'none'");
+
+/** The CSP for the page `rendererDir` holds: APP_CSP with the hashes of its own inline scripts. */
+export function appCsp(rendererDir: string): string {
+  const file = staticFile(rendererDir, '/index.html');
+  return file ? editorCsp("'none'", inlineScriptHashes(file.body.toString('utf8'))) : APP_CSP;
+}
 
 export function webPreferences(preload: string): WebPreferences {
   return {
@@ -53,9 +61,9 @@ export interface SessionLike {
 }
 
 /** CSP on every response, and every permission (camera, notifications, …) denied. */
-export function hardenSession(session: SessionLike): void {
+export function hardenSession(session: SessionLike, csp = APP_CSP): void {
   session.webRequest.onHeadersReceived((details, callback) => {
-    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [APP_CSP] } });
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [csp] } });
   });
   session.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   session.setPermissionCheckHandler(() => false);

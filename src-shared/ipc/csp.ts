@@ -1,11 +1,15 @@
 // The editor's Content-Security-Policy, shared by the desktop window and the web
-// console: no inline or remote script; MUI's emotion needs inline styles.
+// console: no remote script, and no inline script but the page's own, by hash
+// (src-main/inline-scripts.ts); MUI's emotion needs inline styles.
 
-/** `formAction` differs: the web console's sign-in redirect is a same-origin form target. */
-export function editorCsp(formAction: "'self'" | "'none'"): string {
+/**
+ * `formAction` differs: the web console's sign-in redirect is a same-origin form target.
+ * `scriptHashes`: the `'sha256-…'` sources of the page's own inline scripts.
+ */
+export function editorCsp(formAction: "'self'" | "'none'", scriptHashes: readonly string[] = []): string {
   return [
     "default-src 'self'",
-    "script-src 'self'",
+    ["script-src 'self'", ...scriptHashes].join(' '),
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",

@@ -2,6 +2,7 @@
 // (src-renderer/src/firstScreen.tsx, run here from source): the screen inside an inert root
 // and the settings it was drawn from in their data block; a page without a drawing (none
 // built, or it failed) keeps the plain root and the editor draws the screen itself.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConsole, type ConsoleServer } from '../../../src-main/console/server';
 import { loadFirstScreen, type FirstScreen } from '../../../src-main/console/first-page';
+import { inlineScriptHashes } from '../../../src-main/inline-scripts';
 import { renderFirstScreen } from '../../../src-renderer/src/firstScreen';
 import type { LoadedConfig } from '../../../src-shared/api/types';
 import { exampleConfig, fakeFrontDoor } from '../helper/fakes';
@@ -31,8 +33,13 @@ function folder(): string {
 
 /** The page a signed-in browser gets from a console that draws with `firstScreen`. */
 async function page(firstScreen?: FirstScreen): Promise<string> {
+  return (await pageResponse(firstScreen)).body;
+}
+
+/** The same, with its headers, from a console whose built page is `index`. */
+async function pageResponse(firstScreen?: FirstScreen, index = INDEX): Promise<http.IncomingMessage & { body: string }> {
   const rendererDir = folder();
-  fs.writeFileSync(path.join(rendererDir, 'index.html'), INDEX);
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), index);
   const door = fakeFrontDoor();
   const server: ConsoleServer = await startConsole({
     dispatcher: door.dispatcher,
@@ -58,7 +65,7 @@ async function page(firstScreen?: FirstScreen): Promise<string> {
     });
   const signIn = await get(`/?token=${server.token}`);
   const cookie = String(signIn.headers['set-cookie']?.[0]).split(';')[0]!;
-  return (await get('/', cookie)).body;
+  return get('/', cookie);
 }
 
 const dataBlock = (body: string) => JSON.parse(/<script type="application\/json" id="vnet-first-config">(.*?)<\/script>/s.exec(body)![1]!);
@@ -88,6 +95,19 @@ describe("the editor's page with its first screen drawn", () => {
       expect(body).not.toContain('inert');
       expect(dataBlock(body)).toMatchObject({ ok: true });
     }
+  });
+
+  it("allows the built page's own inline script by its hash, and no script the drawing brings", async () => {
+    const early = 'window.early = 1;';
+    const index = INDEX.replace('</body>', `<script type="module">${early}</script>\n</body>`);
+    const drawnScript = '<script>window.drawn = 1;</script>';
+    const reply = await pageResponse(() => `<p>networks</p>${drawnScript}`, index);
+    expect(reply.body).toContain(drawnScript);
+    const sha = (text: string) => `'sha256-${crypto.createHash('sha256').update(text).digest('base64')}'`;
+    const scriptSrc = /(?:^|; )script-src ([^;]*)/.exec(String(reply.headers['content-security-policy']))![1];
+    expect(scriptSrc).toBe(`'self' ${sha(early)}`);
+    // The data block is not a script, and a script with a src is allowed by 'self' already.
+    expect(inlineScriptHashes(`${index}<script type="application/json" id="x">{}</script>`)).toEqual([sha(early)]);
   });
 
   it('loads the renderer built next to the editor, and says why when it cannot (the editor then draws it)', () => {

@@ -1,5 +1,6 @@
 // The Electron main process with a fake `electron` module: window security settings,
 // CSP, navigation/new-window/permission handlers, IPC sender checks, menu, app protocol.
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,12 +13,12 @@ import { exampleConfig, fakeFrontDoor, fakeImporter } from '../helper/fakes';
 
 const flush = () => new Promise((r) => setTimeout(r, 20));
 
-async function startApp() {
+async function startApp(page = '<!doctype html><title>editor</title>') {
   const fake = createFakeElectron();
   const door = fakeFrontDoor();
   const distDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vnet-dist-'));
   fs.mkdirSync(path.join(distDir, 'renderer'));
-  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), '<!doctype html><title>editor</title>');
+  fs.writeFileSync(path.join(distDir, 'renderer', 'index.html'), page);
   const main = createMainApp(fake.electron as never, {
     distDir,
     iconPath: '/x/assets/icon.png',
@@ -208,5 +209,30 @@ describe('Electron main process', () => {
   it('tells libvirt XML from a VMware networking file', () => {
     expect(importFormat('\uFEFF  <network>')).toBe('libvirt');
     expect(importFormat('VERSION=1,0\nanswer VNET_1_DHCP yes')).toBe('vmware');
+  });
+});
+
+describe("Electron main process, with the built page's own inline script", () => {
+  it('allows that script by its hash in the CSP of the app protocol and of every response, and nothing else inline', async () => {
+    const early = 'import("./assets/index-x.js");';
+    const ctx = await startApp(
+      `<!doctype html><title>editor</title><body><div id="root"></div><script type="module">${early}</script></body>`,
+    );
+    try {
+      const hash = `'sha256-${crypto.createHash('sha256').update(early).digest('base64')}'`;
+      const expected = APP_CSP.replace("script-src 'self'", `script-src 'self' ${hash}`);
+      expect(expected).not.toBe(APP_CSP);
+      const page = await ctx.fake.record.protocolHandlers.get('app')!(new Request('app://vnet/index.html'));
+      expect(page.headers.get('content-security-policy')).toBe(expected);
+      let response: { responseHeaders?: Record<string, string[]> } = {};
+      ctx.fake.record.headersListener!({ responseHeaders: {} }, (r) => {
+        response = r as typeof response;
+      });
+      expect(response.responseHeaders!['Content-Security-Policy']).toEqual([expected]);
+      expect(expected).not.toMatch(/script-src[^;]*(unsafe-inline|unsafe-eval|http|\*)/);
+    } finally {
+      ctx.door.events.close();
+      fs.rmSync(ctx.distDir, { recursive: true, force: true });
+    }
   });
 });
