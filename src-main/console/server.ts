@@ -18,7 +18,7 @@ import { sendEditorPage, type FirstScreen } from './first-page';
 import { editorCsp } from '../../src-shared/ipc/csp';
 import { inlineScriptHashes } from '../inline-scripts';
 
-/** No inline or remote script; MUI's emotion needs inline styles. */
+/** No remote script, and no inline script (the editor's page adds its own one's hash); MUI's emotion needs inline styles. */
 export const CONSOLE_CSP = editorCsp("'self'");
 
 const MAX_BODY_BYTES = 2 * 1024 * 1024;

@@ -1,6 +1,7 @@
 // The window's security settings in one place, so they can be asserted by tests:
 // an isolated, sandboxed renderer without Node, a CSP without remote script or any
-// inline script but the page's own (by hash), no navigation away from the app, no new windows, no permissions.
+// inline script but the page's own (by hash), no navigation away from the app, no new
+// windows, no permissions.
 import type { WebPreferences } from 'electron';
 import { editorCsp } from '../../src-shared/ipc/csp';
 import { staticFile } from '../console/static';
