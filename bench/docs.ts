@@ -35,7 +35,9 @@ How each entry is measured (all inside network namespaces the bench creates and 
   while 1,000 exist (\`vnet apply\` switches between the two configs between runs, not timed). Conntrack floor (no
   target): guest → outside on a second routed path whose host has one nftables rule matching on connection tracking
   (\`ct state established,related accept\`, everything else accepted too), so the kernel tracks every packet as it must
-  for NAT, NAT66 and forwards: what those can reach at best on this kernel, measured in the same rounds.
+  for NAT, NAT66 and forwards: what those can reach at best on this kernel, measured in the same rounds; the same path
+  outside → guest (conntrack-floor-in, the forwards' direction) and guest → outside over IPv6 (conntrack6-floor, in
+  NAT66's rounds).
 - **dhcp-lease-ms**: a new machine (fresh random MAC) on the first network runs \`busybox udhcpc -q\`; time from its start
   (the DISCOVER) until it exits with a lease. Baseline: the same against libvirt's network.
 - **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` (with

@@ -14,6 +14,8 @@ export const ENTRY_ORDER = [
   'forward-throughput-vs-routed',
   'forward-throughput-vs-userspace-proxy',
   'conntrack-floor-vs-routed',
+  'conntrack-floor-in-vs-routed',
+  'conntrack6-floor-vs-routed',
   'noop-apply-vs-node',
   'status-vs-node',
   'dhcp-lease-ms',

@@ -79,7 +79,7 @@ const CONNTRACK_ONLY = `table inet bench_conntrack {
 
 /** The routed path; with `conntrack`, the same with connection tracking on (CONNTRACK_ONLY), in namespaces of its own. */
 export async function routedTopology(cleanup: Cleanup, ipv6 = false, conntrack = false): Promise<Topology> {
-  const t = await links(cleanup, ipv6 ? 'r6' : conntrack ? 'c' : 'r');
+  const t = await links(cleanup, `${conntrack ? 'c' : 'r'}${ipv6 ? '6' : ''}`);
   if (ipv6) {
     await addIpv6(t);
     await t.host.sysctl('net.ipv6.conf.all.forwarding', '1');

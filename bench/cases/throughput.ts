@@ -20,6 +20,7 @@ export const throughputCase: BenchCase = {
     'forward-throughput-vs-userspace-proxy',
     'throughput-1000-vs-1-forwards',
     'conntrack-floor-vs-routed',
+    'conntrack-floor-in-vs-routed',
   ],
   async run(ctx: BenchContext): Promise<Outcome> {
     const { cleanup, log, settings } = ctx;
@@ -60,6 +61,8 @@ export const throughputCase: BenchCase = {
       { label: 'guest → outside, vnet NAT', measure: () => withForwards(1, () => iperf(one.guest, UPLINK.outside, IPERF_PORT, seconds)) },
       { label: 'guest → outside, routed with conntrack', measure: () => iperf(tracked.guest, UPLINK.outside, IPERF_PORT, seconds) },
       { label: 'outside → guest, routed', measure: () => iperf(routed.outside, GUEST.address, IPERF_PORT, seconds) },
+      // The forwards' direction has a floor of its own: the guest's side sends the replies.
+      { label: 'outside → guest, routed with conntrack', measure: () => iperf(tracked.outside, GUEST.address, IPERF_PORT, seconds) },
       {
         label: 'outside → guest, vnet forward (1 exists)',
         measure: () => withForwards(1, () => iperf(one.outside, UPLINK.host, FORWARD_PORT, seconds)),
@@ -71,7 +74,7 @@ export const throughputCase: BenchCase = {
       },
     ];
     log(`throughput: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
-    const [routedOut, natOut, trackedOut, routedIn, forwardIn, proxyIn, forward1000In] = await alternate(
+    const [routedOut, natOut, trackedOut, routedIn, trackedIn, forwardIn, proxyIn, forward1000In] = await alternate(
       variants,
       settings.throughputRounds,
       log,
@@ -122,6 +125,8 @@ export const throughputCase: BenchCase = {
         ),
         // No target: what NAT, NAT66 and forwards can reach at best here, measured beside them.
         makeResult({ name: 'conntrack-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedOut!, routedOut!),
+        // The same, outside → guest: what the forwards can reach at best.
+        makeResult({ name: 'conntrack-floor-in-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedIn!, routedIn!),
       ],
     };
   },

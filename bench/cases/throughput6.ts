@@ -1,6 +1,7 @@
 // NAT66 throughput: the guest's IPv6 traffic masqueraded by the app's NAT network, against
-// the same path routed without NAT (the physical limit). Same method as the IPv4 entry in
-// throughput.ts: one TCP stream of iperf3, rounds alternated between the two paths.
+// the same path routed without NAT (the physical limit), and the floor under it: that path with
+// connection tracking alone. Same method as the IPv4 entries in throughput.ts: one TCP stream of
+// iperf3, rounds alternated between the paths.
 import type { BenchCase, BenchContext, Outcome } from '../context';
 import { IPERF_PORT } from '../configs';
 import { alternate, type Variant } from '../harness';
@@ -10,19 +11,24 @@ import { routedTopology, UPLINK6, vnetTopology } from '../topology';
 
 export const throughput6Case: BenchCase = {
   id: 'throughput6',
-  entries: ['nat66-throughput-vs-routed'],
+  entries: ['nat66-throughput-vs-routed', 'conntrack6-floor-vs-routed'],
   async run(ctx: BenchContext): Promise<Outcome> {
     const { cleanup, log, settings } = ctx;
     const seconds = settings.iperfSeconds;
     log("throughput6: building the routed IPv6 path, and the same path through the app's NAT66 network…");
     const routed = await routedTopology(cleanup, true);
+    const tracked = await routedTopology(cleanup, true, true);
     const nat66 = await vnetTopology(cleanup, ctx.repoRoot, 1, true);
     const variants: Variant[] = [
       { label: 'guest → outside over IPv6, routed', measure: () => iperf(routed.guest, UPLINK6.outside, IPERF_PORT, seconds) },
       { label: 'guest → outside over IPv6, vnet NAT66', measure: () => iperf(nat66.guest, UPLINK6.outside, IPERF_PORT, seconds) },
+      {
+        label: 'guest → outside over IPv6, routed with conntrack',
+        measure: () => iperf(tracked.guest, UPLINK6.outside, IPERF_PORT, seconds),
+      },
     ];
     log(`throughput6: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
-    const [routedOut, natOut] = await alternate(variants, settings.throughputRounds, log);
+    const [routedOut, natOut, trackedOut] = await alternate(variants, settings.throughputRounds, log);
     return {
       skipped: [],
       results: [
@@ -34,6 +40,12 @@ export const throughput6Case: BenchCase = {
             targets: [{ of: 'ratio', op: '>=', limit: 0.95 }],
           },
           natOut!,
+          routedOut!,
+        ),
+        // No target: what NAT66 can reach at best here, measured beside it.
+        makeResult(
+          { name: 'conntrack6-floor-vs-routed', unit: 'Gbit/s', baseline: 'same IPv6 path routed, no conntrack' },
+          trackedOut!,
           routedOut!,
         ),
       ],

@@ -136,7 +136,7 @@ describe('tables', () => {
 });
 
 describe('entry names', () => {
-  it('are exactly the issues’ entries: issue 16’s eleven, NAT66 (issue 17) and the conntrack floor they sit on', () => {
+  it('are exactly the issues’ entries: issue 16’s eleven, NAT66 (issue 17) and the conntrack floors they sit on (both directions, IPv6)', () => {
     expect(ENTRY_ORDER).toEqual([
       'bringup-10-nat-vs-libvirt',
       'teardown-10-nat-vs-libvirt',
@@ -147,6 +147,8 @@ describe('entry names', () => {
       'forward-throughput-vs-routed',
       'forward-throughput-vs-userspace-proxy',
       'conntrack-floor-vs-routed',
+      'conntrack-floor-in-vs-routed',
+      'conntrack6-floor-vs-routed',
       'noop-apply-vs-node',
       'status-vs-node',
       'dhcp-lease-ms',
