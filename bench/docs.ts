@@ -37,7 +37,9 @@ How each entry is measured (all inside network namespaces the bench creates and 
   (\`ct state established,related accept\`, everything else accepted too), so the kernel tracks every packet as it must
   for NAT, NAT66 and forwards: what those can reach at best on this kernel, measured in the same rounds; the same path
   outside → guest (conntrack-floor-in, the forwards' direction) and guest → outside over IPv6 (conntrack6-floor, in
-  NAT66's rounds).
+  NAT66's rounds). NAT floor, forward floor, NAT66 floor (no targets): the least NAT and a port forward can be in the
+  kernel, on third routed paths whose host has one masquerade rule and one DNAT rule (to the guest's iperf3) and
+  nothing else: connection tracking plus rewriting every packet's address, without filtering or maps.
 - **dhcp-lease-ms**: a new machine (fresh random MAC) on the first network runs \`busybox udhcpc -q\`; time from its start
   (the DISCOVER) until it exits with a lease. Baseline: the same against libvirt's network.
 - **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` (with

@@ -2,7 +2,7 @@
 // the guest on a bridge in the host. "routed" is the physical limit (a plain Linux
 // router, no firewall, no NAT); "vnet" is the same path with the network applied by the app.
 import type { Cleanup } from './cleanup';
-import { GUEST, GUEST6, IPERF_PORT, nat66Config, natWithForwards } from './configs';
+import { FORWARD_PORT, GUEST, GUEST6, IPERF_PORT, nat66Config, natWithForwards } from './configs';
 import { Netns, vethPair } from './netns';
 import { waitFor } from './proc';
 import { VnetHost } from './vnet';
@@ -77,9 +77,30 @@ const CONNTRACK_ONLY = `table inet bench_conntrack {
 }
 `;
 
-/** The routed path; with `conntrack`, the same with connection tracking on (CONNTRACK_ONLY), in namespaces of its own. */
-export async function routedTopology(cleanup: Cleanup, ipv6 = false, conntrack = false): Promise<Topology> {
-  const t = await links(cleanup, `${conntrack ? 'c' : 'r'}${ipv6 ? '6' : ''}`);
+/**
+ * The least NAT and a port forward can be in the kernel: connection tracking plus the address
+ * rewriting of every packet, by one masquerade rule and one DNAT rule, and nothing else (no
+ * filtering, no maps). What the app's NAT, NAT66 and forwards are measured against as their floor.
+ */
+const NAT_ONLY = `table inet bench_nat {
+  chain postrouting {
+    type nat hook postrouting priority srcnat; policy accept;
+    oifname "${UPLINK.hostIf}" masquerade
+  }
+  chain prerouting {
+    type nat hook prerouting priority dstnat; policy accept;
+    iifname "${UPLINK.hostIf}" tcp dport ${FORWARD_PORT} dnat ip to ${GUEST.address}:${IPERF_PORT}
+  }
+}
+`;
+
+/** What the routed path carries besides routing: nothing, connection tracking alone, or bare NAT. */
+export type Floor = 'none' | 'conntrack' | 'nat';
+const FLOOR_RULES: Record<Floor, string | undefined> = { none: undefined, conntrack: CONNTRACK_ONLY, nat: NAT_ONLY };
+
+/** The routed path; with a floor, the same with its rules loaded (CONNTRACK_ONLY, NAT_ONLY), in namespaces of its own. */
+export async function routedTopology(cleanup: Cleanup, ipv6 = false, floor: Floor = 'none'): Promise<Topology> {
+  const t = await links(cleanup, `${{ none: 'r', conntrack: 'c', nat: 'n' }[floor]}${ipv6 ? '6' : ''}`);
   if (ipv6) {
     await addIpv6(t);
     await t.host.sysctl('net.ipv6.conf.all.forwarding', '1');
@@ -97,7 +118,8 @@ export async function routedTopology(cleanup: Cleanup, ipv6 = false, conntrack =
   await attachGuest(t, GUEST.network, ipv6);
   await t.outside.ip(['route', 'add', GUEST.subnet, 'via', UPLINK.host]);
   // A failing load rejects (CommandFailed names the command and its error).
-  if (conntrack) await t.host.exec('nft', ['-f', '-'], { input: CONNTRACK_ONLY });
+  const rules = FLOOR_RULES[floor];
+  if (rules) await t.host.exec('nft', ['-f', '-'], { input: rules });
   await startIperfServers(cleanup, t);
   return t;
 }

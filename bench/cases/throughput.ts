@@ -21,6 +21,8 @@ export const throughputCase: BenchCase = {
     'throughput-1000-vs-1-forwards',
     'conntrack-floor-vs-routed',
     'conntrack-floor-in-vs-routed',
+    'nat-floor-vs-routed',
+    'forward-floor-vs-routed',
   ],
   async run(ctx: BenchContext): Promise<Outcome> {
     const { cleanup, log, settings } = ctx;
@@ -28,7 +30,9 @@ export const throughputCase: BenchCase = {
     log("throughput: building the routed path, and the same path through the app's NAT network…");
     const routed = await routedTopology(cleanup);
     // The floor under NAT and forwards on this kernel: the routed path with connection tracking alone.
-    const tracked = await routedTopology(cleanup, false, true);
+    const tracked = await routedTopology(cleanup, false, 'conntrack');
+    // …and the least NAT and a forward can be: conntrack plus rewriting, one masquerade and one DNAT rule.
+    const bare = await routedTopology(cleanup, false, 'nat');
     const one = await vnetTopology(cleanup, ctx.repoRoot, 1);
     // 1 vs 1,000 forwards on the very same path: `vnet apply` switches the ruleset between runs (not timed),
     // so only the number of forwards differs, not the namespaces, links or CPU placement.
@@ -60,9 +64,11 @@ export const throughputCase: BenchCase = {
       { label: 'guest → outside, routed', measure: () => iperf(routed.guest, UPLINK.outside, IPERF_PORT, seconds) },
       { label: 'guest → outside, vnet NAT', measure: () => withForwards(1, () => iperf(one.guest, UPLINK.outside, IPERF_PORT, seconds)) },
       { label: 'guest → outside, routed with conntrack', measure: () => iperf(tracked.guest, UPLINK.outside, IPERF_PORT, seconds) },
+      { label: 'guest → outside, bare masquerade', measure: () => iperf(bare.guest, UPLINK.outside, IPERF_PORT, seconds) },
       { label: 'outside → guest, routed', measure: () => iperf(routed.outside, GUEST.address, IPERF_PORT, seconds) },
       // The forwards' direction has a floor of its own: the guest's side sends the replies.
       { label: 'outside → guest, routed with conntrack', measure: () => iperf(tracked.outside, GUEST.address, IPERF_PORT, seconds) },
+      { label: 'outside → guest, bare DNAT', measure: () => iperf(bare.outside, UPLINK.host, FORWARD_PORT, seconds) },
       {
         label: 'outside → guest, vnet forward (1 exists)',
         measure: () => withForwards(1, () => iperf(one.outside, UPLINK.host, FORWARD_PORT, seconds)),
@@ -74,7 +80,7 @@ export const throughputCase: BenchCase = {
       },
     ];
     log(`throughput: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
-    const [routedOut, natOut, trackedOut, routedIn, trackedIn, forwardIn, proxyIn, forward1000In] = await alternate(
+    const [routedOut, natOut, trackedOut, bareOut, routedIn, trackedIn, bareIn, forwardIn, proxyIn, forward1000In] = await alternate(
       variants,
       settings.throughputRounds,
       log,
@@ -127,6 +133,9 @@ export const throughputCase: BenchCase = {
         makeResult({ name: 'conntrack-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedOut!, routedOut!),
         // The same, outside → guest: what the forwards can reach at best.
         makeResult({ name: 'conntrack-floor-in-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedIn!, routedIn!),
+        // No targets: the least NAT and a forward can be, on the same paths in the same rounds.
+        makeResult({ name: 'nat-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no NAT' }, bareOut!, routedOut!),
+        makeResult({ name: 'forward-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no NAT' }, bareIn!, routedIn!),
       ],
     };
   },

@@ -11,13 +11,14 @@ import { routedTopology, UPLINK6, vnetTopology } from '../topology';
 
 export const throughput6Case: BenchCase = {
   id: 'throughput6',
-  entries: ['nat66-throughput-vs-routed', 'conntrack6-floor-vs-routed'],
+  entries: ['nat66-throughput-vs-routed', 'conntrack6-floor-vs-routed', 'nat66-floor-vs-routed'],
   async run(ctx: BenchContext): Promise<Outcome> {
     const { cleanup, log, settings } = ctx;
     const seconds = settings.iperfSeconds;
     log("throughput6: building the routed IPv6 path, and the same path through the app's NAT66 network…");
     const routed = await routedTopology(cleanup, true);
-    const tracked = await routedTopology(cleanup, true, true);
+    const tracked = await routedTopology(cleanup, true, 'conntrack');
+    const bare = await routedTopology(cleanup, true, 'nat');
     const nat66 = await vnetTopology(cleanup, ctx.repoRoot, 1, true);
     const variants: Variant[] = [
       { label: 'guest → outside over IPv6, routed', measure: () => iperf(routed.guest, UPLINK6.outside, IPERF_PORT, seconds) },
@@ -26,9 +27,10 @@ export const throughput6Case: BenchCase = {
         label: 'guest → outside over IPv6, routed with conntrack',
         measure: () => iperf(tracked.guest, UPLINK6.outside, IPERF_PORT, seconds),
       },
+      { label: 'guest → outside over IPv6, bare masquerade', measure: () => iperf(bare.guest, UPLINK6.outside, IPERF_PORT, seconds) },
     ];
     log(`throughput6: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
-    const [routedOut, natOut, trackedOut] = await alternate(variants, settings.throughputRounds, log);
+    const [routedOut, natOut, trackedOut, bareOut] = await alternate(variants, settings.throughputRounds, log);
     return {
       skipped: [],
       results: [
@@ -42,12 +44,14 @@ export const throughput6Case: BenchCase = {
           natOut!,
           routedOut!,
         ),
-        // No target: what NAT66 can reach at best here, measured beside it.
+        // No target: connection tracking alone, beside it.
         makeResult(
           { name: 'conntrack6-floor-vs-routed', unit: 'Gbit/s', baseline: 'same IPv6 path routed, no conntrack' },
           trackedOut!,
           routedOut!,
         ),
+        // No target: the least NAT66 can be (conntrack and one masquerade rule), beside it.
+        makeResult({ name: 'nat66-floor-vs-routed', unit: 'Gbit/s', baseline: 'same IPv6 path routed, no NAT' }, bareOut!, routedOut!),
       ],
     };
   },
