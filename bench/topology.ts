@@ -63,7 +63,6 @@ async function attachGuest(t: Topology, bridge: string, ipv6: boolean): Promise<
   if (ipv6) await t.guest.ip(['-6', 'route', 'add', 'default', 'via', GUEST6.gateway]);
 }
 
-/** The physical limit: a bridge with the same addresses, IPv4 forwarding, no nftables at all; the outside routes to the guests' subnet. */
 /**
  * What NAT and port forwards cannot do without: connection tracking, here switched on by one
  * rule that matches on it (the kernel then tracks every packet of the namespace, as it does for
@@ -96,11 +95,20 @@ const NAT_ONLY = `table inet bench_nat {
 
 /** What the routed path carries besides routing: nothing, connection tracking alone, or bare NAT. */
 export type Floor = 'none' | 'conntrack' | 'nat';
-const FLOOR_RULES: Record<Floor, string | undefined> = { none: undefined, conntrack: CONNTRACK_ONLY, nat: NAT_ONLY };
+/** Each floor's rules and the tag of its namespaces' names. */
+const FLOORS: Record<Floor, { tag: string; rules?: string }> = {
+  none: { tag: 'r' },
+  conntrack: { tag: 'c', rules: CONNTRACK_ONLY },
+  nat: { tag: 'n', rules: NAT_ONLY },
+};
 
-/** The routed path; with a floor, the same with its rules loaded (CONNTRACK_ONLY, NAT_ONLY), in namespaces of its own. */
+/**
+ * The physical limit: a bridge with the same addresses, IPv4 forwarding, no nftables at all; the
+ * outside routes to the guests' subnet. With a floor, the same with its rules loaded, in namespaces of its own.
+ */
 export async function routedTopology(cleanup: Cleanup, ipv6 = false, floor: Floor = 'none'): Promise<Topology> {
-  const t = await links(cleanup, `${{ none: 'r', conntrack: 'c', nat: 'n' }[floor]}${ipv6 ? '6' : ''}`);
+  const { tag, rules } = FLOORS[floor];
+  const t = await links(cleanup, `${tag}${ipv6 ? '6' : ''}`);
   if (ipv6) {
     await addIpv6(t);
     await t.host.sysctl('net.ipv6.conf.all.forwarding', '1');
@@ -118,7 +126,6 @@ export async function routedTopology(cleanup: Cleanup, ipv6 = false, floor: Floo
   await attachGuest(t, GUEST.network, ipv6);
   await t.outside.ip(['route', 'add', GUEST.subnet, 'via', UPLINK.host]);
   // A failing load rejects (CommandFailed names the command and its error).
-  const rules = FLOOR_RULES[floor];
   if (rules) await t.host.exec('nft', ['-f', '-'], { input: rules });
   await startIperfServers(cleanup, t);
   return t;

@@ -129,11 +129,9 @@ export const throughputCase: BenchCase = {
           forward1000In!,
           forwardIn!,
         ),
-        // No target: what NAT, NAT66 and forwards can reach at best here, measured beside them.
+        // No targets: connection tracking alone, then the least NAT and a forward can be, on the same paths in the same rounds.
         makeResult({ name: 'conntrack-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedOut!, routedOut!),
-        // The same, outside → guest: what the forwards can reach at best.
         makeResult({ name: 'conntrack-floor-in-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedIn!, routedIn!),
-        // No targets: the least NAT and a forward can be, on the same paths in the same rounds.
         makeResult({ name: 'nat-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no NAT' }, bareOut!, routedOut!),
         makeResult({ name: 'forward-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no NAT' }, bareIn!, routedIn!),
       ],

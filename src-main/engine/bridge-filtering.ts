@@ -18,23 +18,33 @@ export function readBridgeFiltering(file = BRIDGE_NF_SYSCTL): boolean {
   }
 }
 
-/** The foreign chains that bridged IPv4 frames meet and that drop them unless a rule lets them through. */
-export function dropsOfBridgedFrames(state: HostState): ForeignDropPolicy[] {
+/** A foreign chain that can cut the guests of a network off: what it does, and the rule that fixes it. */
+export interface BridgedFrameProblem {
+  detail: string;
+  fix: string;
+}
+
+/**
+ * What each foreign chain met by bridged IPv4 frames does to the guests of `network` (bridged
+ * ones also lose their LAN), with the rule that lets the frames between its bridge's ports
+ * through. None without br_netfilter. For plan's warnings and doctor's checks alike.
+ */
+export function bridgedFrameProblems(network: { name: string; type: string }, state: HostState): BridgedFrameProblem[] {
   if (!state.bridgeFiltering) return [];
-  return state.foreignDrops.filter((d) => d.hook === 'forward' && (d.family === 'ip' || d.family === 'inet'));
+  const whom = network.type === 'bridged' ? 'from each other and from the LAN' : 'from each other';
+  return state.foreignDrops
+    .filter((d) => d.hook === 'forward' && (d.family === 'ip' || d.family === 'inet'))
+    .map((drop) => ({
+      detail: `chain ${drop.chain} of table ${drop.family} ${drop.table} (not ours) has ${drop.what} on forwarded traffic, and frames bridged between guests pass through it (bridge-nf-call-iptables = 1): it can cut off the guests of ${network.name} ${whom}`,
+      fix: fixForBridgedFrames(drop, network.name),
+    }));
 }
 
 /** The rule that lets frames between the ports of `bridge` through that chain. */
-export function fixForBridgedFrames(drop: ForeignDropPolicy, bridge: string): string {
+function fixForBridgedFrames(drop: ForeignDropPolicy, bridge: string): string {
   if (drop.family === 'ip' && drop.table === 'filter' && drop.chain === 'FORWARD') {
     // iptables-nft (Docker, ufw) owns this chain; DOCKER-USER exists when Docker does.
     return `allow the bridge in iptables, e.g. \`iptables -I DOCKER-USER -i ${bridge} -o ${bridge} -j ACCEPT\` (or \`iptables -I FORWARD …\` without Docker)`;
   }
   return `add an accept rule for the bridge to that chain, e.g. \`nft insert rule ${drop.family} ${drop.table} ${drop.chain} iifname "${bridge}" oifname "${bridge}" accept\``;
-}
-
-/** What such a chain does to the guests of `network`: bridged ones also lose their LAN. */
-export function bridgedFramesHarm(drop: ForeignDropPolicy, network: { name: string; type: string }): string {
-  const whom = network.type === 'bridged' ? 'from each other and from the LAN' : 'from each other';
-  return `chain ${drop.chain} of table ${drop.family} ${drop.table} (not ours) has ${drop.what} on forwarded traffic, and frames bridged between guests pass through it (bridge-nf-call-iptables = 1): it can cut off the guests of ${network.name} ${whom}`;
 }

@@ -11,7 +11,7 @@ import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nf
 import { inspectTable } from './inspect';
 import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
-import { bridgedFramesHarm, dropsOfBridgedFrames, fixForBridgedFrames } from './bridge-filtering';
+import { bridgedFrameProblems } from './bridge-filtering';
 import { ipv6ForwardingSteps } from './ipv6-forwarding';
 import { JournalWriter } from './journal';
 import { IpBatch, IpLineError } from './ip-batch';
@@ -268,9 +268,7 @@ function foreignDropWarnings(config: Config, state: HostState): string[] {
           );
   // A NAT network's fix above lets its bridged frames through as well.
   for (const network of supported.filter((n) => n.type !== 'nat')) {
-    for (const drop of dropsOfBridgedFrames(state)) {
-      warnings.push(`${bridgedFramesHarm(drop, network)}; to fix: ${fixForBridgedFrames(drop, network.name)}`);
-    }
+    warnings.push(...bridgedFrameProblems(network, state).map((p) => `${p.detail}; to fix: ${p.fix}`));
   }
   return warnings;
 }

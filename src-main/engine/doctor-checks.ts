@@ -1,7 +1,8 @@
 // What every network's doctor shares: collecting its checks, and the first check of
 // all — the network's bridge exists, is a bridge, and is switched on.
 import type { DoctorCheck } from '../../src-shared/api/types';
-import type { LinkState } from './types';
+import { bridgedFrameProblems } from './bridge-filtering';
+import type { HostState, LinkState } from './types';
 
 export const APPLY_FIX = 'run `vnet apply` to repair it';
 
@@ -35,4 +36,9 @@ export function addBridgeCheck(list: CheckList, name: string, link: LinkState | 
           : `bridge ${name} is switched off`,
     APPLY_FIX,
   );
+}
+
+/** A warning for each foreign chain that can cut the network's guests off (bridge-filtering.ts). */
+export function addBridgeFilteringChecks(list: CheckList, network: { name: string; type: string }, state: HostState): void {
+  for (const { detail, fix } of bridgedFrameProblems(network, state)) list.add('bridge filtering', 'warning', detail, fix);
 }

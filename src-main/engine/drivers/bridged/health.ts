@@ -5,8 +5,7 @@ import type { DoctorCheck, NetworkStatus } from '../../../../src-shared/api/type
 import type { HostState, PlanContext } from '../../types';
 import { bridgedData, type BridgedData } from './data';
 import { portProfileName } from './nm/exec';
-import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
-import { bridgedFramesHarm, dropsOfBridgedFrames, fixForBridgedFrames } from '../../bridge-filtering';
+import { addBridgeCheck, addBridgeFilteringChecks, APPLY_FIX, checkList } from '../../doctor-checks';
 import type { HostProbe } from './probe';
 import { unconnectedReason } from './uplink';
 
@@ -59,7 +58,7 @@ export function doctorBridged(network: BridgedNetwork, state: HostState, ctx: Pl
   }
   // Through NetworkManager, the lease check above says where the address is.
   if (data?.via !== 'networkmanager') addAddressChecks(list, name, data, state, uplink);
-  addBridgeFilteringCheck(list, network, state);
+  addBridgeFilteringChecks(list, network, state);
   return checks;
 }
 
@@ -101,12 +100,6 @@ function addAddressChecks(
           : 'there is no default route; the host cannot reach beyond the LAN',
       APPLY_FIX,
     );
-  }
-}
-
-function addBridgeFilteringCheck({ add }: ReturnType<typeof checkList>, network: BridgedNetwork, state: HostState): void {
-  for (const drop of dropsOfBridgedFrames(state)) {
-    add('bridge filtering', 'warning', bridgedFramesHarm(drop, network), fixForBridgedFrames(drop, network.name));
   }
 }
 

@@ -10,8 +10,7 @@ import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
 import { bridgeAddresses, dhcpCrashDecision, holdsIpv4Port, wantedNames } from './plan';
 import { namesWithoutResolved } from '../../resolved';
 import { gaveUpMessage, recentRestarts } from '../../dhcp-crashes';
-import { addBridgeCheck, APPLY_FIX, checkList } from '../../doctor-checks';
-import { bridgedFramesHarm, dropsOfBridgedFrames, fixForBridgedFrames } from '../../bridge-filtering';
+import { addBridgeCheck, addBridgeFilteringChecks, APPLY_FIX, checkList } from '../../doctor-checks';
 import { addIpv6Checks } from './health-ipv6';
 
 /** The subnet a network has in the config being checked (leases outside it are stale). */
@@ -241,11 +240,7 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
     add('names from the host', names.registered || (state.resolved?.running ? false : 'warning'), names.detail, names.fix);
   }
   // A NAT network's foreign-firewall fix above lets its bridged frames through as well.
-  if (network.type !== 'nat') {
-    for (const drop of dropsOfBridgedFrames(state)) {
-      add('bridge filtering', 'warning', bridgedFramesHarm(drop, network), fixForBridgedFrames(drop, name));
-    }
-  }
+  if (network.type !== 'nat') addBridgeFilteringChecks(list, network, state);
   for (const drop of state.foreignDrops.filter((d) => d.hook === 'input')) {
     add(
       'foreign firewall',
