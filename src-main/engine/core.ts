@@ -9,6 +9,7 @@ import { beforeEachCommand, type CommandRunner } from './runner';
 import { driverFor } from './drivers';
 import { deleteTableText, generateRuleset, TABLE_FAMILY, TABLE_NAME } from './nft';
 import { inspectTable } from './inspect';
+import { recordedFingerprint } from './table-fingerprint';
 import { dhcpDir, dnsmasqReadableDir } from './dnsmasq';
 import { fixForForeignDrop } from './drivers/routed/health';
 import { bridgedFrameProblems } from './bridge-filtering';
@@ -84,9 +85,16 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
   } else {
     const text = generateRuleset(covered, forwardingBefore === undefined ? {} : { forwardingBefore });
     const recorded = state.journal.table;
-    const stale = !state.table.exists || recorded?.textDigest !== digest(text) || recorded?.fingerprint !== state.table.fingerprint;
+    const fingerprint = recordedFingerprint(state.journal);
+    const stale = !state.table.exists || recorded?.textDigest !== digest(text) || fingerprint !== state.table.fingerprint;
     if (stale) {
-      const why = !state.table.exists ? 'load' : recorded?.textDigest !== digest(text) ? 'update' : 'repair (changed outside the app)';
+      const why = !state.table.exists
+        ? 'load'
+        : recorded?.textDigest !== digest(text)
+          ? 'update'
+          : recorded.fingerprint !== undefined && fingerprint === undefined
+            ? 'reload (last recorded by an older version of the app)'
+            : 'repair (changed outside the app)';
       steps.push({
         operation: {
           op: 'load-ruleset',
@@ -125,8 +133,9 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
   return steps;
 }
 
+/** The table as nft text, protocols as numbers (see NFT_JSON), which `nft -f` reads back as the same table. */
 async function currentTableText(runner: CommandRunner): Promise<string | undefined> {
-  const result = await runner.run(['nft', 'list', 'table', TABLE_FAMILY, TABLE_NAME], { allowFailure: true });
+  const result = await runner.run(['nft', '-p', 'list', 'table', TABLE_FAMILY, TABLE_NAME], { allowFailure: true });
   return result.code === 0 ? result.stdout : undefined;
 }
 
@@ -156,10 +165,15 @@ async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | 
     });
     return;
   }
-  const live = await inspectTable(ctx.runner);
-  ctx.record((j) => {
-    j.table = { loaded: true, textDigest, ...(live.fingerprint ? { fingerprint: live.fingerprint } : {}) };
+  // The fingerprint of the table as loaded: listed while the plan goes on (its last steps, the servers
+  // still starting), recorded before the plan's last journal write.
+  const recording = inspectTable(ctx.runner).then((live) => {
+    ctx.record((j) => {
+      j.table = { loaded: true, textDigest, ...(live.fingerprint ? { fingerprint: live.fingerprint } : {}) };
+    });
   });
+  if (ctx.inBackground) ctx.inBackground(recording);
+  else await recording;
 }
 
 /** Writes net.ipv4.ip_forward through the runner (so unit tests never touch the real sysctl). */

@@ -42,7 +42,7 @@ describe('apply through the runner', () => {
       conf('vmnet8'),
       // No listing first: the inspection found no table, and the undo of a first load deletes it.
       'nft -f -',
-      'nft -j list table inet vnet_editor',
+      'nft -j -p list table inet vnet_editor',
       'sysctl net/ipv4/ip_forward=1',
     ]);
     expect(runner.commands.find((c) => c.argv[1] === '-f')!.input).toMatch(/^table inet vnet_editor\ndelete table inet vnet_editor\n/m);
@@ -182,7 +182,7 @@ describe('apply through the runner', () => {
       '  ip link set dev vmnet1 group 1986946420',
       '  ip link set dev vmnet8 group 1986946420',
       '  ip link del group 1986946420',
-      'nft list table inet vnet_editor',
+      'nft -p list table inet vnet_editor',
       'nft -f -',
       'sysctl net/ipv4/ip_forward=0',
     ]);

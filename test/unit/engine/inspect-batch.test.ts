@@ -198,7 +198,7 @@ describe('one nft process for the app table and the other tables chains', () => 
     expect(found).toEqual(single());
     expect(found.table).toMatchObject({ exists: true, rules: { forward: expect.any(Number) as number } });
     expect(found.foreignDrops).toEqual([{ family: 'ip', table: 'filt', chain: 'fw', hook: 'forward', what: 'policy drop' }]);
-    expect(runner.commands).toEqual([{ argv: ['nft', '-j', '-i'], input: FIREWALL_LISTINGS }]);
+    expect(runner.commands).toEqual([{ argv: ['nft', '-j', '-p', '-i'], input: FIREWALL_LISTINGS }]);
   });
 
   it('reads a missing table as missing, from the error nft printed for it, and still has the chains', async () => {
@@ -218,10 +218,10 @@ describe('one nft process for the app table and the other tables chains', () => 
     ]) {
       const runner = new RecordingRunner()
         .respond(FIREWALL_ARGV, answer)
-        .respond(['nft', '-j', 'list', 'table'], { stdout: recorded('nft-table.out') })
-        .respond(['nft', '-j', 'list', 'chains'], { stdout: recorded('nft-chains.out') });
+        .respond(['nft', '-j', '-p', 'list', 'table'], { stdout: recorded('nft-table.out') })
+        .respond(['nft', '-j', '-p', 'list', 'chains'], { stdout: recorded('nft-chains.out') });
       expect(await inspectFirewall(runner)).toEqual(single());
-      expect(runner.lines()).toEqual(['nft -j -i', 'nft -j list table inet vnet_editor', 'nft -j list chains']);
+      expect(runner.lines()).toEqual(['nft -j -p -i', 'nft -j -p list table inet vnet_editor', 'nft -j -p list chains']);
     }
   });
 });

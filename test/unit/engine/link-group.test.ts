@@ -79,7 +79,7 @@ describe('bridges deleted together', () => {
       `  ip link set dev vmnet8 group ${GROUP}`,
       `  ip link del group ${GROUP}`,
       // The ruleset goes while the bridges do.
-      'nft list table inet vnet_editor',
+      'nft -p list table inet vnet_editor',
       'nft -f -',
       'sysctl net/ipv4/ip_forward=0',
     ]);
@@ -175,7 +175,7 @@ describe('bridges deleted together', () => {
     const lines = runner.lines();
     expect(lines.slice(lines.indexOf('ip -batch -') + 1)).toEqual([
       // The steps that ran while the bridges were being deleted…
-      'nft list table inet vnet_editor',
+      'nft -p list table inet vnet_editor',
       'nft -f -',
       'sysctl net/ipv4/ip_forward=0',
       // …are undone, newest first; then each bridge, still there, is put back as it was (IPv6 off, as made).

@@ -55,7 +55,7 @@ function hostRunner(): RecordingRunner {
           .map((listing) => JSON.stringify(listing))
           .join('\n'),
       })
-      // `nft -j -i`: no table of the app's, no chains of anyone's.
+      // `nft -j -p -i`: no table of the app's, no chains of anyone's.
       .respond(FIREWALL_ARGV, { stdout: '{"nftables":[]}', stderr: 'Error: No such file or directory\n' })
       .respond(['nft', 'list', 'table'], { code: 1, stderr: 'No such file or directory' })
       .respond(['ip', '-j', '-4', 'addr', 'show', 'dev'], { stdout: '[]' })

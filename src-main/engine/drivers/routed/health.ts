@@ -6,6 +6,7 @@ import { contains, parseCidr, parseIpv4 } from '../../../../src-shared/model/ip'
 import type { DoctorCheck, NetworkStatus, ServiceState } from '../../../../src-shared/api/types';
 import { dhcpFiles, parseLeases } from '../../dnsmasq';
 import { networkChains } from '../../nft';
+import { recordedFingerprint } from '../../table-fingerprint';
 import type { ForeignDropPolicy, HostState, PlanContext } from '../../types';
 import { bridgeAddresses, dhcpCrashDecision, holdsIpv4Port, wantedNames } from './plan';
 import { namesWithoutResolved } from '../../resolved';
@@ -69,7 +70,7 @@ function networkRules(network: RoutedNetwork, state: HostState): number {
 function rulesIntact(network: RoutedNetwork, state: HostState): boolean {
   const c = networkChains(network.name);
   if (!state.table.exists || !state.table.rules[c.from] || !state.table.rules[c.to]) return false;
-  const recorded = state.journal.table?.fingerprint;
+  const recorded = recordedFingerprint(state.journal);
   return recorded === undefined || recorded === state.table.fingerprint;
 }
 
@@ -154,8 +155,8 @@ export function doctorRouted(network: RoutedNetwork, state: HostState, ctx: Plan
   }
   const c = networkChains(name);
   const tablePresent = state.table.exists && !!state.table.rules[c.to];
-  const changed =
-    tablePresent && state.journal.table?.fingerprint !== undefined && state.journal.table.fingerprint !== state.table.fingerprint;
+  const recorded = recordedFingerprint(state.journal);
+  const changed = tablePresent && recorded !== undefined && recorded !== state.table.fingerprint;
   add(
     network.type === 'nat' ? 'NAT rules' : 'isolation rules',
     tablePresent && !changed,
