@@ -19,6 +19,7 @@ export const ENTRY_ORDER = [
   'nat-floor-vs-routed',
   'forward-floor-vs-routed',
   'nat66-floor-vs-routed',
+  'nat66-rules-vs-floor',
   'noop-apply-vs-node',
   'status-vs-node',
   'dhcp-lease-ms',

@@ -6,6 +6,8 @@ import { FORWARD_PORT, GUEST, GUEST6, IPERF_PORT, nat66Config, natWithForwards }
 import { Netns, vethPair } from './netns';
 import { waitFor } from './proc';
 import { VnetHost } from './vnet';
+import { hasSubnet, type Config } from '../src-shared/model';
+import { generateRuleset } from '../src-main/engine/nft';
 
 /** The host's uplink to the outside namespace. */
 export const UPLINK = { hostIf: 'up0', host: '10.200.0.1', outsideIf: 'wan0', outside: '10.200.0.2', prefix: 24 };
@@ -129,6 +131,22 @@ export async function routedTopology(cleanup: Cleanup, ipv6 = false, floor: Floo
   if (rules) await t.host.exec('nft', ['-f', '-'], { input: rules });
   await startIperfServers(cleanup, t);
   return t;
+}
+
+/**
+ * The app's own ruleset (as `vnet apply` would load it for `config`) in place of a floor's rules,
+ * on that floor's host: the returned switch loads either before a measurement, so the app's rules
+ * and the bare NAT are measured in the very same namespaces, links and CPU placement, and only the
+ * rules differ. Flushing the whole ruleset is safe: the namespace is the bench's.
+ */
+export function rulesSwitch(t: Topology, floor: Floor, config: Config): (which: 'floor' | 'app') => Promise<void> {
+  const rules = { floor: FLOORS[floor].rules ?? '', app: generateRuleset(config.networks.filter(hasSubnet), { forwardingBefore: '0' }) };
+  let loaded: 'floor' | 'app' = 'floor';
+  return async (which) => {
+    if (which === loaded) return;
+    await t.host.exec('nft', ['-f', '-'], { input: `flush ruleset\n${rules[which]}` });
+    loaded = which;
+  };
 }
 
 /**

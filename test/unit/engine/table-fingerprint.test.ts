@@ -2,6 +2,7 @@
 // fingerprint means after an upgrade (nothing known either way, never "changed outside the app").
 import { describe, expect, it } from 'vitest';
 import { natNetwork, type Config } from '../../../src-shared/model';
+import type { NftItem } from '../../../src-main/engine/inspect';
 import { planSteps } from '../../../src-main/engine/core';
 import { doctorRouted, natState } from '../../../src-main/engine/drivers/routed/health';
 import { networkChains } from '../../../src-main/engine/nft';
@@ -10,7 +11,7 @@ import type { HostState } from '../../../src-main/engine/types';
 import { appliedHost, DIRS } from './host-state';
 
 // A table as `nft -j -p list table` prints it (protocols as numbers), with the handles of one load.
-function listing(handles: number[], guestPort = 5201, version = '1.0.6') {
+function listing(handles: number[], guestPort = 5201, version = '1.0.6'): NftItem[] {
   return [
     { metainfo: { version, release_name: 'Lester Gooch #5', json_schema_version: 1 } },
     { table: { family: 'inet', name: 'vnet_editor', handle: handles[0] } },
@@ -55,8 +56,8 @@ describe('the table fingerprint', () => {
 });
 
 describe('after an upgrade, the fingerprint an older version recorded', () => {
-  const config: Config = { version: 1, networks: [natNetwork('vmnet8', '192.168.133.0/24')] };
-  const network = config.networks[0]!;
+  const network = natNetwork('vmnet8', '192.168.133.0/24');
+  const config: Config = { version: 1, networks: [network] };
   // The host as the older version left it: its table intact, listed now in this version's format.
   const upgradedHost = (): HostState => {
     const state = appliedHost(config);
