@@ -39,10 +39,10 @@ How each entry is measured (all inside network namespaces the bench creates and 
   outside → guest (conntrack-floor-in, the forwards' direction) and guest → outside over IPv6 (conntrack6-floor, in
   NAT66's rounds). NAT floor, forward floor, NAT66 floor (no targets): the least NAT and a port forward can be in the
   kernel, on third routed paths whose host has one masquerade rule and one DNAT rule (to the guest's iperf3) and
-  nothing else: connection tracking plus rewriting every packet's address, without filtering or maps. NAT66 rules vs
-  floor (no target): the app's own ruleset for the NAT66 network (generated as \`vnet apply\` loads it) on the NAT66
-  floor's path, against that floor's bare masquerade, switched before each of their rounds: only the rules differ, not
-  the namespaces, links or CPU placement.
+  nothing else: connection tracking plus rewriting every packet's address, without filtering or maps. NAT, forward and
+  NAT66 rules vs floor (no targets): the app's own ruleset (generated as \`vnet apply\` loads it, with its one forward)
+  on the floor's path, against that floor's bare masquerade or DNAT, the two switched before each of their rounds: only
+  the rules differ, not the namespaces, links or CPU placement.
 - **dhcp-lease-ms**: a new machine (fresh random MAC) on the first network runs \`busybox udhcpc -q\`; time from its start
   (the DISCOVER) until it exits with a lease. Baseline: the same against libvirt's network.
 - **editor-load-ms**: Chromium (headless, via playwright-core) inside a namespace loads the console of \`vnet serve\` (with

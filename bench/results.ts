@@ -19,6 +19,8 @@ export const ENTRY_ORDER = [
   'nat-floor-vs-routed',
   'forward-floor-vs-routed',
   'nat66-floor-vs-routed',
+  'nat-rules-vs-floor',
+  'forward-rules-vs-floor',
   'nat66-rules-vs-floor',
   'noop-apply-vs-node',
   'status-vs-node',

@@ -135,17 +135,23 @@ export async function routedTopology(cleanup: Cleanup, ipv6 = false, floor: Floo
 
 /**
  * The app's own ruleset (as `vnet apply` would load it for `config`) in place of a floor's rules,
- * on that floor's host: the returned switch loads either before a measurement, so the app's rules
- * and the bare NAT are measured in the very same namespaces, links and CPU placement, and only the
- * rules differ. Flushing the whole ruleset is safe: the namespace is the bench's.
+ * on that floor's host: the switch wraps a measurement so that it runs with either loaded, and the
+ * app's rules and the bare NAT are measured in the very same namespaces, links and CPU placement:
+ * only the rules differ. Flushing the whole ruleset is safe: the namespace is the bench's.
  */
-export function rulesSwitch(t: Topology, floor: Floor, config: Config): (which: 'floor' | 'app') => Promise<void> {
+export function rulesSwitch(
+  t: Topology,
+  floor: Floor,
+  config: Config,
+): (which: 'floor' | 'app', measure: () => Promise<number>) => () => Promise<number> {
   const rules = { floor: FLOORS[floor].rules ?? '', app: generateRuleset(config.networks.filter(hasSubnet), { forwardingBefore: '0' }) };
   let loaded: 'floor' | 'app' = 'floor';
-  return async (which) => {
-    if (which === loaded) return;
-    await t.host.exec('nft', ['-f', '-'], { input: `flush ruleset\n${rules[which]}` });
-    loaded = which;
+  return (which, measure) => async () => {
+    if (which !== loaded) {
+      await t.host.exec('nft', ['-f', '-'], { input: `flush ruleset\n${rules[which]}` });
+      loaded = which;
+    }
+    return measure();
   };
 }
 

@@ -6,7 +6,7 @@ import { FORWARD_PORT, GUEST, IPERF_PORT, PROXY_PORT, natWithForwards } from '..
 import { alternate, type Variant } from '../harness';
 import { iperf } from '../iperf';
 import { makeResult } from '../results';
-import { routedTopology, UPLINK, vnetTopology } from '../topology';
+import { routedTopology, rulesSwitch, UPLINK, vnetTopology } from '../topology';
 import { waitFor } from '../proc';
 
 const UNIT = 'Gbit/s';
@@ -23,6 +23,8 @@ export const throughputCase: BenchCase = {
     'conntrack-floor-in-vs-routed',
     'nat-floor-vs-routed',
     'forward-floor-vs-routed',
+    'nat-rules-vs-floor',
+    'forward-rules-vs-floor',
   ],
   async run(ctx: BenchContext): Promise<Outcome> {
     const { cleanup, log, settings } = ctx;
@@ -34,6 +36,10 @@ export const throughputCase: BenchCase = {
     // …and the least NAT and a forward can be: conntrack plus rewriting, one masquerade and one DNAT rule.
     const bare = await routedTopology(cleanup, false, 'nat');
     const one = await vnetTopology(cleanup, ctx.repoRoot, 1);
+    // The app's ruleset on the bare path, switched with the bare rules before each of their rounds: only the rules differ.
+    const withRules = rulesSwitch(bare, 'nat', natWithForwards(1, UPLINK.hostIf));
+    const bareOutward = () => iperf(bare.guest, UPLINK.outside, IPERF_PORT, seconds);
+    const bareForward = () => iperf(bare.outside, UPLINK.host, FORWARD_PORT, seconds);
     // 1 vs 1,000 forwards on the very same path: `vnet apply` switches the ruleset between runs (not timed),
     // so only the number of forwards differs, not the namespaces, links or CPU placement.
     const vnet = one.vnet!;
@@ -64,11 +70,13 @@ export const throughputCase: BenchCase = {
       { label: 'guest → outside, routed', measure: () => iperf(routed.guest, UPLINK.outside, IPERF_PORT, seconds) },
       { label: 'guest → outside, vnet NAT', measure: () => withForwards(1, () => iperf(one.guest, UPLINK.outside, IPERF_PORT, seconds)) },
       { label: 'guest → outside, routed with conntrack', measure: () => iperf(tracked.guest, UPLINK.outside, IPERF_PORT, seconds) },
-      { label: 'guest → outside, bare masquerade', measure: () => iperf(bare.guest, UPLINK.outside, IPERF_PORT, seconds) },
+      { label: 'guest → outside, bare masquerade', measure: withRules('floor', bareOutward) },
+      { label: "guest → outside, the app's rules on the bare path", measure: withRules('app', bareOutward) },
       { label: 'outside → guest, routed', measure: () => iperf(routed.outside, GUEST.address, IPERF_PORT, seconds) },
       // The forwards' direction has a floor of its own: the guest's side sends the replies.
       { label: 'outside → guest, routed with conntrack', measure: () => iperf(tracked.outside, GUEST.address, IPERF_PORT, seconds) },
-      { label: 'outside → guest, bare DNAT', measure: () => iperf(bare.outside, UPLINK.host, FORWARD_PORT, seconds) },
+      { label: 'outside → guest, bare DNAT', measure: withRules('floor', bareForward) },
+      { label: "outside → guest, the app's forward on the bare path", measure: withRules('app', bareForward) },
       {
         label: 'outside → guest, vnet forward (1 exists)',
         measure: () => withForwards(1, () => iperf(one.outside, UPLINK.host, FORWARD_PORT, seconds)),
@@ -80,11 +88,20 @@ export const throughputCase: BenchCase = {
       },
     ];
     log(`throughput: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
-    const [routedOut, natOut, trackedOut, bareOut, routedIn, trackedIn, bareIn, forwardIn, proxyIn, forward1000In] = await alternate(
-      variants,
-      settings.throughputRounds,
-      log,
-    );
+    const [
+      routedOut,
+      natOut,
+      trackedOut,
+      bareOut,
+      appRulesOut,
+      routedIn,
+      trackedIn,
+      bareIn,
+      appForwardIn,
+      forwardIn,
+      proxyIn,
+      forward1000In,
+    ] = await alternate(variants, settings.throughputRounds, log);
 
     return {
       skipped: [],
@@ -134,6 +151,9 @@ export const throughputCase: BenchCase = {
         makeResult({ name: 'conntrack-floor-in-vs-routed', unit: UNIT, baseline: 'same path routed, no conntrack' }, trackedIn!, routedIn!),
         makeResult({ name: 'nat-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no NAT' }, bareOut!, routedOut!),
         makeResult({ name: 'forward-floor-vs-routed', unit: UNIT, baseline: 'same path routed, no NAT' }, bareIn!, routedIn!),
+        // No targets: what the app's rules cost against the bare NAT and DNAT, apart from the namespaces they run in.
+        makeResult({ name: 'nat-rules-vs-floor', unit: UNIT, baseline: 'bare masquerade, same namespaces' }, appRulesOut!, bareOut!),
+        makeResult({ name: 'forward-rules-vs-floor', unit: UNIT, baseline: 'bare DNAT, same namespaces' }, appForwardIn!, bareIn!),
       ],
     };
   },

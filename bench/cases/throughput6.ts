@@ -21,11 +21,8 @@ export const throughput6Case: BenchCase = {
     const bare = await routedTopology(cleanup, true, 'nat');
     const nat66 = await vnetTopology(cleanup, ctx.repoRoot, 1, true);
     // The app's ruleset in the bare path's own namespaces, switched with the bare rules before each of their rounds.
-    const rulesOfBare = rulesSwitch(bare, 'nat', nat66Config(UPLINK.hostIf));
-    const viaBare = (rules: 'floor' | 'app') => async () => {
-      await rulesOfBare(rules);
-      return iperf(bare.guest, UPLINK6.outside, IPERF_PORT, seconds);
-    };
+    const withRules = rulesSwitch(bare, 'nat', nat66Config(UPLINK.hostIf));
+    const viaBare = () => iperf(bare.guest, UPLINK6.outside, IPERF_PORT, seconds);
     const variants: Variant[] = [
       { label: 'guest → outside over IPv6, routed', measure: () => iperf(routed.guest, UPLINK6.outside, IPERF_PORT, seconds) },
       { label: 'guest → outside over IPv6, vnet NAT66', measure: () => iperf(nat66.guest, UPLINK6.outside, IPERF_PORT, seconds) },
@@ -33,8 +30,8 @@ export const throughput6Case: BenchCase = {
         label: 'guest → outside over IPv6, routed with conntrack',
         measure: () => iperf(tracked.guest, UPLINK6.outside, IPERF_PORT, seconds),
       },
-      { label: 'guest → outside over IPv6, bare masquerade', measure: viaBare('floor') },
-      { label: "guest → outside over IPv6, the app's rules on the bare path", measure: viaBare('app') },
+      { label: 'guest → outside over IPv6, bare masquerade', measure: withRules('floor', viaBare) },
+      { label: "guest → outside over IPv6, the app's rules on the bare path", measure: withRules('app', viaBare) },
     ];
     log(`throughput6: ${settings.throughputRounds} rounds × ${variants.length} paths, iperf3 -t ${seconds}, order alternated`);
     const [routedOut, natOut, trackedOut, bareOut, appRulesOut] = await alternate(variants, settings.throughputRounds, log);

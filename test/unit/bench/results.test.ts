@@ -152,6 +152,8 @@ describe('entry names', () => {
       'nat-floor-vs-routed',
       'forward-floor-vs-routed',
       'nat66-floor-vs-routed',
+      'nat-rules-vs-floor',
+      'forward-rules-vs-floor',
       'nat66-rules-vs-floor',
       'noop-apply-vs-node',
       'status-vs-node',
