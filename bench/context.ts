@@ -23,12 +23,14 @@ export interface Settings {
 
 /**
  * Quick: the whole run stays under 3 minutes on an idle 2-core machine (one bring-up round: libvirt alone takes ~20 s
- * a round), without the time-stamped breakdowns. Full: more and longer runs for the published table.
+ * a round), without the time-stamped breakdowns. Full: more and longer runs for the published table. Applies get 15
+ * rounds (under a second each): one apply's time spreads ±20% here from one moment to the next (Node's start-up), and
+ * with 7 rounds the ratio of the two medians moved from 1.17 to 1.40 between two runs of the same code.
  */
 export function settingsFor(quick: boolean): Settings {
   return quick
     ? { quick, bringupRounds: 1, applyRounds: 2, throughputRounds: 2, iperfSeconds: 2, dhcpReps: 3, editorReps: 3, cliRounds: 10 }
-    : { quick, bringupRounds: 5, applyRounds: 7, throughputRounds: 5, iperfSeconds: 8, dhcpReps: 9, editorReps: 15, cliRounds: 31 };
+    : { quick, bringupRounds: 5, applyRounds: 15, throughputRounds: 5, iperfSeconds: 8, dhcpReps: 9, editorReps: 15, cliRounds: 31 };
 }
 
 export interface BenchContext {

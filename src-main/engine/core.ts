@@ -166,13 +166,14 @@ async function loadRuleset(ctx: ExecContext, text: string, textDigest: string | 
     return;
   }
   // The fingerprint of the table as loaded: listed while the plan goes on (its last steps, the servers
-  // still starting), recorded before the plan's last journal write.
+  // still starting, storing the config), recorded before the plan's last journal write. Without it the
+  // record keeps no digest, so the next plan reloads the table.
   const recording = inspectTable(ctx.runner).then((live) => {
     ctx.record((j) => {
       j.table = { loaded: true, textDigest, ...(live.fingerprint ? { fingerprint: live.fingerprint } : {}) };
     });
   });
-  if (ctx.inBackground) ctx.inBackground(recording);
+  if (ctx.afterSteps) ctx.afterSteps(recording);
   else await recording;
 }
 
@@ -336,6 +337,8 @@ export async function runSteps(
   journal: Journal,
   onProgress?: (p: ApplyProgress) => void,
   signal?: AbortSignal,
+  /** Runs once every step has succeeded (storing the config), while the work handed to afterSteps finishes. */
+  onSuccess?: () => void,
 ): Promise<RunOutcome> {
   // Each undo remembers the step that registered it, so a rollback that fails can say which.
   assertClosedFolder(dirs.state, 'state');
@@ -347,6 +350,8 @@ export async function runSteps(
   // already named, so that even after a power cut the next apply or down looks at each of them
   // (their DHCP files are the part a reboot keeps); then, after the last step, the outcome.
   const background: Promise<void>[] = [];
+  // Work the plan does not wait for until its end (afterSteps); never rejects.
+  const late: Promise<void>[] = [];
   // Commands still finishing (DHCP servers starting), each with its step.
   const starting: { done: Promise<unknown>; step: number }[] = [];
   /** Waits for every command started so far, then throws the first failure by step order. */
@@ -450,6 +455,9 @@ export async function runSteps(
       work.catch(() => undefined);
       background.push(work);
     },
+    afterSteps(work) {
+      late.push(work.catch(() => undefined));
+    },
     async settle() {
       while (background.length > 0) await background.shift();
     },
@@ -502,8 +510,10 @@ export async function runSteps(
       const cause = error instanceof Error ? error.message : String(error);
       onProgress?.({ step: failed + 1, total, description: failedStep.operation.description, phase: 'failed' });
       onProgress?.({ step: failed + 1, total, description: 'Rolling back', phase: 'rolling-back' });
-      // A server still exiting must be gone before an undo starts it again (its failure was the step's to report).
+      // A server still exiting must be gone before an undo starts it again (its failure was the step's to report),
+      // and a late record made before the undo that puts back the one before it.
       await ctx.settle!().catch(() => undefined);
+      await Promise.all(late);
       const rollbackErrors: string[] = [];
       for (const { fn, step: owner } of undo.reverse()) {
         try {
@@ -528,9 +538,14 @@ export async function runSteps(
       };
     }
   }
-  prune();
-  if (begun) writer.commit();
-  removeEmptyDhcpDir(dirs, journal);
+  try {
+    onSuccess?.();
+  } finally {
+    await Promise.all(late);
+    prune();
+    if (begun) writer.commit();
+    removeEmptyDhcpDir(dirs, journal);
+  }
   return { ok: true, applied };
 }
 

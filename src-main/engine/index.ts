@@ -110,8 +110,8 @@ async function applyNow(
     const plan = planSteps(config, state, opts.dirs);
     if (plan.errors.length > 0) throw new ConfigError(plan.errors);
     await opts.beforeChange?.(plan.steps.map((s) => s.operation));
-    const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal);
-    if (outcome.ok && opts.storeConfig !== false) new ConfigStore(opts.dirs).write(config);
+    const store = opts.storeConfig !== false ? () => new ConfigStore(opts.dirs).write(config) : undefined;
+    const outcome = await runSteps(plan.steps, runner, opts.dirs, state.journal, opts.onProgress, opts.signal, store);
     return {
       ok: outcome.ok,
       applied: outcome.applied,

@@ -166,6 +166,12 @@ export interface ExecContext {
    */
   inBackground?(work: Promise<void>): void;
   /**
+   * Lets the plan end while `work` goes on that its outcome does not depend on (recording the
+   * table's fingerprint): waited for only before the journal's last write, and before a rollback's
+   * undos; a failure leaves the record unmade, which the next plan sees.
+   */
+  afterSteps?(work: Promise<void>): void;
+  /**
    * Queues `ip ARGS` (a change that needs no answer) to run with the ip commands queued right
    * after it in one `ip -batch -` process, before the next command of any other kind and at the
    * plan's end; a failure is reported as the queuing step's. Without it, run `ip ARGS` at once.

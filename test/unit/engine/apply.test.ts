@@ -5,7 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { hostOnlyNetwork, natNetwork, type Config } from '../../../src-shared/model';
 import { planSteps, runSteps } from '../../../src-main/engine/core';
-import { RecordingRunner } from '../../../src-main/engine/runner';
+import { RecordingRunner, type RunOptions } from '../../../src-main/engine/runner';
 import { readJournal } from '../../../src-main/engine/journal';
 import { deleteTableText } from '../../../src-main/engine/nft';
 import { appliedHost, freshHost, tempDirs } from './host-state';
@@ -82,6 +82,57 @@ describe('apply through the runner', () => {
     // Nothing is left recorded, and no file is left behind.
     expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
     expect(fs.readdirSync(dirs.state)).toEqual([]);
+  });
+
+  it("records the loaded table's fingerprint after the last step, while the config is being stored, before the journal's last write", async () => {
+    const listing = fs.readFileSync(path.join(__dirname, '../../fixtures/inspect/nft-table.out'), 'utf8');
+    // The listing answers only once the config is stored: a plan that waited for it first would never end.
+    let stored!: () => void;
+    const configStored = new Promise<void>((resolve) => (stored = resolve));
+    class ListingAfterStore extends RecordingRunner {
+      override async run(argv: string[], opts?: RunOptions) {
+        if (argv.join(' ').startsWith('nft -j -p list table')) await configStored;
+        return super.run(argv, opts);
+      }
+    }
+    const runner = new ListingAfterStore().respond(['nft', '-j', '-p', 'list', 'table'], { stdout: listing });
+    const state = freshHost();
+    let recordedWhenStored: string | undefined = 'not stored';
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal, undefined, undefined, () => {
+      recordedWhenStored = state.journal.table?.fingerprint;
+      stored();
+    });
+    expect(outcome.ok).toBe(true);
+    expect(recordedWhenStored).toBeUndefined();
+    expect(readJournal(dirs).table).toEqual({
+      loaded: true,
+      textDigest: expect.any(String) as string,
+      fingerprint: expect.stringMatching(/^v2:/) as string,
+    });
+  });
+
+  it('a listing that fails after the load leaves the apply done and the table recorded without its digest: the next plan reloads it', async () => {
+    const runner = new RecordingRunner().respond(['nft', '-j', '-p', 'list', 'table'], { stdout: 'not a listing' });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(true);
+    const journal = readJournal(dirs);
+    expect(journal.table).toEqual({ loaded: true });
+    const next = appliedHost(config(), dirs);
+    next.journal.table = journal.table;
+    expect(planSteps(config(), next, dirs).steps.map((s) => s.operation.description)).toEqual([
+      expect.stringMatching(/^Update the firewall table inet vnet_editor/) as string,
+    ]);
+  });
+
+  it('a step failing after the load is rolled back after the fingerprint was recorded, so no record of the deleted table is left', async () => {
+    const runner = new RecordingRunner().respond(['sysctl', 'net/ipv4/ip_forward=1'], { code: 1, stderr: 'Permission denied' });
+    const state = freshHost();
+    const outcome = await runSteps(planSteps(config(), state, dirs).steps, runner, dirs, state.journal);
+    expect(outcome.ok).toBe(false);
+    expect(outcome.error).toMatch(/Switch on IPv4 forwarding/);
+    expect(runner.lines().filter((l) => l.startsWith('nft'))).toEqual(['nft -f -', 'nft -j -p list table inet vnet_editor', 'nft -f -']);
+    expect(fs.existsSync(path.join(dirs.state, 'journal.json'))).toBe(false);
   });
 
   it('DHCP servers start together: a failed start is reported as its own step once all have been waited for', async () => {
