@@ -84,15 +84,17 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
     }
   } else {
     const text = generateRuleset(covered, forwardingBefore === undefined ? {} : { forwardingBefore });
+    const textDigest = digest(text);
     const recorded = state.journal.table;
     const fingerprint = recordedFingerprint(state.journal);
-    const stale = !state.table.exists || recorded?.textDigest !== digest(text) || fingerprint !== state.table.fingerprint;
+    const changedText = recorded?.textDigest !== textDigest;
+    const stale = !state.table.exists || changedText || fingerprint !== state.table.fingerprint;
     if (stale) {
       const why = !state.table.exists
         ? 'load'
-        : recorded?.textDigest !== digest(text)
+        : changedText
           ? 'update'
-          : recorded.fingerprint !== undefined && fingerprint === undefined
+          : recorded?.fingerprint !== undefined && fingerprint === undefined
             ? 'reload (last recorded by an older version of the app)'
             : 'repair (changed outside the app)';
       steps.push({
@@ -102,7 +104,7 @@ export function sharedSteps(networks: readonly Network[], state: HostState): Ste
           description: `${why[0]!.toUpperCase()}${why.slice(1)} the firewall table ${TABLE_FAMILY} ${TABLE_NAME} (NAT, isolation, port forwards for ${covered.map((n) => n.name).join(', ')})`,
           details: { ruleset: text },
         },
-        run: (ctx) => loadRuleset(ctx, text, digest(text), state.table.exists),
+        run: (ctx) => loadRuleset(ctx, text, textDigest, state.table.exists),
       });
     }
   }
